@@ -1,0 +1,71 @@
+"""The command line: ``python -m geo ingest | extract | export | evaluate``."""
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from contextlib import closing
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m geo", description="Arabic news -> places and events.")
+    sub = parser.add_subparsers(dest="command", required=True)
+    p = sub.add_parser("ingest", help="extract articles (.txt/.html files or folders with manifest.csv) into the store")
+    p.add_argument("paths", nargs="+")
+    p.add_argument("--store", help="SQLite file (default $ATLAS_STORE or data/atlas.sqlite)")
+    p = sub.add_parser("extract", help="JSON Lines in (id, text, published), JSON Lines out; a pure filter")
+    p = sub.add_parser("export", help="write the store's events as csv, geojson or json")
+    p.add_argument("--format", choices=("csv", "geojson", "json"), default="csv")
+    p.add_argument("--store")
+    p.add_argument("--output", "-o", help="file to write (default standard output)")
+    p = sub.add_parser("evaluate", help="score the pipeline against a gold file")
+    p.add_argument("rest", nargs=argparse.REMAINDER)
+    args = parser.parse_args(argv)
+    if args.command == "extract":
+        return run_extract(sys.stdin, sys.stdout)
+    if args.command == "ingest":
+        return run_ingest(args.paths, args.store)
+    if args.command == "export":
+        return run_export(args.format, args.store, args.output)
+    from .evaluate import main as evaluate_main
+    return evaluate_main(args.rest)
+
+
+def run_extract(stdin, stdout) -> int:
+    """One output line per input line, same order; a line that can't be read gets an error object."""
+    from .pipeline import extract_jsonl_record
+    for line in stdin:
+        if not line.strip():
+            continue
+        doc_id = None
+        try:
+            record = json.loads(line)
+            doc_id = record.get("id") if isinstance(record, dict) else None
+            out = extract_jsonl_record(record)
+        except (ValueError, TypeError) as e:   # JSONDecodeError is a ValueError
+            out = {"id": doc_id, "error": str(e)}
+        stdout.write(json.dumps(out, ensure_ascii=False) + "\n")
+    stdout.flush()
+    return 0
+
+
+def run_ingest(paths: list[str], store: str | None) -> int:
+    from .ingest import ingest
+    from .store import connect, store_path
+    with closing(connect(store)) as conn:
+        report = ingest(paths, conn, progress=sys.stderr.isatty())
+    print("\n".join(report.lines()), f"\nstore: {store_path(store)}")
+    return 0 if not report.refused or report.added or report.replaced or report.unchanged else 1
+
+
+def run_export(fmt: str, store: str | None, output: str | None) -> int:
+    from .export import export_events
+    from .store import connect, read_events
+    with closing(connect(store)) as conn:
+        data = export_events(read_events(conn), fmt)
+    if output:
+        with open(output, "w", encoding="utf-8", newline="") as f:
+            f.write(data)
+    else:
+        sys.stdout.write(data)
+    return 0

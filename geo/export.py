@@ -1,0 +1,37 @@
+"""Events as CSV, GeoJSON or JSON: the same rows the app shows, for other tools."""
+from __future__ import annotations
+
+import csv
+import io
+import json
+
+COLUMNS = ["id", "type", "subtype", "status", "date_start", "date_end", "date_precision", "date_source",
+           "actors_en", "actors_ar", "affiliation", "counterparts_en", "counterparts_ar",
+           "place_en", "place_ar", "lat", "lon", "origin_en", "origin_ar", "origin_lat", "origin_lon",
+           "confidence", "doc_id", "sentence", "sentence_text", "trigger"]
+
+
+def export_events(rows: list[dict], fmt: str) -> str:
+    if fmt == "csv":
+        return to_csv(rows)
+    if fmt == "geojson":
+        return json.dumps(to_geojson(rows), ensure_ascii=False)
+    if fmt == "json":
+        return json.dumps([{k: r.get(k) for k in COLUMNS} for r in rows], ensure_ascii=False, indent=1)
+    raise ValueError(f"unknown format {fmt!r}")
+
+
+def to_csv(rows: list[dict]) -> str:
+    buf = io.StringIO()
+    w = csv.DictWriter(buf, fieldnames=COLUMNS, extrasaction="ignore")
+    w.writeheader()
+    w.writerows(rows)
+    return buf.getvalue()
+
+
+def to_geojson(rows: list[dict]) -> dict:
+    """A point per event at its place; origin coordinates stay in the properties (for arcs)."""
+    features = [{"type": "Feature", "geometry": {"type": "Point", "coordinates": [r["lon"], r["lat"]]},
+                 "properties": {k: r.get(k) for k in COLUMNS if k not in ("lat", "lon")}}
+                for r in rows if r.get("lat") is not None and r.get("lon") is not None]
+    return {"type": "FeatureCollection", "features": features}

