@@ -1,8 +1,10 @@
 """Arabic temporal expressions, resolved against an article's publication date.
 
-``find_dates(text, published)`` scans a normalised copy of the text (diacritics and tatweel
-dropped, أ/إ/آ → ا, ى → ي, ة → ه, Arabic-Indic digits → ASCII) with ONE compiled regex,
-resolves each hit with the resolver for its kind, and maps the span back onto the original.
+``find_dates(text, published)`` works on a normalised copy of the text (diacritics and tatweel
+dropped, أ/إ/آ → ا, ى → ي, ة → ه, Arabic-Indic digits → ASCII): cheap set/str operations find
+anchor words (أمس، الأسبوع، عام، a month or weekday name...), ONE compiled regex is matched at
+the word starts around each anchor, each hit goes to the resolver for its kind, and its span
+is mapped back onto the original text.
 
 Conventions:
 - a week runs Saturday–Friday (the Libyan calendar week, Friday being the day of rest);
@@ -18,6 +20,7 @@ import re
 from bisect import bisect_right
 from calendar import monthrange
 from datetime import date, datetime, timedelta
+from itertools import accumulate
 
 from geo.model import TimeExpr
 
@@ -25,47 +28,70 @@ __all__ = ["find_dates"]
 
 # --- normalisation: removed characters (spans are mapped back) and 1:1 letter folds ----------
 
-_REMOVED = re.compile("[\u0610-\u061a\u064b-\u065f\u0670\u0640\u200c-\u200f]+")
-_FOLD = str.maketrans({"أ": "ا", "إ": "ا", "آ": "ا", "ٱ": "ا", "ى": "ي", "ة": "ه",
-                       **{chr(0x660 + i): str(i) for i in range(10)},
-                       **{chr(0x6F0 + i): str(i) for i in range(10)}})
+_REMOVED = re.compile("([\u0610-\u061a\u064b-\u065f\u0670\u0640\u200c-\u200f]+)")
+_INDIC_DIGIT = re.compile("[\u0660-\u0669\u06f0-\u06f9]")
+_MARK_OR_DIGIT = re.compile("[\u0610-\u061a\u064b-\u065f\u0670\u0640\u200c-\u200f"
+                            "\u0660-\u0669\u06f0-\u06f9]")
+_FOLDS = (("أ", "ا"), ("إ", "ا"), ("آ", "ا"), ("ٱ", "ا"), ("ى", "ي"), ("ة", "ه"))
+_DIGITS = tuple((chr(z + i), str(i)) for z in (0x660, 0x6F0) for i in range(10))  # ٤ → 4
 
-# --- word tables (normalised spelling → value) -----------------------------------------------
 
-_MONTHS = {
+def _fold(s: str) -> str:
+    """أ/إ/آ/ٱ → ا, ى → ي, ة → ه: tables and patterns below go through this too."""
+    for a, b in _FOLDS:
+        s = s.replace(a, b)
+    return s
+
+
+# --- word tables, in ordinary spelling (folded at import) ---------------------------------------
+
+def _folded(table):
+    """The table with its words folded like the text (a dict keeps its values)."""
+    if isinstance(table, dict):
+        return {_fold(k): v for k, v in table.items()}
+    return {_fold(w) for w in table}
+
+
+_MONTHS = _folded({
     "يناير": 1, "كانون الثاني": 1, "جانفي": 1,
     "فبراير": 2, "شباط": 2, "فيفري": 2,
-    "مارس": 3, "اذار": 3,
-    "ابريل": 4, "نيسان": 4, "افريل": 4,
-    "مايو": 5, "ايار": 5,
+    "مارس": 3, "آذار": 3,
+    "أبريل": 4, "إبريل": 4, "نيسان": 4, "أفريل": 4,
+    "مايو": 5, "أيار": 5,
     "يونيو": 6, "يونيه": 6, "حزيران": 6, "جوان": 6,
-    "يوليو": 7, "يوليه": 7, "تموز": 7, "جويليه": 7,
-    "اغسطس": 8, "اب": 8,
-    "سبتمبر": 9, "ايلول": 9,
-    "اكتوبر": 10, "تشرين الاول": 10,
+    "يوليو": 7, "يوليه": 7, "تموز": 7, "جويلية": 7,
+    "أغسطس": 8, "آب": 8,
+    "سبتمبر": 9, "أيلول": 9,
+    "أكتوبر": 10, "تشرين الأول": 10,
     "نوفمبر": 11, "تشرين الثاني": 11,
-    "ديسمبر": 12, "كانون الاول": 12,
-}
-# month names that are also common words (مارس "he practised", آب/أب "father"): bare, they
-# count only after a preposition
-_AMBIGUOUS_MONTHS = {"مارس", "اب"}
-_MONTH_CUES = {"في", "منذ", "خلال", "حتى", "قبل", "بعد", "من", "الى", "مع", "غضون", "بحلول"}
+    "ديسمبر": 12, "كانون الأول": 12,
+})
+# month names that are also common words (مارس "he practised", آب/أب "father"): alone, they
+# count only after a preposition such as في or منذ
+_AMBIGUOUS_MONTHS = _folded({"مارس", "آب"})
+_MONTH_CUES = _folded({"في", "منذ", "خلال", "حتى", "قبل", "بعد", "من", "إلى", "مع", "غضون",
+                       "بحلول"})
 # a date that is part of a name: ثورة 17 فبراير, شارع 7 نوفمبر, الفاتح من سبتمبر
-_NAME_BEFORE = re.compile(r"(?:ثوره|ثورتي|انتفاضه|شهداء|ثوار|حركه|كتيبه|لواء|ميدان|ساحه|شارع"
-                          r"|الفاتح\s+من)\s*$")
+_NAME_BEFORE = re.compile(_fold(r"(?:ثورة|ثورتي|انتفاضة|شهداء|ثوار|حركة|كتيبة|لواء|ميدان|ساحة|شارع"
+                                r"|الفاتح\s+من)\s*$"))
 
-_WEEKDAYS = {"الاثنين": 0, "الاتنين": 0, "الثلاثاء": 1, "الثلثاء": 1, "الاربعاء": 2,
-             "الخميس": 3, "الجمعه": 4, "السبت": 5, "الاحد": 6}
+# العام after a title is "general": الأمين العام السابق is the former secretary-general
+_TITLE_BEFORE = re.compile(_fold(r"(?:أمين|نائب|مدعي|مدير|مراقب|مفتش|قائد|منسق|مقرر)\s*$"))
 
-_PARTS = {"اوائل": "early", "مطلع": "early", "بدايه": "early", "بدايات": "early",
-          "مستهل": "early", "منتصف": "mid", "اواسط": "mid", "اواخر": "late",
-          "نهايه": "late", "نهايات": "late", "اخر": "late", "ختام": "late"}
+_WEEKDAYS = _folded({"الاثنين": 0, "الإثنين": 0, "الاتنين": 0, "الثلاثاء": 1, "الثلثاء": 1,
+                     "الأربعاء": 2, "الخميس": 3, "الجمعة": 4, "السبت": 5, "الأحد": 6})
 
-_WEEK_ORDINALS = {"الاول": 1, "الثاني": 2, "الثالث": 3, "الرابع": 4, "الاخير": -1}
+_PARTS = _folded({"أوائل": "early", "مطلع": "early", "بداية": "early", "بدايات": "early",
+                  "مستهل": "early", "منتصف": "mid", "أواسط": "mid", "أواخر": "late",
+                  "نهاية": "late", "نهايات": "late", "آخر": "late", "ختام": "late"})
 
-# relative words: -1 past, 0 current, +1 next (also feminine, + ه)
-_RELATIVE = {"ماضي": -1, "منصرم": -1, "فائت": -1, "منقضي": -1, "سابق": -1,
-             "جاري": 0, "حالي": 0, "مقبل": 1, "قادم": 1}
+_TIMES_OF_DAY = _folded({"صباح", "مساء", "ليلة", "فجر", "ظهر", "ظهيرة", "عصر"})
+
+_WEEK_ORDINALS = _folded({"الأول": 1, "الثاني": 2, "الثالث": 3, "الرابع": 4, "الأخير": -1})
+
+# relative words (after ال, also feminine): -1 past, 0 current, +1 next
+_RELATIVE = _folded({"ماضي": -1, "منصرم": -1, "فائت": -1, "منقضي": -1, "سابق": -1,
+                     "جاري": 0, "حالي": 0, "مقبل": 1, "قادم": 1})
 
 
 def _alt(words) -> str:
@@ -79,43 +105,59 @@ ORDINAL = _alt(_WEEK_ORDINALS)
 REL = "ال" + _alt(_RELATIVE) + "ه?"
 YEAR = r"(?:19|20)\d\d(?!\d)"
 AL = r"(?:ال|(?<=ل)ل)"                      # article, or what is left of it in للعام
-UNIT = r"(?:اسبوع|شهر|عام|سنه)"
-TIME_OF_DAY = r"(?:صباح|مساء|ليله|فجر|ظهر|ظهيره|عصر)"
+UNIT = r"(?:أسبوع|شهر|عام|سنة)"
+TIME_OF_DAY = _alt(_TIMES_OF_DAY)
 
 
 def _month_spec(p: str) -> str:
     """A month name (or the "يونيو/حزيران" pair) with an optional year or relative word."""
     return (rf"(?P<{p}_mon>{MONTH})(?:\s*[/(]\s*{MONTH}\s*\)?)?"
-            rf"(?:\s*[،,]?\s*(?:من\s+)?(?:(?:ال)?(?:عام|سنه)\s+)?(?P<{p}_year>{YEAR})"
-            rf"|\s+(?:من\s+)?(?P<{p}_yrel>(?:ال)?(?:عام|سنه)\s+{REL}|هذا\s+العام|هذه\s+السنه)"
+            rf"(?:\s*[،,]?\s*(?:من\s+)?(?:(?:ال)?(?:عام|سنة)\s+)?(?P<{p}_year>{YEAR})"
+            rf"|\s+(?:من\s+)?(?P<{p}_yrel>(?:ال)?(?:عام|سنة)\s+{REL}|هذا\s+العام|هذه\s+السنة)"
             rf"|\s+(?P<{p}_rel>{REL}))?")
 
 
 # One alternation; at a given start the first alternative that matches wins, so the longer
 # forms come first.  Each alternative is a named group: m.lastgroup is the kind.
-_PATTERN = re.compile(rf"""
+_PATTERN = re.compile(_fold(rf"""
 (?<!\w)[وف]?[بل]?                                   # proclitics, outside the span
 (?:
- (?P<span>(?:(?:بين|منذ|من)\s+)?{AL}?(?:عامي|عامين|اعوام|سنتي|عام|سنه)\s+(?P<span_a>{YEAR})
-     \s*(?:و|-|–|الى|حتى)\s*(?:(?:ال)?(?:عام|سنه)\s+)?(?P<span_b>{YEAR}))
-|(?P<numeric>(?P<num_d>\d\d?)\s*[/.-]\s*(?P<num_m>\d\d?)\s*[/.-]\s*(?P<num_y>{YEAR})
+ (?P<span>(?:(?:بين|منذ|من)\s+)?{AL}?(?:عامي|عامين|أعوام|سنتي|عام|سنة)\s+(?P<span_a>{YEAR})
+     \s*(?:و|-|–|إلى|حتى)\s*(?:(?:ال)?(?:عام|سنة)\s+)?(?P<span_b>{YEAR}))
+|(?P<numeric>(?P<num_d>\d\d?)[/-](?P<num_m>\d\d?)[/-](?P<num_y>{YEAR})
      |(?P<iso_y>{YEAR})-(?P<iso_m>\d\d)-(?P<iso_d>\d\d))
-|(?P<wom>(?:(?P<wom_part>{PART})\s+)?{AL}?اسبوع\s+(?P<wom_ord>{ORDINAL})\s+(?:من\s+)?
+|(?P<wom>(?:(?P<wom_part>{PART})\s+)?{AL}?أسبوع\s+(?P<wom_ord>{ORDINAL})\s+(?:من\s+)?
      (?:(?:(?:ال)?شهر\s+)?{_month_spec('wom')}|(?P<wom_this>(?:ال)?شهر\s+{REL}|هذا\s+الشهر|الشهر)))
-|(?P<dmy>(?:(?:{TIME_OF_DAY}\s+)?(?:يوم\s+)?{WEEKDAY}\s*[،,]?\s*)?(?:الموافق\s+)?
-     (?P<dmy_day>\d\d?)\s*(?:من\s+)?(?:(?:ال)?شهر\s+)?{_month_spec('dmy')})
+|(?P<dmy>(?:{TIME_OF_DAY}\s+)?(?:يوم\s+)?(?:{WEEKDAY}\s*[،,]?\s*)?(?:الموافق\s+)?
+     (?:ال\s*)?(?P<dmy_day>\d\d?)\s*(?:من\s+)?(?:(?:ال)?شهر\s+)?{_month_spec('dmy')})
 |(?P<mon>(?:(?P<mon_part>{PART})\s+)?(?:(?:ال)?شهر\s+)?{_month_spec('mon')})
-|(?P<year>(?:(?P<year_part>{PART})\s+)?{AL}?(?:عام|سنه)\s+(?P<year_y>{YEAR}))
+|(?P<year>(?:(?P<year_part>{PART})\s+)?{AL}?(?:عام|سنة)\s+(?P<year_y>{YEAR}))
 |(?P<rel>(?:(?P<rel_part>{PART})\s+)?(?P<rel_body>{AL}{UNIT}\s+{REL}|هذ[اه]\s+ال{UNIT}))
 |(?P<part>(?P<part_part>{PART})\s+ال(?P<part_unit>{UNIT}))
-|(?P<day>(?:{TIME_OF_DAY}\s+)?(?:يوم\s+)?(?P<day_word>اول\s+(?:من\s+)?امس|(?:ال)?امس|اليوم|غدا|بعد\s+غد)
+|(?P<day>(?:{TIME_OF_DAY}\s+)?(?:يوم\s+)?
+     (?P<day_word>أول\s+(?:من\s+)?أمس|(?:ال)?أمس(?:\s+الأول)?|اليوم|غدا|بعد\s+غد)
      (?:\s*[،,\-–]?\s*(?P<day_wd>{WEEKDAY}))?)
 |(?P<wday>(?:{TIME_OF_DAY}\s+)?(?:يوم\s+)?(?P<wday_wd>{WEEKDAY})(?:\s+(?P<wday_rel>{REL}))?)
 )(?!\w)
-""", re.VERBOSE)
+"""), re.VERBOSE)
+
+# Stage 1 of the scan: every expression contains one of these words within its first ~20
+# characters.  Whole tokens (with any proclitic) are found with set and str operations, which
+# is ~10x cheaper than letting the big regex try every position of the text.
+_ANCHOR_WORDS = _folded({"أمس", "الأمس", "اليوم", "يوم", "غدا", "غد", "أسبوع", "الأسبوع",
+                         "شهر", "الشهر", "عام", "العام", "عامي", "عامين", "العامين", "أعوام",
+                         "الأعوام", "سنة", "السنة", "سنتي", *_WEEKDAYS,
+                         *(w.split()[0] for w in _MONTHS)})
+_PROCLITICS = ("", "و", "ف", "ب", "ل", "وب", "ول", "فب", "فل")
+_ANCHORS = frozenset({p + w for w in _ANCHOR_WORDS for p in _PROCLITICS}
+                     | {p + "ل" + w[1:] for w in _ANCHOR_WORDS if w.startswith("ال")
+                        for p in ("", "و", "ف")})                       # للعام، وللشهر
+_PUNCTUATION = "،,.:;؛()[]\"'«»-–—/!?؟…"
+# words that may open an expression before its first anchor (plus 1–2 digit day numbers)
+_LEADERS = {*_PARTS, *_TIMES_OF_DAY,
+            *_folded({"بين", "منذ", "من", "هذا", "هذه", "أول", "بعد", "الموافق"})}
 
 _NEXT_ARTICLE = re.compile(r"\s+ال")
-_PREV_WORD = re.compile(r"(\w+)\W*$")
 _NARRATIVE_DAY = {"ذلك", "نفس", "ذات"}        # في ذلك اليوم: a day of the story, not today
 
 
@@ -278,6 +320,8 @@ def _relative(m, pub, norm):
     if pub is None:
         return None
     unit = _unit_name(m["rel_body"])
+    if "عام" in m["rel_body"] and _TITLE_BEFORE.search(norm, max(0, m.start() - 12), m.start()):
+        return None
     lo, hi = _unit_window(unit, pub, _rel(m["rel_body"]))
     return (*_narrow(unit, lo, hi, _PARTS.get(m["rel_part"])), unit)
 
@@ -298,11 +342,14 @@ def _day(m, pub, norm):
     if word == "اليوم" and not m["day_wd"]:
         if _NEXT_ARTICLE.match(norm, m.end("day")):         # اليوم الأول, اليوم العالمي
             return None
-        prev = _PREV_WORD.search(norm, max(0, m.start("day") - 20), m.start("day"))
-        if prev and prev[1] in _NARRATIVE_DAY:
+        if _word_before(norm, m.start("day"))[1] in _NARRATIVE_DAY:
             return None
-    offset = (-2 if word.startswith("اول") else -1) if "امس" in word else \
-        (2 if word.startswith("بعد") else 1) if "غد" in word else 0
+    if "امس" in word:                                       # أمس, أول أمس, أمس الأول
+        offset = -2 if "اول" in word else -1
+    elif "غد" in word:                                      # غدا, بعد غد
+        offset = 2 if "بعد" in word else 1
+    else:
+        offset = 0
     d = pub + timedelta(offset)
     if m["day_wd"]:                                         # أمس الخميس: trust the weekday
         delta = (_WEEKDAYS[m["day_wd"]] - d.weekday()) % 7
@@ -333,38 +380,114 @@ _MAY_BE_A_NAME = {"dmy", "mon"}
 
 
 def _cue_before(norm: str, start: int) -> bool:
-    prev = _PREV_WORD.search(norm, max(0, start - 20), start)
-    if not prev:
-        return False
-    w = prev[1]
-    return w in _MONTH_CUES or (w[0] in "وف" and w[1:] in _MONTH_CUES)
+    w = _word_before(norm, start)[1]
+    return w in _MONTH_CUES or (w[:1] in ("و", "ف") and w[1:] in _MONTH_CUES)
 
 
 # --- span mapping and the entry point --------------------------------------------------------
 
 class _Offsets:
-    """Maps positions in the normalised text back to the original (removed runs shift them)."""
+    """The text without marks, and the map from its offsets back to the original's."""
 
     def __init__(self, text: str):
-        self.at, self.shift, removed = [], [0], 0
-        for r in _REMOVED.finditer(text):
-            self.at.append(r.start() - removed)     # normalised position the run precedes
-            removed += r.end() - r.start()
-            self.shift.append(removed)
+        parts = _REMOVED.split(text)            # kept, removed, kept, ..., kept
+        kept = parts[0::2]
+        self.norm = "".join(kept)
+        self.kept_at = [0, *accumulate(map(len, kept))][:-1]     # piece starts in norm
+        self.orig_at = [0, *accumulate(map(len, parts))][0::2]   # piece starts in text
 
     def __call__(self, i: int) -> int:
-        # a run at i counts as before i: starts skip a proclitic's marks, ends keep a word's
-        return i + self.shift[bisect_right(self.at, i)]
+        # marks right before i count as before it: a start skips a proclitic's marks,
+        # an end keeps the marks of the expression's last letter
+        k = bisect_right(self.kept_at, i) - 1
+        return self.orig_at[k] + i - self.kept_at[k]
+
+
+def _normalise(text: str) -> tuple[str, object]:
+    """The text with marks removed and letters folded, and a map back to original offsets."""
+    orig, norm, folds = (lambda i: i), text, _FOLDS
+    if _MARK_OR_DIGIT.search(text):             # one scan in the common case
+        if _REMOVED.search(text):
+            orig = _Offsets(text)
+            norm = orig.norm
+        if _INDIC_DIGIT.search(norm):
+            folds = _FOLDS + _DIGITS
+    for a, b in folds:                          # str.replace beats str.translate here
+        norm = norm.replace(a, b)
+    return norm, orig
+
+
+def _anchors(norm: str) -> list[int]:
+    """Start offsets of anchor words (whole tokens) and numeric dates, sorted."""
+    words = norm
+    for c in _PUNCTUATION:
+        words = words.replace(c, " ")
+    found = []
+    for sep in "/-":                            # numeric dates: 12/10/2016, 2016-10-12
+        i = norm.find(sep)
+        while i >= 0:
+            j = i
+            while j and norm[j - 1].isdigit():
+                j -= 1
+            if i - j in (1, 2, 4):
+                found.append(j)
+            i = norm.find(sep, i + 1)
+    for token in _ANCHORS.intersection(words.split()):
+        i, n = norm.find(token), len(token)
+        while i >= 0:
+            if not (i and norm[i - 1].isalnum()) and not norm[i + n:i + n + 1].isalnum():
+                found.append(i)
+            i = norm.find(token, i + n)
+    return sorted(found)
+
+
+def _word_before(norm: str, i: int) -> tuple[int, str]:
+    """Start and text of the word before offset ``i`` (a word start), skipping blanks and
+    punctuation; (-1, "") if there is none."""
+    j = i - 1
+    while j >= 0 and not norm[j].isalnum():
+        j -= 1
+    end = j + 1
+    while j >= 0 and norm[j].isalnum():
+        j -= 1
+    return (j + 1, norm[j + 1:end]) if end else (-1, "")
+
+
+def _leads(word: str) -> bool:
+    """Can ``word`` open an expression whose first anchor comes later (نهاية، بين، 4، صباح)?"""
+    number = word[2:] if word.startswith("ال") else word           # 4, الـ17
+    return (word in _LEADERS or word[1:] in _LEADERS or word[2:] in _LEADERS
+            or (number.isdigit() and len(number) <= 2))
+
+
+def _matches(norm: str):
+    """Leftmost non-overlapping matches of _PATTERN, tried only at the word holding an anchor
+    and at the leading words just before it."""
+    end = 0
+    for k in _anchors(norm):
+        if k < end:
+            continue
+        starts = [k]
+        while len(starts) < 4:
+            j, word = _word_before(norm, starts[-1])
+            if j < end or not _leads(word):
+                break
+            starts.append(j)
+        for s in reversed(starts):                  # leftmost first
+            m = _PATTERN.match(norm, s)
+            if m:
+                end = m.end()
+                yield m
+                break
 
 
 def find_dates(text: str, published: date | None) -> list[TimeExpr]:
     """Temporal expressions in ``text``, resolved against ``published``, sorted by start."""
     if isinstance(published, datetime):
         published = published.date()
-    norm = _REMOVED.sub("", text).translate(_FOLD)
-    orig = _Offsets(text) if len(norm) != len(text) else (lambda i: i)
+    norm, orig = _normalise(text)
     out = []
-    for m in _PATTERN.finditer(norm):
+    for m in _matches(norm):
         kind = m.lastgroup
         if kind in _MAY_BE_A_NAME and _NAME_BEFORE.search(norm, max(0, m.start() - 25), m.start()):
             continue

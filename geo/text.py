@@ -94,7 +94,7 @@ def original_offset(token_text: str, key_prefix_len: int) -> int:
 
 # Proclitics that attach to nouns in news text: a conjunction, then a preposition.
 _CONJUNCTIONS = ("", "و", "ف")
-_PREPOSITIONS = ("", "ب", "ل", "ك")
+_PREPOSITIONS = ("", "ب", "ل")   # ك is left out: كبيرا is not ك + بيرا (Beira)
 MIN_STEM = 3
 
 

@@ -73,7 +73,7 @@ def test_a_perfect_prediction_scores_one_everywhere():
 def test_a_place_resolved_too_far_is_a_miss_and_shows_in_the_error_distribution():
     gold = gold_article()
     pred = as_prediction(gold)
-    pred["places"][0].update(BENGHAZI)              # right span, wrong Tripoli... ~650 km off
+    pred["places"][0].update(BENGHAZI)              # right span, resolved to Benghazi, ~650 km off
     s = score([gold], [pred])["places"]["toponym"]
     assert (s["tp"], s["fp"], s["fn"]) == (0, 1, 1)
     assert s["span_matched"] == 1

@@ -1,0 +1,142 @@
+"""Loading the store: built from the seeds on first start, read once per change of the file (cached)."""
+from __future__ import annotations
+
+import re
+from contextlib import closing
+from pathlib import Path
+
+import pandas as pd
+import streamlit as st
+
+from geo import store as geo_store
+
+from .links import source_href
+from .style import bilingual
+
+_SPLIT = re.compile(r"\s*[;؛]\s*")
+
+
+def store_path() -> Path:
+    """The store file the app reads: $ATLAS_STORE, else data/atlas.sqlite."""
+    return geo_store.store_path()
+
+
+def store_version(path: Path) -> float:
+    """Changes whenever the store is written (the WAL file included), to key the caches."""
+    stamps = [p.stat().st_mtime_ns for p in (path, Path(f"{path}-wal")) if p.exists()]
+    return float(max(stamps)) if stamps else 0.0
+
+
+@st.cache_resource(show_spinner="Building the store from the seed articles (first start only)…", max_entries=8)
+def _ensure(path: str, version: float) -> str:
+    from geo.ingest import ensure_store
+    return str(ensure_store(path))
+
+
+def ensure() -> tuple[Path, float]:
+    """The store's path and version, building it from the seeds if it holds no article yet."""
+    path = store_path()
+    _ensure(str(path), store_version(path))
+    return path, store_version(path)
+
+
+def split_names(value) -> list[str]:
+    """``'a; b'`` or ``'أ؛ ب'`` as a list; empty for None."""
+    if value is None or (isinstance(value, float) and value != value) or not str(value).strip():
+        return []
+    return [x for x in _SPLIT.split(str(value).strip()) if x]
+
+
+def _pairs(en, ar) -> list[tuple[str, str]]:
+    names_en, names_ar = split_names(en), split_names(ar)
+    if len(names_ar) != len(names_en):
+        names_ar = [""] * len(names_en)
+    return list(zip(names_en, names_ar))
+
+
+def date_label(start, end, precision) -> str:
+    """A date as precise as the text said: ``2019-04-04``, ``2019-04``, ``2019`` or ``week of 2019-04-15``."""
+    if not start:
+        return "undated"
+    s = str(start)
+    if precision == "day":
+        return s[:10]
+    if precision == "month":
+        return s[:7]
+    if precision == "year":
+        return s[:4]
+    if precision == "week":
+        return f"week of {s[:10]}"
+    return s[:10] if not end or end == start else f"{s[:10]} – {str(end)[:10]}"
+
+
+def prepare_events(rows: list[dict]) -> pd.DataFrame:
+    """The store's event rows as a frame, with parsed dates, name lists and display labels added."""
+    df = pd.DataFrame(rows, columns=list(rows[0]) if rows else _EMPTY_COLUMNS)
+    df = df.astype({c: object for c in df.columns})
+    df["day"] = pd.to_datetime(df["date_start"], errors="coerce")
+    df["day_end"] = pd.to_datetime(df["date_end"], errors="coerce").fillna(df["day"])
+    df["month"] = df["day"].dt.strftime("%Y-%m").astype(object).where(df["day"].notna(), "")
+    df["actors"] = [_pairs(e, a) for e, a in zip(df["actors_en"], df["actors_ar"])]
+    df["counterparts"] = [_pairs(e, a) for e, a in zip(df["counterparts_en"], df["counterparts_ar"])]
+    df["affs"] = [sorted(set(split_names(x))) for x in df["affiliation"]]
+    df["all_affs"] = [sorted(set(a) | set(split_names(c))) for a, c in zip(df["affs"], df["counterpart_affiliation"])]
+    df["parties"] = [sorted({en for en, _ in a} | {en for en, _ in c}) for a, c in zip(df["actors"], df["counterparts"])]
+    df["actor_label"] = ["; ".join(bilingual(en, ar) for en, ar in a) or "—" for a in df["actors"]]
+    df["counterpart_label"] = ["; ".join(bilingual(en, ar) for en, ar in c) or "" for c in df["counterparts"]]
+    df["place_label"] = [bilingual(e, a) for e, a in zip(df["place_en"], df["place_ar"])]
+    df["origin_label"] = [bilingual(e, a) if (e or a) else "" for e, a in zip(df["origin_en"], df["origin_ar"])]
+    df["date_label"] = [date_label(s, e, p) for s, e, p in zip(df["date_start"], df["date_end"], df["date_precision"])]
+    df["source"] = [source_href(d, s) for d, s in zip(df["doc_id"], df["sentence"])]
+    for col in ("lat", "lon", "origin_lat", "origin_lon"):
+        df[col] = pd.to_numeric(df[col], errors="coerce")
+    return df
+
+
+_EMPTY_COLUMNS = ["id", "doc_id", "sentence", "start", "end", "type", "subtype", "trigger", "status", "confidence",
+                  "date_start", "date_end", "date_precision", "date_source", "place_id", "place_en", "place_ar",
+                  "lat", "lon", "place_kind", "place_country", "origin_id", "origin_en", "origin_ar", "origin_lat",
+                  "origin_lon", "actors_en", "actors_ar", "affiliation", "counterparts_en", "counterparts_ar",
+                  "counterpart_affiliation", "sentence_text", "doc_title", "outlet", "published", "url"]
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def _events(path: str, version: float) -> pd.DataFrame:
+    with closing(geo_store.connect(path, readonly=True)) as conn:
+        return prepare_events(geo_store.read_events(conn))
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def _documents(path: str, version: float) -> list[dict]:
+    with closing(geo_store.connect(path, readonly=True)) as conn:
+        return geo_store.list_documents(conn)
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def _document(path: str, version: float, doc_id: str) -> dict | None:
+    with closing(geo_store.connect(path, readonly=True)) as conn:
+        return geo_store.read_document(conn, doc_id)
+
+
+def events() -> pd.DataFrame:
+    """Every event in the store (cached until the store file changes)."""
+    path, version = ensure()
+    return _events(str(path), version)
+
+
+def documents() -> list[dict]:
+    path, version = ensure()
+    return _documents(str(path), version)
+
+
+def document(doc_id: str) -> dict | None:
+    path, version = ensure()
+    return _document(str(path), version, doc_id)
+
+
+def export_rows(df: pd.DataFrame) -> list[dict]:
+    """Plain dicts of the store's columns (no NaN), as geo.export expects."""
+    cols = [c for c in _EMPTY_COLUMNS if c in df.columns]
+    out = df[cols].astype(object)
+    return out.where(out.notna(), None).to_dict("records")
+

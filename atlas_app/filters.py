@@ -1,0 +1,321 @@
+"""Filter state, in one place: read from the URL (else the session), shown in the sidebar, applied to events.
+
+The URL is the source of truth: every widget writes its value back to ``st.query_params`` in its
+callback, so a copied link reopens the same view. Parameter names:
+
+    actor=<English name> (repeatable)   aff=<affiliation> (repeatable)   kind=visit|front_line|diplomatic_flow
+    status=occurred|planned             from=YYYY-MM-DD   to=YYYY-MM-DD
+    page-level: sel (map selection), present=1, per, color, period, doc, sentence
+"""
+from __future__ import annotations
+
+import calendar
+import re
+from dataclasses import dataclass, field, replace
+from datetime import date
+from typing import Callable, Mapping
+
+import pandas as pd
+import streamlit as st
+
+from .style import KIND_LABELS, STATUS_LABELS, bilingual
+
+KINDS = ("visit", "front_line", "diplomatic_flow")
+STATUSES = ("occurred", "planned")
+FILTER_KEYS = ("actor", "aff", "kind", "status", "from", "to")
+PAGE_KEYS = ("sel", "present", "per", "color", "period", "doc", "sentence")
+STREAMLIT_KEYS = ("embed", "embed_options")
+SESSION_KEY = "atlas_filters"
+_DATE_RE = re.compile(r"^(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?$")
+_MAX_SHOWN = 60
+
+
+@dataclass(frozen=True)
+class Filters:
+    """What the user asked to see; empty means everything."""
+    actors: tuple[str, ...] = ()
+    affiliations: tuple[str, ...] = ()
+    kinds: tuple[str, ...] = ()
+    status: str = ""
+    date_from: date | None = None
+    date_to: date | None = None
+
+    def to_params(self) -> dict[str, list[str]]:
+        """The URL form: only what differs from the default."""
+        out: dict[str, list[str]] = {}
+        if self.actors:
+            out["actor"] = list(self.actors)
+        if self.affiliations:
+            out["aff"] = list(self.affiliations)
+        if self.kinds and set(self.kinds) != set(KINDS):
+            out["kind"] = list(self.kinds)
+        if self.status:
+            out["status"] = [self.status]
+        if self.date_from:
+            out["from"] = [self.date_from.isoformat()]
+        if self.date_to:
+            out["to"] = [self.date_to.isoformat()]
+        return out
+
+
+@dataclass(frozen=True)
+class Options:
+    """What the data offers to filter on."""
+    actors: dict[str, str] = field(default_factory=dict)      # English name -> Arabic name
+    affiliations: tuple[str, ...] = ()
+    first: date | None = None
+    last: date | None = None
+
+    def actor_label(self, en: str) -> str:
+        return bilingual(en, self.actors.get(en, ""))
+
+
+def options_from(df: pd.DataFrame) -> Options:
+    """Actors (with Arabic names), affiliations and the date span found in the events."""
+    actors: dict[str, str] = {}
+    for pairs in list(df["actors"]) + list(df["counterparts"]):
+        for en, ar in pairs:
+            if en and (en not in actors or not actors[en]):
+                actors[en] = ar
+    affs = sorted({a for xs in df["all_affs"] for a in xs})
+    days = pd.concat([df["day"], df["day_end"]]).dropna()
+    first = days.min().date() if len(days) else None
+    last = days.max().date() if len(days) else None
+    return Options(dict(sorted(actors.items())), tuple(affs), first, last)
+
+
+def parse_date(value: str, end: bool = False) -> date | None:
+    """``YYYY-MM-DD``, ``YYYY-MM`` or ``YYYY``; a partial date means its first (or, for ``end``, last) day."""
+    m = _DATE_RE.match(value.strip())
+    if not m:
+        return None
+    y, mo, d = int(m.group(1)), m.group(2), m.group(3)
+    try:
+        if mo is None:
+            return date(y, 12, 31) if end else date(y, 1, 1)
+        if d is None:
+            mo_i = int(mo)
+            return date(y, mo_i, calendar.monthrange(y, mo_i)[1] if end else 1)
+        return date(y, int(mo), int(d))
+    except ValueError:
+        return None
+
+
+def _match(values: list[str], known: Mapping[str, str], what: str, notes: list[str]) -> tuple[str, ...]:
+    """Values found in ``known`` (case-insensitive keys of lower-cased names), noting the rest."""
+    out = []
+    for v in values:
+        canon = known.get(v.strip().casefold())
+        if canon is None:
+            notes.append(f"Ignored unknown {what} “{_short(v)}” in the link.")
+        elif canon not in out:
+            out.append(canon)
+    return tuple(out)
+
+
+def _short(v: str, n: int = _MAX_SHOWN) -> str:
+    v = str(v)
+    return v if len(v) <= n else v[:n] + "…"
+
+
+def parse(params: Mapping[str, list[str]], opts: Options) -> tuple[Filters, list[str]]:
+    """Filters from URL parameters; every unknown or malformed value is dropped with a note saying so."""
+    notes: list[str] = []
+    actor_keys = {en.casefold(): en for en in opts.actors} | {ar.casefold(): en for en, ar in opts.actors.items() if ar}
+    actors = _match(params.get("actor", []), actor_keys, "actor", notes)
+    affs = _match(params.get("aff", []), {a.casefold(): a for a in opts.affiliations}, "affiliation", notes)
+    kinds = _match(params.get("kind", []), {k: k for k in KINDS} | {k.replace("_", "-"): k for k in KINDS},
+                   "event kind", notes)
+    statuses = _match(params.get("status", []), {s: s for s in STATUSES}, "status", notes)
+    status = statuses[0] if len(statuses) == 1 else ""
+    bounds = []
+    for key, end in (("from", False), ("to", True)):
+        raw = [v for v in params.get(key, []) if v.strip()]
+        d = parse_date(raw[-1], end) if raw else None
+        if raw and d is None:
+            notes.append(f"Ignored the date “{_short(raw[-1])}” given for “{key}”: use YYYY-MM-DD.")
+        bounds.append(d)
+    date_from, date_to = bounds
+    if date_from and date_to and date_from > date_to:
+        notes.append("The link's “from” date is after its “to” date: the two were swapped.")
+        date_from, date_to = date_to, date_from
+    return Filters(actors, affs, kinds, status, date_from, date_to), notes
+
+
+def normalize(f: Filters, opts: Options) -> Filters:
+    """The same filters with bounds that cover all the data dropped, so the URL stays short."""
+    if f.date_from and opts.first and f.date_from <= opts.first:
+        f = replace(f, date_from=None)
+    if f.date_to and opts.last and f.date_to >= opts.last:
+        f = replace(f, date_to=None)
+    if set(f.kinds) == set(KINDS):
+        f = replace(f, kinds=())
+    return f
+
+
+def unknown_keys(params: Mapping[str, list[str]]) -> list[str]:
+    return [k for k in params if k not in FILTER_KEYS + PAGE_KEYS + STREAMLIT_KEYS]
+
+
+def apply(df: pd.DataFrame, f: Filters, kind: str | None = None) -> pd.DataFrame:
+    """The events that pass the filters; ``kind`` (a page's own kind) overrides the kind filter."""
+    mask = pd.Series(True, index=df.index)
+    if kind:
+        mask &= df["type"] == kind
+    elif f.kinds:
+        mask &= df["type"].isin(f.kinds)
+    if f.status:
+        mask &= df["status"] == f.status
+    if f.actors:
+        wanted = set(f.actors)
+        mask &= df["parties"].map(lambda xs: not wanted.isdisjoint(xs)).astype(bool)
+    if f.affiliations:
+        wanted_a = set(f.affiliations)
+        mask &= df["all_affs"].map(lambda xs: not wanted_a.isdisjoint(xs)).astype(bool)
+    if f.date_from:
+        mask &= (df["day_end"] >= pd.Timestamp(f.date_from)).fillna(False).astype(bool)
+    if f.date_to:
+        mask &= (df["day"] <= pd.Timestamp(f.date_to)).fillna(False).astype(bool)
+    return df[mask]
+
+
+def describe(f: Filters, opts: Options) -> str:
+    """One line saying what is filtered, for captions and the presenter's view."""
+    parts = []
+    if f.actors:
+        parts.append("actors: " + ", ".join(opts.actor_label(a) for a in f.actors))
+    if f.affiliations:
+        parts.append("affiliation: " + ", ".join(f.affiliations))
+    if f.kinds:
+        parts.append("kind: " + ", ".join(KIND_LABELS[k] for k in f.kinds))
+    if f.status:
+        parts.append("status: " + STATUS_LABELS[f.status].lower())
+    if f.date_from or f.date_to:
+        parts.append(f"dates: {f.date_from or '…'} to {f.date_to or '…'}")
+    return "; ".join(parts) if parts else "no filters"
+
+
+# ---- the URL and the session (Streamlit) ---------------------------------------------------------------
+
+def read_url() -> dict[str, list[str]]:
+    """Every query parameter with all its values."""
+    qp = st.query_params
+    return {k: qp.get_all(k) for k in qp.keys()}
+
+
+def write_url(params: Mapping[str, list[str]]) -> None:
+    """Replace the query string (only when it changes, to spare the browser's history)."""
+    clean = {k: [str(x) for x in v] for k, v in params.items() if v}
+    if clean != read_url():
+        st.query_params.from_dict(clean)
+
+
+def set_param(key: str, value: str | None) -> None:
+    """Set (or with None, remove) one page-level parameter, keeping the rest of the URL."""
+    params = read_url()
+    params.pop(key, None)
+    if value not in (None, ""):
+        params[key] = [str(value)]
+    write_url(params)
+
+
+def resolve(opts: Options) -> tuple[Filters, list[str]]:
+    """The filters in force: the URL's if it has any, else this session's (filters follow the user across pages)."""
+    params = read_url()
+    notes = [f"Ignored the unknown link parameter “{_short(k)}”." for k in unknown_keys(params)]
+    if any(k in params for k in FILTER_KEYS):
+        f, more = parse(params, opts)
+        notes += more
+    else:
+        f = st.session_state.get(SESSION_KEY) or Filters()
+    f = normalize(f, opts)
+    st.session_state[SESSION_KEY] = f
+    kept = {k: v for k, v in params.items() if k in PAGE_KEYS + STREAMLIT_KEYS}
+    write_url(kept | f.to_params())
+    return f, notes
+
+
+def url_params(f: Filters) -> dict[str, list[str]]:
+    """The filters as query parameters, for links to the other pages."""
+    return f.to_params()
+
+
+def _commit(opts: Options) -> None:
+    """Widget callback: the sidebar's values become the filters, in the session and the URL."""
+    ss = st.session_state
+    d_from, d_to = ss.get("w_from"), ss.get("w_to")
+    f = Filters(tuple(ss.get("w_actor") or ()), tuple(ss.get("w_aff") or ()), tuple(ss.get("w_kind") or ()),
+                ss.get("w_status") or "", d_from if isinstance(d_from, date) else None,
+                d_to if isinstance(d_to, date) else None)
+    if f.date_from and f.date_to and f.date_from > f.date_to:
+        f = replace(f, date_from=f.date_to, date_to=f.date_from)
+    f = normalize(f, opts)
+    ss[SESSION_KEY] = f
+    params = {k: v for k, v in read_url().items() if k not in FILTER_KEYS and k != "sel"}
+    write_url(params | f.to_params())
+
+
+def _reset() -> None:
+    st.session_state[SESSION_KEY] = Filters()
+    write_url({k: v for k, v in read_url().items() if k not in FILTER_KEYS and k != "sel"})
+
+
+def sidebar(opts: Options, f: Filters, page_kind: str | None = None) -> None:
+    """The filter widgets, showing ``f`` (widgets are re-seeded from it on every run)."""
+    ss, sb = st.session_state, st.sidebar
+    ss["w_actor"] = [a for a in f.actors if a in opts.actors]
+    ss["w_aff"] = [a for a in f.affiliations if a in opts.affiliations]
+    ss["w_kind"] = [page_kind] if page_kind else list(f.kinds)
+    ss["w_status"] = f.status
+    lo, hi = opts.first or date(2000, 1, 1), opts.last or date.today()
+    ss["w_from"] = f.date_from or lo
+    ss["w_to"] = f.date_to or hi
+    args = (opts,)
+    sb.header("Filters")
+    sb.multiselect("Actors", list(opts.actors), format_func=opts.actor_label, key="w_actor", on_change=_commit,
+                   args=args, placeholder="All actors", help="Events where any of these is an actor or counterpart.")
+    sb.multiselect("Affiliation", list(opts.affiliations), key="w_aff", on_change=_commit, args=args,
+                   placeholder="All affiliations", help="Events with an actor or counterpart of this side.")
+    c1, c2 = sb.columns(2)
+    c1.date_input("From", min_value=min(lo, ss["w_from"]), max_value=max(hi, ss["w_from"]), key="w_from",
+                  on_change=_commit, args=args)
+    c2.date_input("To", min_value=min(lo, ss["w_to"]), max_value=max(hi, ss["w_to"]), key="w_to",
+                  on_change=_commit, args=args)
+    sb.multiselect("Event kind", list(KINDS), format_func=KIND_LABELS.get, key="w_kind", on_change=_commit,
+                   args=args, placeholder="All kinds", disabled=page_kind is not None,
+                   help=f"This page shows {KIND_LABELS[page_kind].lower()} events only." if page_kind else None)
+    sb.radio("Status", ["", *STATUSES], format_func=lambda s: STATUS_LABELS.get(s, "All"), key="w_status",
+             on_change=_commit, args=args, horizontal=True)
+    sb.button("Reset filters", on_click=_reset, disabled=f == Filters())
+
+
+# ---- page-level parameters -----------------------------------------------------------------------------
+
+def page_value(key: str, valid: Callable[[str], object | None], what: str) -> tuple[object | None, list[str]]:
+    """A page-level parameter checked by ``valid`` (returns the parsed value or None); a bad one is dropped."""
+    raw = read_url().get(key)
+    if not raw:
+        return None, []
+    value = valid(raw[-1])
+    if value is None:
+        set_param(key, None)
+        return None, [f"Ignored {what} “{_short(raw[-1])}” in the link."]
+    return value, []
+
+
+def _commit_choice(key: str, default: str) -> None:
+    value = st.session_state.get(f"w_{key}")
+    set_param(key, None if value == default else value)
+
+
+def page_choice(key: str, label: str, options: Mapping[str, str], default: str, widget: str = "radio",
+                where=None, **kwargs) -> tuple[str, list[str]]:
+    """A page-level choice (a radio, select_slider or selectbox) that lives in the URL as ``key``."""
+    value, notes = page_value(key, lambda v: v if v in options else None, f"the {label.lower()}")
+    value = value if value is not None else default
+    st.session_state[f"w_{key}"] = value
+    if widget == "radio":
+        kwargs.setdefault("horizontal", True)
+    getattr(where or st, widget)(label, list(options), format_func=lambda v: options[v], key=f"w_{key}",
+                                 on_change=_commit_choice, args=(key, default), **kwargs)
+    return str(value), notes

@@ -1,0 +1,309 @@
+"""Map layers from event frames: events aggregated by place (points) and by (origin, place, group) (arcs).
+
+Pure functions over pandas frames up to ``make_deck``; every object carries a selection ``key`` (the
+grouping columns and values, URL-encoded) and the tooltip fields ``t_*``. Streamlit's deck component
+HTML-escapes the values it puts into the tooltip template, so the values stay plain text here and the
+template is the only HTML.
+"""
+from __future__ import annotations
+
+import json
+import math
+from urllib.parse import parse_qsl, urlencode
+
+import pandas as pd
+import pydeck as pdk
+from pydeck.bindings.json_tools import default_serialize
+
+from . import basemap
+from .hull import convex_hull
+from .style import (AFFILIATION_COLORS, KIND_COLORS, KIND_LABELS, SUBTYPE_COLORS, bilingual, group_color)
+
+VIEW_WIDE = {"latitude": 36.0, "longitude": 0.0, "zoom": 2.2, "pitch": 0, "bearing": 0}
+VIEW_LIBYA = {"latitude": 30.8, "longitude": 16.5, "zoom": 4.6, "pitch": 0, "bearing": 0}
+MAX_DECK_BYTES = 1_900_000           # a page's deck JSON stays under 2 MB
+MAX_OBJECTS = 2_000                  # objects per layer before the size check
+TEXT_CHARS = 160                     # sentence excerpt in tooltips
+SELECT_COLUMNS = ("type", "place_id", "origin_id", "status", "subtype", "color_key", "month")
+TIP_FIELDS = ("t_head", "t_where", "t_who", "t_when", "t_text", "t_more")
+TOOLTIP = {
+    "html": "<b>{t_head}</b><br/>{t_where}<br/>{t_who}<br/><i>{t_when}</i>"
+            "<div dir='rtl' style='max-width:340px;white-space:normal;margin-top:4px'>{t_text}</div>"
+            "<small>{t_more}</small>",
+    "style": {"backgroundColor": "#1f2430", "color": "#f5f5f5", "fontSize": "12px", "maxWidth": "360px"},
+}
+HIGHLIGHT = [255, 200, 0]
+_NOUNS = {"visit": ("visit", "visits"), "front_line": ("clash", "clashes"),
+          "diplomatic_flow": ("contact", "contacts"), "": ("event", "events")}
+
+
+class CompactDeck(pdk.Deck):
+    """A Deck serialized without pydeck's indentation and ASCII escapes (a third of the size for Arabic)."""
+
+    def to_json(self) -> str:
+        return json.dumps(self, sort_keys=True, default=default_serialize, separators=(",", ":"), ensure_ascii=False)
+
+
+# ---- selection keys -----------------------------------------------------------------------------------
+
+def selection_key(pairs: list[tuple[str, object]]) -> str:
+    """``type=visit&place_id=ly-tripoli``: which events an object stands for."""
+    return urlencode([(c, "" if v is None else str(v)) for c, v in pairs])
+
+
+def parse_key(key: str) -> list[tuple[str, str]] | None:
+    """The (column, value) pairs of a selection key, or None when it is not one."""
+    try:
+        pairs = parse_qsl(key, keep_blank_values=True, strict_parsing=True)
+    except ValueError:
+        return None
+    if not pairs or any(c not in SELECT_COLUMNS for c, _ in pairs):
+        return None
+    return pairs
+
+
+def select(df: pd.DataFrame, key: str) -> pd.DataFrame | None:
+    """The events behind a map object's key (None if the key is malformed)."""
+    pairs = parse_key(key)
+    if pairs is None or any(c not in df.columns for c, _ in pairs):
+        return None
+    mask = pd.Series(True, index=df.index)
+    for col, val in pairs:
+        mask &= df[col].map(lambda x: "" if x is None or x != x else str(x)) == val
+    return df[mask]
+
+
+# ---- aggregation --------------------------------------------------------------------------------------
+
+def _names(g: pd.DataFrame, col: str = "actors", limit: int = 3) -> str:
+    counts: dict[tuple[str, str], int] = {}
+    for pairs in g[col]:
+        for p in pairs:
+            counts[p] = counts.get(p, 0) + 1
+    top = sorted(counts, key=lambda p: (-counts[p], p[0]))
+    text = "; ".join(bilingual(en, ar) for en, ar in top[:limit])
+    return text + (f" (+{len(top) - limit} more)" if len(top) > limit else "")
+
+
+def _when(g: pd.DataFrame) -> str:
+    dated = g[g["day"].notna()].sort_values("day")
+    if dated.empty:
+        return "undated"
+    first, last = dated["date_label"].iloc[0], dated["date_label"].iloc[-1]
+    return first if first == last else f"{first} … {last}"
+
+
+def _excerpt(text) -> str:
+    text = " ".join(str(text or "").split())
+    return text if len(text) <= TEXT_CHARS else text[:TEXT_CHARS].rstrip() + "…"
+
+
+def tips(g: pd.DataFrame, noun_kind: str, where: str) -> dict:
+    """The tooltip fields of one object standing for the events ``g``."""
+    n, planned = len(g), int((g["status"] == "planned").sum())
+    one, many = _NOUNS.get(noun_kind, _NOUNS[""])
+    head = f"{n} {one if n == 1 else many}" + (f" ({planned} planned)" if planned else "")
+    who = _names(g)
+    partners = _names(g, "counterparts")
+    if partners:
+        who = f"{who or '—'} with {partners}"
+    latest = g.sort_values("day", na_position="first").iloc[-1]
+    more = "Click for its source." if n == 1 else f"Click to list all {n} with their sources."
+    return {"t_head": head, "t_where": where, "t_who": who or "—", "t_when": _when(g),
+            "t_text": _excerpt(latest["sentence_text"]), "t_more": more}
+
+
+def _located(df: pd.DataFrame, origin: bool = False) -> pd.DataFrame:
+    ok = df["lat"].notna() & df["lon"].notna()
+    if origin:
+        ok &= df["origin_lat"].notna() & df["origin_lon"].notna()
+    return df[ok]
+
+
+def aggregate(df: pd.DataFrame, by: list[str], arcs: bool = False, noun_kind: str = "") -> list[dict]:
+    """One object per group of ``by``: its coordinates, count, key and tooltip fields, biggest first."""
+    df = _located(df, origin=arcs)
+    if df.empty:
+        return []
+    keyed = df.assign(**{c: df[c].map(lambda x: "" if x is None or x != x else str(x)) for c in by})
+    rows = []
+    for values, g in keyed.groupby(by, sort=False):
+        values = values if isinstance(values, tuple) else (values,)
+        first = g.iloc[0]
+        where = first["place_label"]
+        if arcs:
+            where = f"{first['origin_label']} → {where}"
+        row = {"key": selection_key(list(zip(by, values))), "count": len(g),
+               "planned": int((g["status"] == "planned").sum()),
+               "lat": round(float(first["lat"]), 4), "lon": round(float(first["lon"]), 4),
+               **dict(zip(by, values)), **tips(g, noun_kind or str(first["type"]), where)}
+        if arcs:
+            row |= {"olat": round(float(first["origin_lat"]), 4), "olon": round(float(first["origin_lon"]), 4)}
+        rows.append(row)
+    rows.sort(key=lambda r: (-r["count"], r["key"]))
+    return rows[:MAX_OBJECTS]
+
+
+def dominant(df: pd.DataFrame, by: str, col: str) -> dict[str, str]:
+    """For each value of ``by``, the most frequent value of ``col``."""
+    if df.empty:
+        return {}
+    counts = df.groupby([by, col], sort=True).size().reset_index(name="n")
+    counts = counts.sort_values(["n", col], ascending=[False, True]).drop_duplicates(by)
+    return dict(zip(counts[by], counts[col]))
+
+
+def with_color_key(df: pd.DataFrame, color_by: str) -> pd.DataFrame:
+    """The frame with ``color_key``: the first actor's English name, or the first affiliation."""
+    if color_by == "affiliation":
+        keys = [affs[0] if affs else "unknown" for affs in df["affs"]]
+    else:
+        keys = [pairs[0][0] if pairs else "unknown" for pairs in df["actors"]]
+    return df.assign(color_key=keys)
+
+
+# ---- layers ---------------------------------------------------------------------------------------------
+
+def _radius(count: int, base: float = 4.0, step: float = 3.0) -> float:
+    return round(base + step * math.sqrt(count), 1)
+
+
+def points_layer(layer_id: str, rows: list[dict], color_of, base: float = 4.0) -> pdk.Layer:
+    """Circles sized by the number of events; ``color_of(row)`` gives [r, g, b, a]."""
+    data = [r | {"color": list(color_of(r)), "radius": _radius(r["count"], base)} for r in rows]
+    return pdk.Layer("ScatterplotLayer", id=layer_id, data=data, get_position="[lon, lat]",
+                     get_fill_color="color", get_radius="radius", radius_units="pixels", stroked=True,
+                     get_line_color=[255, 255, 255, 200], line_width_min_pixels=1, pickable=True, auto_highlight=True)
+
+
+def arcs_layer(layer_id: str, rows: list[dict], color_of, width_of=None) -> pdk.Layer:
+    """Arcs from origin to place, wider for more events."""
+    width_of = width_of or (lambda r: 1 + 1.5 * math.sqrt(r["count"]))
+    data = [r | {"color": list(color_of(r)), "width": round(width_of(r), 2)} for r in rows]
+    return pdk.Layer("ArcLayer", id=layer_id, data=data, get_source_position="[olon, olat]",
+                     get_target_position="[lon, lat]", get_source_color="color", get_target_color="color",
+                     get_width="width", width_units="pixels", pickable=True, auto_highlight=True)
+
+
+def _rgba(rgb, alpha: int) -> list[int]:
+    return [*rgb, alpha]
+
+
+def overview_layers(df: pd.DataFrame) -> list[pdk.Layer]:
+    """All three kinds: places by kind, and arcs for visits and diplomatic flows."""
+    pts = aggregate(df, ["type", "place_id"])
+    arcs = aggregate(df[df["type"] != "front_line"], ["type", "origin_id", "place_id"], arcs=True)
+    return [points_layer("places", pts, lambda r: _rgba(KIND_COLORS.get(r["type"], (99, 99, 99)), 170)),
+            arcs_layer("arcs", arcs, lambda r: _rgba(KIND_COLORS.get(r["type"], (99, 99, 99)), 190))]
+
+
+def visit_layers(df: pd.DataFrame, color_by: str) -> list[pdk.Layer]:
+    """Arcs from the visitor's home base to the destination (planned ones dim and thin); destinations by count.
+
+    ``df`` must carry ``color_key`` (see ``with_color_key``)."""
+    table = AFFILIATION_COLORS if color_by == "affiliation" else None
+    arcs = aggregate(df, ["origin_id", "place_id", "color_key", "status"], arcs=True)
+    dest = aggregate(df, ["place_id"])
+    main = dominant(_located(df), "place_id", "color_key")
+    return [
+        arcs_layer("visit-arcs", arcs,
+                   lambda r: _rgba(group_color(r["color_key"], table), 80 if r["status"] == "planned" else 220),
+                   lambda r: (1 + 1.5 * math.sqrt(r["count"])) * (0.5 if r["status"] == "planned" else 1)),
+        points_layer("destinations", dest, lambda r: _rgba(group_color(main.get(r["place_id"]), table), 190), base=5),
+    ]
+
+
+def flow_layers(df: pd.DataFrame) -> list[pdk.Layer]:
+    """Arcs between seats, wider for more interactions, coloured by subtype; the places they reach."""
+    arcs = aggregate(df, ["origin_id", "place_id", "subtype"], arcs=True)
+    dest = aggregate(df, ["place_id"])
+    main = dominant(_located(df), "place_id", "subtype")
+    return [arcs_layer("flow-arcs", arcs, lambda r: _rgba(group_color(r["subtype"], SUBTYPE_COLORS), 200)),
+            points_layer("flow-places", dest,
+                         lambda r: _rgba(group_color(main.get(r["place_id"]), SUBTYPE_COLORS), 150), base=3)]
+
+
+def recency_color(age_days: float, horizon: float = 365.0) -> list[int]:
+    """Red for fighting in the period, fading through orange to pale yellow a year before it."""
+    t = min(max(age_days / horizon, 0.0), 1.0)
+    start, end = (200, 20, 20), (250, 215, 140)
+    rgb = [round(a + (b - a) * t) for a, b in zip(start, end)]
+    return [*rgb, round(230 - 110 * t)]
+
+
+def front_layers(upto: pd.DataFrame, period: pd.DataFrame, period_end: pd.Timestamp, hull_key: str,
+                 hull_label: str) -> list[pdk.Layer]:
+    """Contested places up to the period's end coloured by how recently fighting was reported there,
+    and the area (or line) the period's places trace."""
+    pts = aggregate(upto, ["place_id"], noun_kind="front_line")
+    last = _located(upto).groupby("place_id")["day"].max()
+    for r in pts:
+        seen = last.get(r["place_id"])
+        r["age"] = float((period_end - seen).days) if seen is not None and not pd.isna(seen) else 9999.0
+    layers = [points_layer("contested", pts, lambda r: recency_color(r["age"]), base=5)]
+    located = _located(period)
+    ring = convex_hull(zip(located["lon"], located["lat"]))
+    if len(ring) >= 2 and not located.empty:
+        places = located.drop_duplicates("place_id")
+        names = "; ".join(places["place_label"].head(8)) + (" …" if len(places) > 8 else "")
+        row = {"key": hull_key, "count": len(located),
+               **tips(located, "front_line", f"{len(places)} places: {names}"),
+               "t_head": f"Front in {hull_label}: {len(located)} reports"}
+        coords = [[round(x, 4), round(y, 4)] for x, y in ring]
+        if len(ring) >= 3:
+            layers.insert(0, pdk.Layer("PolygonLayer", id="front-area", data=[row | {"polygon": coords}],
+                                       get_polygon="polygon", get_fill_color=[214, 39, 40, 40],
+                                       get_line_color=[214, 39, 40, 200], line_width_min_pixels=2, stroked=True,
+                                       filled=True, pickable=True, auto_highlight=True))
+        else:
+            layers.insert(0, pdk.Layer("PathLayer", id="front-line", data=[row | {"path": coords}], get_path="path",
+                                       get_color=[214, 39, 40, 200], width_min_pixels=3, pickable=True,
+                                       auto_highlight=True))
+    return layers
+
+
+def highlight_layer(selected: pd.DataFrame | None) -> list[pdk.Layer]:
+    """Rings around the places (and home bases) of the selected events."""
+    if selected is None or selected.empty:
+        return []
+    pts = {(round(float(lo), 4), round(float(la), 4))
+           for la, lo in list(zip(selected["lat"], selected["lon"])) + list(zip(selected["origin_lat"],
+                                                                               selected["origin_lon"]))
+           if la == la and lo == lo and la is not None and lo is not None}
+    data = [{"lon": lo, "lat": la} for lo, la in sorted(pts)]
+    return [pdk.Layer("ScatterplotLayer", id="selection", data=data, get_position="[lon, lat]", get_radius=16,
+                      radius_units="pixels", stroked=True, filled=False, get_line_color=HIGHLIGHT + [255],
+                      line_width_min_pixels=3, pickable=False)]
+
+
+def _data_layers(deck: pdk.Deck) -> list[pdk.Layer]:
+    return [lyr for lyr in deck.layers if lyr.id not in ("countries", "selection") and isinstance(lyr.data, list)]
+
+
+def fit(deck: CompactDeck, budget: int = MAX_DECK_BYTES) -> CompactDeck:
+    """Drop the smallest objects of the biggest layer until the deck's JSON fits the budget."""
+    while len(deck.to_json().encode("utf-8")) > budget:
+        layers = [lyr for lyr in _data_layers(deck) if len(lyr.data) > 1]
+        if not layers:
+            break
+        big = max(layers, key=lambda lyr: len(lyr.data))
+        big.data = big.data[: len(big.data) // 2]
+    return deck
+
+
+def make_deck(event_layers: list[pdk.Layer], view: dict, selected: pd.DataFrame | None = None) -> CompactDeck:
+    """The basemap, the event layers and the selection rings, with tooltips, within the size budget."""
+    deck = CompactDeck(layers=basemap.layers() + event_layers + highlight_layer(selected),
+                       initial_view_state=pdk.ViewState(**view), map_style=basemap.map_style(),
+                       map_provider="carto", tooltip=TOOLTIP)
+    return fit(deck)
+
+
+def deck_data_count(deck_json: str, layer_id: str) -> int:
+    """How many objects a layer of a serialized deck holds (for tests and checks)."""
+    spec = json.loads(deck_json)
+    for lyr in spec.get("layers", []):
+        if lyr.get("id") == layer_id:
+            data = lyr.get("data")
+            return len(data) if isinstance(data, list) else 0
+    return 0

@@ -1,0 +1,49 @@
+"""Colours and labels shared by the maps, charts and tables."""
+from __future__ import annotations
+
+import hashlib
+
+KIND_LABELS = {"visit": "Visit", "front_line": "Front line", "diplomatic_flow": "Diplomatic flow"}
+STATUS_LABELS = {"occurred": "Occurred", "planned": "Planned"}
+
+KIND_COLORS = {"visit": (31, 119, 180), "front_line": (214, 39, 40), "diplomatic_flow": (44, 160, 44)}
+SUBTYPE_COLORS = {
+    "call": (23, 190, 207), "meeting": (44, 160, 44), "delegation": (148, 103, 189),
+    "invitation": (255, 127, 14), "mediation": (140, 86, 75), "support": (227, 119, 194),
+    "statement": (127, 127, 127), "visit": (31, 119, 180), "reception": (31, 119, 180),
+    "fighting": (214, 39, 40),
+}
+AFFILIATION_COLORS = {
+    "GNA": (31, 119, 180), "LNA": (166, 86, 40), "HoR": (230, 171, 2), "United States": (55, 55, 140),
+    "Egypt": (228, 26, 28), "France": (152, 78, 163), "Italy": (77, 175, 74), "Russia": (102, 102, 102),
+    "Turkey": (247, 129, 191), "United Arab Emirates": (255, 127, 0), "UN": (0, 158, 224),
+}
+_PALETTE = [(31, 119, 180), (255, 127, 14), (44, 160, 44), (214, 39, 40), (148, 103, 189), (140, 86, 75),
+            (227, 119, 194), (127, 127, 127), (188, 189, 34), (23, 190, 207)]
+UNKNOWN = (150, 150, 150)
+
+
+def palette_color(name: str | None) -> tuple[int, int, int]:
+    """A stable colour for any name (the same name always gets the same colour)."""
+    if not name:
+        return UNKNOWN
+    return _PALETTE[int(hashlib.md5(name.encode("utf-8")).hexdigest(), 16) % len(_PALETTE)]
+
+
+def group_color(name: str | None, table: dict[str, tuple[int, int, int]] | None = None) -> tuple[int, int, int]:
+    """The colour of a kind, subtype, affiliation or actor: from ``table`` if listed, else a stable palette colour."""
+    if table and name in table:
+        return table[name]
+    return palette_color(name)
+
+
+def hex_color(rgb: tuple[int, int, int]) -> str:
+    return "#{:02x}{:02x}{:02x}".format(*rgb)
+
+
+def bilingual(en: str | None, ar: str | None) -> str:
+    """``Tripoli · طرابلس``; one name alone when the other is missing."""
+    parts = [p for p in (en, ar) if p and str(p).strip()]
+    if len(parts) == 2 and parts[0] == parts[1]:
+        parts = parts[:1]
+    return " · ".join(parts) if parts else "—"
