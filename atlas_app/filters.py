@@ -309,10 +309,14 @@ def _commit_choice(key: str, default: str) -> None:
 
 
 def page_choice(key: str, label: str, options: Mapping[str, str], default: str, widget: str = "radio",
-                where=None, **kwargs) -> tuple[str, list[str]]:
-    """A page-level choice (a radio, select_slider or selectbox) that lives in the URL as ``key``."""
+                where=None, hidden: bool = False, **kwargs) -> tuple[str, list[str]]:
+    """A page-level choice (a radio, select_slider or selectbox) that lives in the URL as ``key``.
+
+    ``hidden`` honours the URL without showing the widget (presenter mode)."""
     value, notes = page_value(key, lambda v: v if v in options else None, f"the {label.lower()}")
     value = value if value is not None else default
+    if hidden:
+        return str(value), notes
     st.session_state[f"w_{key}"] = value
     if widget == "radio":
         kwargs.setdefault("horizontal", True)

@@ -190,10 +190,18 @@ def place_ok(g: dict, p: dict) -> bool:
     return km is not None and km <= MATCH_KM
 
 
+SYMMETRIC_FLOWS = {"meeting", "call"}
+
+
 def actors_ok(g: dict, p: dict) -> bool:
-    """True when gold names no actor, else when the actor sets share a name."""
+    """True when gold names no actor, else when the actor sets share a name.
+
+    A meeting or a call has no direction, so there either side may stand first."""
     want = names(g.get("actors"))
-    return not want or bool(want & names(p.get("actors")))
+    if not want or want & names(p.get("actors")):
+        return True
+    symmetric = g.get("type") == "diplomatic_flow" and p.get("subtype") in SYMMETRIC_FLOWS
+    return symmetric and bool(want & names(p.get("counterparts")))
 
 
 def event_matches(g: dict, p: dict) -> bool:
@@ -224,8 +232,11 @@ def date_right(g: dict, p: dict) -> bool:
 
 
 def counterparts_right(g: dict, p: dict) -> bool:
-    """Gold with no counterparts wants none predicted; otherwise the sets must share a name."""
+    """Gold with no counterparts wants none predicted; otherwise the sets must share a name
+    (either side, for a meeting or a call)."""
     want, got = names(g.get("counterparts")), names(p.get("counterparts"))
+    if g.get("type") == "diplomatic_flow" and p.get("subtype") in SYMMETRIC_FLOWS:
+        got |= names(p.get("actors"))
     return not got if not want else bool(want & got)
 
 

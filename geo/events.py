@@ -17,11 +17,18 @@ from .actors import ActorLexicon
 from .gazetteer import DATA_DIR, Gazetteer
 from .lexicon import Lexicon, Match
 from .model import Actor, ActorMention, Article, Event, Place, PlaceMention, Sentence, TimeExpr
-from .text import Token, normalize
+from .text import Token, is_punct, normalize
 
 BELLIGERENTS = {"LNA", "GNA", "HoR", "ISIS"}
+NOT_DIPLOMATIC = {"ISIS"}
 FRONT_KINDS = {"city", "district", "site"}
-_TO = normalize("إلى")
+_TO = {normalize("إلى"), normalize("الى"), normalize("نحو")}
+DIRECT_OBJECT_REACH = 4     # a destination right after the trigger: زيارة باريس، وصل القاهرة الثلاثاء
+CUE_REACH = 6               # a modality cue governs what follows it within this many tokens
+STATE_REACH = 60            # characters: a country standing for its state must be close to the trigger
+VENUE_REACH = 20            # tokens from a meeting trigger to the ``في X`` that places it
+SIDE_REACH = 120            # characters from a flow trigger to its sides
+FRONT_REACH = 10            # tokens from a fighting trigger to the place fought over
 _FROM = normalize("من")
 _IN = {normalize("في"), normalize("فى")}
 _DELEGATION = normalize("وفد")
@@ -60,6 +67,21 @@ class SentenceView:
         prev = [t for t in self.tokens if t.end <= start]
         return prev[-1].key if prev else ""
 
+    def introduced_by(self, p: PlaceMention, words: set[str], reach: int = 5) -> bool:
+        """Whether one of ``words`` stands before the place, past at most ``reach`` filler tokens
+        (punctuation, ``العاصمة``, adjectives…), with no other place or actor in between."""
+        prev = [t for t in self.tokens if t.end <= p.start][-reach - 1:]
+        for t in reversed(prev):
+            if t.key in words:
+                return True
+            if any(m.start <= t.start < m.end for m in self.places if not m.demonym) or \
+                    any(a.start <= t.start < a.end for a in self.actors):
+                return False
+        return False
+
+    def tokens_between(self, start: int, end: int) -> int:
+        return sum(1 for t in self.tokens if start <= t.start < end and not is_punct(t.text))
+
     def inside_actor(self, p: PlaceMention) -> bool:
         return any(a.start <= p.start and p.end <= a.end for a in self.actors)
 
@@ -70,18 +92,24 @@ def extract_events(article: Article, sentences: list[Sentence], tokens: list[Tok
     """All events of an article, sentence by sentence."""
     trig_matches = [(m, t) for m in triggers.find(tokens) for t in m.payloads]
     events: list[Event] = []
+    previous_times: list[TimeExpr] = []
     for s in sentences:
         def inside(x):
             return s.start <= x.start and x.end <= s.end
         view = SentenceView(s, [t for t in tokens if inside(t)], [p for p in places if inside(p)],
                             [a for a in actors if inside(a)], [t for t in times if inside(t)],
                             [(m, t) for m, t in trig_matches if inside(m)])
+        if not view.times and view.tokens and _refers_back(view.tokens):
+            view.times = previous_times   # ``جاء ذلك خلال لقاء…`` happened when the sentence before says
+        previous_times = view.times
         if not view.triggers:
             continue
-        found = _visits(view, article, gazetteer, lexicon)
-        found += _flows(view, article, gazetteer, lexicon)
-        found += _front_lines(view, article)
-        events += found
+        visits = _visits(view, article, gazetteer, lexicon)
+        flows = _flows(view, article, gazetteer, lexicon, {a.id for e in visits for a in e.actors})
+        visits = _merge_visits(visits, _visits_implied_by_meetings(flows, gazetteer))
+        _add_counterparts(visits, flows)
+        _add_hosts(visits, gazetteer, lexicon)
+        events += visits + flows + _front_lines(view, article)
     return events
 
 
@@ -110,7 +138,7 @@ def _visits(v: SentenceView, article: Article, gaz: Gazetteer, lex: ActorLexicon
                    actors=[visitor.actor] if visitor else [], place=dest.place,
                    origin=origin.place if origin else _seat(visitor.actor if visitor else None, gaz, lex))
         _date(ev, v, dest.start, article)
-        ev.status = _status(v, m, trig, dest.start, ev, article)
+        _set_status(ev, _status(v, m, trig, dest.start, ev, article), article)
         ev.confidence = _confidence(0.55, visitor is not None, ev.date_source == "text", dest.start - m.end)
         out.setdefault((visitor.actor.id if visitor else "", dest.place.id), ev)
     return list(out.values())
@@ -121,14 +149,11 @@ def _eligible(v: SentenceView, p: PlaceMention) -> bool:
 
 
 def _destinations(v: SentenceView, m: Match, seg_end: int) -> list[PlaceMention]:
-    """The first place after the trigger, and every place after an ``إلى`` in the trigger's segment."""
+    """Places in the trigger's segment introduced by ``إلى``, or standing right after the trigger."""
     after = [p for p in v.places if m.end <= p.start < seg_end and _eligible(v, p)]
-    dests = after[:1]
-    for p in after[1:]:
-        between = [t.key for t in v.tokens if m.end <= t.start < p.start]
-        if _TO in between[-4:]:
-            dests.append(p)
-    return dests
+    return [p for i, p in enumerate(after)
+            if v.introduced_by(p, _TO, reach=6) or (i == 0 and v.tokens_between(m.end, p.start) <= DIRECT_OBJECT_REACH
+                                           and not v.introduced_by(p, _IN))]
 
 
 def _most_specific(found: list[tuple]) -> list[tuple]:
@@ -158,37 +183,96 @@ def _delegation_actor(v: SentenceView, m: Match) -> ActorMention | None:
 
 # --- diplomatic flows ------------------------------------------------------------------------
 
-def _flows(v: SentenceView, article: Article, gaz: Gazetteer, lex: ActorLexicon) -> list[Event]:
+def _flows(v: SentenceView, article: Article, gaz: Gazetteer, lex: ActorLexicon,
+           visitors: set[str] = frozenset()) -> list[Event]:
     out: dict[frozenset, Event] = {}
-    sides = v.actors + _state_actors(v, lex)
+    people = [a for a in v.actors if a.actor.affiliation not in NOT_DIPLOMATIC]
     for m, trig in v.triggers:
         if trig.type != "diplomatic_flow":
             continue
-        a = (_delegation_actor(v, m) if trig.subtype == "delegation" else None) or _nearest(v.actors, m)
-        if a is None:
-            continue
-        others = [x for x in sides if x.actor.affiliation != a.actor.affiliation]
-        b = next((x for x in sorted(others, key=lambda x: x.start) if x.start >= m.end), None) \
-            or _nearest(others, m)
+        near = [a for a in people if _gap(a, m) <= SIDE_REACH]
+        a = (_delegation_actor(v, m) if trig.subtype == "delegation" else None) or _nearest(near, m)
+        if a is None or (trig.subtype == "delegation" and a.actor.id in visitors):
+            continue   # a delegation's trip is already told by the sentence's visit
+        states = [x for x in _state_actors(v, lex) if _gap(x, m) <= STATE_REACH]
+        others = [x for x in near + states if x.actor.affiliation != a.actor.affiliation]
+        b = next((x for x in others if x.start >= m.end), None) or _nearest(others, m)
         if b is None:
             continue
-        venue = next((p for p in v.places if p.start >= m.end and not p.demonym and p.place.kind in FRONT_KINDS
-                      and v.token_before(p.start) in _IN), None)
+        venue = _venue(v, m)
         ev = Event("diplomatic_flow", v.sentence, m.start, m.end, _surface(v, m), subtype=trig.subtype,
                    actors=[a.actor], counterparts=[b.actor],
                    origin=_seat(a.actor, gaz, lex), place=venue.place if venue else _seat(b.actor, gaz, lex))
         _date(ev, v, m.start, article)
-        ev.status = _status(v, m, trig, m.start, ev, article)
+        _set_status(ev, _status(v, m, trig, m.start, ev, article), article)
         ev.confidence = _confidence(0.5, True, ev.date_source == "text", abs(b.start - m.end))
+        ev.venue = venue is not None
         out.setdefault(frozenset((a.actor.id, b.actor.id)), ev)
     return list(out.values())
 
 
+def _visits_implied_by_meetings(flows: list[Event], gaz: Gazetteer) -> list[Event]:
+    """A meeting held at a named place abroad means the side from elsewhere travelled there
+    (``لقاء جمع تاسك والسراج في بروكسل`` -> Sarraj visits Brussels)."""
+    out = []
+    for f in flows:
+        if not f.venue or f.subtype not in ("meeting", "delegation"):
+            continue
+        for side in f.actors + f.counterparts:
+            home = gaz.get(side.home_base)
+            if home and home.country != f.place.country and side.kind != "state":
+                out.append(Event("visit", f.sentence, f.start, f.end, f.trigger, subtype="visit", actors=[side],
+                                 place=f.place, origin=home, date_start=f.date_start, date_end=f.date_end,
+                                 date_precision=f.date_precision, date_source=f.date_source, status=f.status,
+                                 confidence=round(f.confidence * 0.9, 2)))
+    return out
+
+
+def _merge_visits(visits: list[Event], implied: list[Event]) -> list[Event]:
+    """Implied visits only where the sentence has no visit of that actor already."""
+    have = {a.id for e in visits for a in e.actors}
+    return visits + [e for e in implied if e.actors[0].id not in have]
+
+
+def _add_hosts(visits: list[Event], gaz: Gazetteer, lex: ActorLexicon) -> None:
+    """A visit abroad with nobody named to meet is hosted by the destination's state."""
+    for v in visits:
+        home = gaz.get(v.actors[0].home_base) if v.actors else v.origin
+        host = lex.by_affiliation_state(v.place.country) if v.place.country else None
+        if not v.counterparts and host and (home is None or home.country != v.place.country):
+            v.counterparts.append(host)
+
+
+def _add_counterparts(visits: list[Event], flows: list[Event]) -> None:
+    """Whom a visitor meets in the same sentence becomes the visit's counterpart."""
+    for v in visits:
+        ids = {a.id for a in v.actors}
+        for f in flows:
+            if ids & {a.id for a in f.actors}:
+                v.counterparts += [c for c in f.counterparts if c not in v.counterparts]
+            elif ids & {a.id for a in f.counterparts}:
+                v.counterparts += [c for c in f.actors if c not in v.counterparts]
+
+
+def _venue(v: SentenceView, m: Match) -> PlaceMention | None:
+    """Where a meeting happens: ``في X`` soon after the trigger, not a place of fighting."""
+    fronts = [c.start for c, t in v.triggers if t.type == "front_line" and c.start >= m.end]
+    for p in v.places:
+        if p.start < m.end or p.demonym or p.place.kind not in FRONT_KINDS:
+            continue
+        if v.tokens_between(m.end, p.start) > VENUE_REACH or any(f < p.start for f in fronts):
+            return None
+        if v.introduced_by(p, _IN):
+            return p
+    return None
+
+
 def _state_actors(v: SentenceView, lex: ActorLexicon) -> list[ActorMention]:
-    """Countries named in the sentence (``مصر``, ``مصرية``) standing for their states."""
+    """Countries (``مصر``, ``مصرية``) and capitals (``القاهرة``) named in the sentence, standing for their states."""
     out = []
     for p in v.places:
-        state = lex.by_affiliation_state(p.place.country) if p.place.kind == "country" else None
+        stands_for_state = p.place.kind == "country" or (p.place.kind == "city" and p.place.seat)
+        state = lex.by_affiliation_state(p.place.country) if stands_for_state else None
         if state:
             out.append(ActorMention(p.start, p.end, p.text, state, v.sentence.index))
     return out
@@ -197,25 +281,58 @@ def _state_actors(v: SentenceView, lex: ActorLexicon) -> list[ActorMention]:
 # --- front lines ------------------------------------------------------------------------------
 
 def _front_lines(v: SentenceView, article: Article) -> list[Event]:
+    """Places fought over: near a fighting trigger (after it by preference), and the places listed with them."""
     triggers = [(m, t) for m, t in v.triggers if t.type == "front_line"]
     if not triggers:
         return []
     parties = list({a.actor.id: a.actor for a in v.actors if a.actor.affiliation in BELLIGERENTS}.values())
+    candidates = [p for p in v.places if not p.demonym and p.place.kind in FRONT_KINDS
+                  and not v.inside_actor(p) and p.start not in v.claimed]
     out: dict[str, Event] = {}
-    for p in v.places:
-        if p.demonym or p.place.kind not in FRONT_KINDS or v.inside_actor(p) or p.start in v.claimed:
-            continue
-        m, trig = min(triggers, key=lambda mt: abs(mt[0].start - p.start))
-        ev = Event("front_line", v.sentence, m.start, m.end, _surface(v, m), subtype="fighting",
-                   actors=parties, place=p.place)
-        _date(ev, v, m.start, article)
-        ev.status = _status(v, m, trig, p.start, ev, article)
-        ev.confidence = _confidence(0.5, bool(parties), ev.date_source == "text", abs(p.start - m.start))
-        out.setdefault(p.place.id, ev)
+    for m, trig in triggers:
+        after = [p for p in candidates if p.start >= m.end and v.tokens_between(m.end, p.start) <= FRONT_REACH]
+        before = [p for p in candidates if p.end <= m.start and v.tokens_between(p.end, m.start) <= FRONT_REACH]
+        for p in _with_listed(v, candidates, after[:1] or before[-1:]):
+            ev = Event("front_line", v.sentence, m.start, m.end, _surface(v, m), subtype="fighting",
+                       actors=parties, place=p.place)
+            _date(ev, v, m.start, article)
+            _set_status(ev, _status(v, m, trig, m.start, ev, article, reach=2), article)
+            ev.confidence = _confidence(0.5, bool(parties), ev.date_source == "text", _gap(p, m))
+            out.setdefault(p.place.id, ev)
     return list(out.values())
 
 
+def _with_listed(v: SentenceView, candidates: list[PlaceMention], chosen: list[PlaceMention]) -> list[PlaceMention]:
+    """The chosen places plus those coordinated with them (``عين زارة و خلة الفرجان و قصر بن غشير``)."""
+    if not chosen:
+        return []
+    i = candidates.index(chosen[0])
+    lo = hi = i
+    while lo > 0 and _only_joiners(v, candidates[lo - 1].end, candidates[lo].start):
+        lo -= 1
+    while hi + 1 < len(candidates) and _only_joiners(v, candidates[hi].end, candidates[hi + 1].start):
+        hi += 1
+    return candidates[lo:hi + 1]
+
+
+def _only_joiners(v: SentenceView, start: int, end: int) -> bool:
+    """Between two list items stand only punctuation and ``و``."""
+    between = [t for t in v.tokens if start <= t.start < end]
+    return all(is_punct(t.text) or t.key == "و" for t in between) or \
+        (not between and v.sentence.text[start - v.sentence.start:end - v.sentence.start].strip() in ("و", ""))
+
+
 # --- shared ------------------------------------------------------------------------------------
+
+_BACK_REFERENCES = {(normalize("جاء"), normalize("ذلك")), (normalize("وجاء"), normalize("ذلك")),
+                    (normalize("وذلك"),), (normalize("ذلك"),)}
+
+
+def _refers_back(tokens: list[Token]) -> bool:
+    """A sentence opening on ``جاء ذلك`` / ``وذلك`` continues the one before it."""
+    keys = [t.key for t in tokens[:2] if not is_punct(t.text)]
+    return tuple(keys[:2]) in _BACK_REFERENCES or tuple(keys[:1]) in _BACK_REFERENCES
+
 
 def _nearest(actors: list[ActorMention], m: Match, after_only: bool = False) -> ActorMention | None:
     """The subject: the closest actor before the trigger, else the closest after it."""
@@ -224,6 +341,11 @@ def _nearest(actors: list[ActorMention], m: Match, after_only: bool = False) -> 
     if before and not after_only:
         return before[-1]
     return after[0] if after else None
+
+
+def _gap(x, m: Match) -> int:
+    """Characters between a mention and a trigger, whichever comes first."""
+    return x.start - m.end if x.start >= m.end else m.start - x.end
 
 
 def _seat(actor: Actor | None, gaz: Gazetteer, lex: ActorLexicon) -> Place | None:
@@ -254,11 +376,23 @@ def publication_window(day: date, precision: str) -> tuple[date, date]:
     return day, day
 
 
-def _status(v: SentenceView, m: Match, trig: Trigger, anchor: int, ev: Event, article: Article) -> str:
-    """Planned if a date after publication, or the latest modality cue before the anchor, says so."""
+def _set_status(ev: Event, status: str, article: Article) -> None:
+    """Set the status; a planned event dated before publication took the report's date, not its own."""
+    ev.status = status
+    if status == "planned" and ev.date_source == "text" and article.published and ev.date_end < article.published:
+        ev.date_start, ev.date_end = publication_window(article.published, article.published_precision)
+        ev.date_precision, ev.date_source = article.published_precision, "published"
+
+
+def _status(v: SentenceView, m: Match, trig: Trigger, anchor: int, ev: Event, article: Article,
+            reach: int = CUE_REACH) -> str:
+    """Planned if the date is after publication, else as the nearest modality cue before the anchor
+    (within ``reach`` tokens, or right after the trigger: ``لقاء مرتقب``) says, else as the trigger says."""
     if ev.date_source == "text" and article.published and ev.date_start > article.published:
         return "planned"
-    cues = [(c, t) for c, t in v.triggers if t.status and c.start < anchor and (t.type == "cue" or c is m)]
+    cues = [(c, t) for c, t in v.triggers if t.status
+            and ((c.start < anchor and v.tokens_between(c.end, anchor) <= reach)
+                 or (c.start >= m.end and v.tokens_between(m.end, c.start) <= 1))]
     if cues:
         return max(cues, key=lambda ct: (ct[0].start, ct[1].status == "planned"))[1].status
     return trig.status or "occurred"

@@ -94,6 +94,7 @@ class Event:
     status: str = "occurred"  # occurred | planned
     subtype: str = ""       # call | meeting | delegation | invitation | mediation | support | statement | visit | fighting
     confidence: float = 0.5
+    venue: bool = False     # a flow whose place is named in the sentence, not taken from a seat
 
 
 @dataclass

@@ -1,0 +1,79 @@
+"""Altair charts: events over time, who talks to whom, and flows over time."""
+from __future__ import annotations
+
+import altair as alt
+import pandas as pd
+
+from .style import KIND_COLORS, KIND_LABELS, SUBTYPE_COLORS, group_color, hex_color
+
+PERIODS = {"week": "W-MON", "month": "M"}
+
+
+def per_period(df: pd.DataFrame, per: str, by: str) -> pd.DataFrame:
+    """Counts of dated events per week or month (the period's first day) and value of ``by``."""
+    dated = df[df["day"].notna()]
+    if dated.empty:
+        return pd.DataFrame({"period": pd.Series(dtype="datetime64[ns]"), by: pd.Series(dtype=object),
+                             "events": pd.Series(dtype=int)})
+    periods = dated["day"].dt.to_period(PERIODS[per]).dt.start_time
+    out = dated.assign(period=periods).groupby(["period", by]).size().reset_index(name="events")
+    out[by] = out[by].astype(str)
+    return out
+
+
+def _scale(values: list[str], table: dict, labels: dict | None = None) -> alt.Scale:
+    return alt.Scale(domain=values, range=[hex_color(group_color(v, table)) for v in values])
+
+
+def timeline(df: pd.DataFrame, per: str) -> alt.Chart:
+    """Stacked bars of events per week or month, by kind."""
+    counts = per_period(df, per, "type")
+    counts["kind"] = counts["type"].map(lambda k: KIND_LABELS.get(k, k))
+    kinds = [KIND_LABELS[k] for k in KIND_COLORS]
+    scale = alt.Scale(domain=kinds, range=[hex_color(KIND_COLORS[k]) for k in KIND_COLORS])
+    unit = "yearweek" if per == "week" else "yearmonth"
+    return (alt.Chart(counts).mark_bar().encode(
+        x=alt.X(f"{unit}(period):T", title=f"{per.capitalize()}"),
+        y=alt.Y("sum(events):Q", title="Events"),
+        color=alt.Color("kind:N", scale=scale, title="Kind"),
+        tooltip=[alt.Tooltip(f"{unit}(period):T", title=per.capitalize()), "kind:N",
+                 alt.Tooltip("sum(events):Q", title="Events")],
+    ).properties(height=220))
+
+
+def pairs(df: pd.DataFrame) -> pd.DataFrame:
+    """One row per (actor, counterpart) pair of every event that has both, with counts."""
+    rows = [(a_en, a_ar, c_en, c_ar) for actors, parts in zip(df["actors"], df["counterparts"])
+            for a_en, a_ar in actors for c_en, c_ar in parts if a_en != c_en]
+    out = pd.DataFrame(rows, columns=["actor", "actor_ar", "counterpart", "counterpart_ar"])
+    if out.empty:
+        return out.assign(events=pd.Series(dtype=int))
+    return out.groupby(["actor", "actor_ar", "counterpart", "counterpart_ar"]).size().reset_index(name="events")
+
+
+def matrix(df: pd.DataFrame) -> alt.Chart:
+    """Who talks to whom: a heatmap of actor × counterpart counts."""
+    data = pairs(df)
+    base = alt.Chart(data).encode(
+        x=alt.X("counterpart:N", title="Counterpart", sort="-color"),
+        y=alt.Y("actor:N", title="Actor", sort="-color"),
+    )
+    cells = base.mark_rect().encode(
+        color=alt.Color("events:Q", scale=alt.Scale(scheme="blues"), title="Events"),
+        tooltip=["actor:N", "actor_ar:N", "counterpart:N", "counterpart_ar:N", "events:Q"])
+    labels = base.mark_text(baseline="middle").encode(text="events:Q")
+    return (cells + labels).properties(height=max(160, 28 * data["actor"].nunique()) if not data.empty else 160)
+
+
+def flows_over_time(df: pd.DataFrame, per: str = "month") -> alt.Chart:
+    """Diplomatic flows per month, stacked by subtype."""
+    counts = per_period(df, per, "subtype")
+    subtypes = sorted(counts["subtype"].unique()) if not counts.empty else []
+    unit = "yearweek" if per == "week" else "yearmonth"
+    return (alt.Chart(counts).mark_bar().encode(
+        x=alt.X(f"{unit}(period):T", title="Month"),
+        y=alt.Y("sum(events):Q", title="Interactions"),
+        color=alt.Color("subtype:N", scale=_scale(subtypes, SUBTYPE_COLORS), title="Subtype"),
+        tooltip=[alt.Tooltip(f"{unit}(period):T", title="Month"), "subtype:N",
+                 alt.Tooltip("sum(events):Q", title="Interactions")],
+    ).properties(height=220))

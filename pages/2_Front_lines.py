@@ -1,0 +1,27 @@
+"""Front lines: contested places month by month, coloured by recency, and the area they trace."""
+import streamlit as st
+
+from atlas_app import filters, layers, periods, ui
+
+page = ui.start("pages/2_Front_lines.py", "Front lines", kind="front_line")
+events = page.events
+options = {"all": "All periods", **{m: m for m in periods.months(events)}}
+period, notes = filters.page_choice("period", "Period", options, "all", widget="select_slider",
+                                    hidden=page.present, help="Step through the months of fighting.")
+ui.show_notes(notes)
+upto, current, end = periods.window(events, period)
+hull_key = layers.selection_key([("month", period)] if period != "all" else [("type", "front_line")])
+ui.legend([("fighting in the period", (200, 20, 20)), ("a year earlier", (250, 215, 140))],
+          note="Dots: places where fighting was reported up to the period's end. Shaded: the area the period's places trace.")
+ui.show_map(page, upto, layers.front_layers(upto, current, end, hull_key, options[period]), layers.VIEW_LIBYA,
+            key="front_map")
+if not page.present:
+    st.subheader(f"{options[period]}: {len(current)} reports at {current['place_id'].nunique()} places")
+    parties = periods.parties(current)
+    if parties.empty:
+        st.caption("No party is named in this period's reports.")
+    else:
+        st.markdown("**Named parties:** " + " · ".join(f"{p} ({n})" for p, n in zip(parties["party"], parties["reports"])))
+    ui.event_table(current, ["date_label", "status", "place_label", "actor_label", "counterpart_label",
+                             "sentence_text", "source", "article"], key="front_table")
+    ui.export_buttons(current, "front-lines")
