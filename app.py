@@ -15,8 +15,9 @@ if not page.present:
 ui.legend([(KIND_LABELS[k], c) for k, c in KIND_COLORS.items()])
 ui.show_map(page, events, layers.overview_layers(events), layers.VIEW_WIDE, key="overview_map")
 if not page.present:
-    per, notes = filters.page_choice("per", "Timeline by", {"month": "Month", "week": "Week"}, "month")
-    ui.show_notes(notes)
+    per, notes = filters.page_choice("per", "Timeline by", {"month": "Month", "week": "Week"}, "month",
+                                     what="timeline step (week or month)")
+    page.note(notes)
     st.altair_chart(charts.timeline(events, per), width="stretch")
     st.subheader("Events")
     ui.event_table(events)

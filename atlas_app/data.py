@@ -73,7 +73,8 @@ def date_label(start, end, precision) -> str:
 def prepare_events(rows: list[dict]) -> pd.DataFrame:
     """The store's event rows as a frame, with parsed dates, name lists and display labels added."""
     df = pd.DataFrame(rows, columns=list(rows[0]) if rows else _EMPTY_COLUMNS)
-    df = df.astype({c: object for c in df.columns})
+    df = df.astype(object)
+    df = df.where(df.notna(), None)
     df["day"] = pd.to_datetime(df["date_start"], errors="coerce")
     df["day_end"] = pd.to_datetime(df["date_end"], errors="coerce").fillna(df["day"])
     df["month"] = df["day"].dt.strftime("%Y-%m").astype(object).where(df["day"].notna(), "")

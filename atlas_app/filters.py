@@ -219,8 +219,10 @@ def set_param(key: str, value: str | None) -> None:
     write_url(params)
 
 
-def resolve(opts: Options) -> tuple[Filters, list[str]]:
-    """The filters in force: the URL's if it has any, else this session's (filters follow the user across pages)."""
+def resolve(opts: Options, page_keys: tuple[str, ...] = ()) -> tuple[Filters, list[str]]:
+    """The filters in force: the URL's if it has any, else this session's (filters follow the user across pages).
+
+    The URL is rewritten to the canonical form: bad values dropped, and parameters of other pages removed."""
     params = read_url()
     notes = [f"Ignored the unknown link parameter “{_short(k)}”." for k in unknown_keys(params)]
     if any(k in params for k in FILTER_KEYS):
@@ -230,7 +232,7 @@ def resolve(opts: Options) -> tuple[Filters, list[str]]:
         f = st.session_state.get(SESSION_KEY) or Filters()
     f = normalize(f, opts)
     st.session_state[SESSION_KEY] = f
-    kept = {k: v for k, v in params.items() if k in PAGE_KEYS + STREAMLIT_KEYS}
+    kept = {k: v for k, v in params.items() if k in page_keys + ("present",) + STREAMLIT_KEYS}
     write_url(kept | f.to_params())
     return f, notes
 
@@ -299,7 +301,7 @@ def page_value(key: str, valid: Callable[[str], object | None], what: str) -> tu
     value = valid(raw[-1])
     if value is None:
         set_param(key, None)
-        return None, [f"Ignored {what} “{_short(raw[-1])}” in the link."]
+        return None, [f"Ignored {key}=“{_short(raw[-1])}” in the link: not a valid {what}."]
     return value, []
 
 
@@ -309,11 +311,11 @@ def _commit_choice(key: str, default: str) -> None:
 
 
 def page_choice(key: str, label: str, options: Mapping[str, str], default: str, widget: str = "radio",
-                where=None, hidden: bool = False, **kwargs) -> tuple[str, list[str]]:
+                where=None, hidden: bool = False, what: str = "", **kwargs) -> tuple[str, list[str]]:
     """A page-level choice (a radio, select_slider or selectbox) that lives in the URL as ``key``.
 
     ``hidden`` honours the URL without showing the widget (presenter mode)."""
-    value, notes = page_value(key, lambda v: v if v in options else None, f"the {label.lower()}")
+    value, notes = page_value(key, lambda v: v if v in options else None, what or label.lower())
     value = value if value is not None else default
     if hidden:
         return str(value), notes

@@ -43,7 +43,7 @@ def hex_color(rgb: tuple[int, int, int]) -> str:
 
 def bilingual(en: str | None, ar: str | None) -> str:
     """``Tripoli · طرابلس``; one name alone when the other is missing."""
-    parts = [p for p in (en, ar) if p and str(p).strip()]
+    parts = [p.strip() for p in (en, ar) if isinstance(p, str) and p.strip()]
     if len(parts) == 2 and parts[0] == parts[1]:
         parts = parts[:1]
     return " · ".join(parts) if parts else "—"

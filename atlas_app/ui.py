@@ -2,7 +2,7 @@
 its click-to-list selection, the event table, export buttons and notes about ignored link parameters."""
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from html import escape
 
 import pandas as pd
@@ -28,21 +28,35 @@ MAP_HEIGHT, PRESENT_HEIGHT = 560, 820
 MAX_LISTED = 30
 
 
+PAGE_KEYS = {"app.py": ("sel", "per"), "pages/1_Visits.py": ("sel", "color"),
+             "pages/2_Front_lines.py": ("sel", "period"), "pages/3_Diplomatic_flows.py": ("sel",),
+             SOURCES_PAGE: ("doc", "sentence")}
+
+
 @dataclass
 class Page:
-    """One run of a page: all events, the filtered ones, and how they were filtered."""
+    """One run of a page: all events, the filtered ones, how they were filtered, and the notes box."""
     path: str
     all: pd.DataFrame
     events: pd.DataFrame
     filters: Filters
     options: Options
     present: bool
+    notes_box: object = None
+    notes: list = field(default_factory=list)
+
+    def note(self, notes: list[str]) -> None:
+        """Add notes about ignored link parameters to the page's one warning."""
+        if notes:
+            self.notes += notes
+            self.notes_box.warning("Parts of the link were ignored:\n\n" +
+                                   "\n".join(f"- {md_escape(n)}" for n in self.notes))
 
 
 def _present_flag() -> tuple[bool, list[str]]:
     value, notes = filters.page_value("present", lambda v: {"1": True, "true": True, "yes": True, "0": False,
                                                             "false": False, "no": False}.get(v.lower()),
-                                      "the presenter flag")
+                                      "presenter flag (1 or 0)")
     return bool(value), notes
 
 
@@ -60,14 +74,14 @@ def start(path: str, title: str, kind: str | None = None) -> Page:
         st.error(f"The event store at `{data.store_path()}` could not be opened or built: {exc}")
         st.stop()
     opts = filters.options_from(all_events)
-    f, more = filters.resolve(opts)
-    notes += more
+    f, more = filters.resolve(opts, PAGE_KEYS.get(path, ()))
     if not present:
         nav(f, path)
         filters.sidebar(opts, f, kind)
     (st.subheader if present else st.title)(title)
-    show_notes(notes)
-    return Page(path, all_events, filters.apply(all_events, f, kind), f, opts, present)
+    page = Page(path, all_events, filters.apply(all_events, f, kind), f, opts, present, st.empty())
+    page.note(notes + more)
+    return page
 
 
 def nav(f: Filters, current: str) -> None:
@@ -100,12 +114,6 @@ def metrics(frame: pd.DataFrame) -> dict[str, int]:
     return c
 
 
-def show_notes(notes: list[str]) -> None:
-    """One visible warning listing every ignored link parameter."""
-    if notes:
-        st.warning("Parts of the link were ignored:\n\n" + "\n".join(f"- {md_escape(n)}" for n in notes))
-
-
 def legend(items: list[tuple[str, tuple[int, int, int]]], note: str = "") -> None:
     """Colour swatches with labels (escaped)."""
     sw = "".join(f'<span style="display:inline-block;margin-right:1em"><span style="display:inline-block;width:12px;'
@@ -131,8 +139,8 @@ def show_map(page: Page, frame: pd.DataFrame, event_layers: list, view: dict, ke
     """The map (basemap + layers + selection rings) and, under it, the events behind the clicked object.
 
     Returns the selected events (None when nothing is selected)."""
-    sel, notes = filters.page_value("sel", lambda v: v if layers.parse_key(v) else None, "the map selection")
-    show_notes(notes)
+    sel, notes = filters.page_value("sel", lambda v: v if layers.parse_key(v) else None, "map selection")
+    page.note(notes)
     selected = layers.select(frame, sel) if sel else None
     deck = layers.make_deck(event_layers, view, selected)
     st.pydeck_chart(deck, on_select=_on_pick, selection_mode="single-object", key=key,

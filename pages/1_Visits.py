@@ -6,8 +6,9 @@ from atlas_app.style import AFFILIATION_COLORS, group_color
 
 page = ui.start("pages/1_Visits.py", "Visits", kind="visit")
 color_by, notes = filters.page_choice("color", "Colour arcs by", {"actor": "Actor", "affiliation": "Affiliation"},
-                                      "actor", where=st.sidebar, hidden=page.present)
-ui.show_notes(notes)
+                                      "actor", where=st.sidebar, hidden=page.present,
+                                      what="colouring (actor or affiliation)")
+page.note(notes)
 visits = layers.with_color_key(page.events, color_by)
 table = AFFILIATION_COLORS if color_by == "affiliation" else None
 top = visits["color_key"].value_counts().head(10).index

@@ -7,8 +7,9 @@ page = ui.start("pages/2_Front_lines.py", "Front lines", kind="front_line")
 events = page.events
 options = {"all": "All periods", **{m: m for m in periods.months(events)}}
 period, notes = filters.page_choice("period", "Period", options, "all", widget="select_slider",
-                                    hidden=page.present, help="Step through the months of fighting.")
-ui.show_notes(notes)
+                                    hidden=page.present, what="month (YYYY-MM) of these events",
+                                    help="Step through the months of fighting.")
+page.note(notes)
 upto, current, end = periods.window(events, period)
 hull_key = layers.selection_key([("month", period)] if period != "all" else [("type", "front_line")])
 ui.legend([("fighting in the period", (200, 20, 20)), ("a year earlier", (250, 215, 140))],

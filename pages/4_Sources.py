@@ -7,12 +7,13 @@ from atlas_app.links import SOURCES_PAGE
 page = ui.start(SOURCES_PAGE, "Sources")
 docs = data.documents()
 labels = ui.document_labels(docs, page.all)
-doc_id, notes = filters.page_choice("doc", "Article", {"": "Choose an article…", **labels}, "", widget="selectbox")
+doc_id, notes = filters.page_choice("doc", "Article", {"": "Choose an article…", **labels}, "", widget="selectbox",
+                                     what="article id")
 doc = data.document(doc_id) if doc_id else None
 sentences = {int(s["idx"]) for s in doc["sentences"]} if doc else set()
 sentence, more = filters.page_value("sentence", lambda v: int(v) if v.strip().isdigit() and int(v) in sentences
-                                    else None, "the sentence" if doc else "the sentence (no article chosen)")
-ui.show_notes(notes + more)
+                                    else None, "sentence number of this article")
+page.note(notes + more)
 
 if doc is None:
     st.markdown("Choose an article above, or open one from the table (articles with events that pass the filters).")
