@@ -14,13 +14,15 @@ from urllib.parse import parse_qsl, urlencode
 import pandas as pd
 import pydeck as pdk
 from pydeck.bindings.json_tools import default_serialize
+from pydeck.types import String
 
 from . import basemap
 from .hull import convex_hull
 from .style import (AFFILIATION_COLORS, KIND_COLORS, KIND_LABELS, SUBTYPE_COLORS, bilingual, group_color)
 
-VIEW_WIDE = {"latitude": 36.0, "longitude": 0.0, "zoom": 2.2, "pitch": 0, "bearing": 0}
-VIEW_LIBYA = {"latitude": 30.8, "longitude": 16.5, "zoom": 4.6, "pitch": 0, "bearing": 0}
+VIEW_WIDE = {"latitude": 33.0, "longitude": -22.0, "zoom": 1.5, "pitch": 0, "bearing": 0}    # Washington to the Gulf
+VIEW_LIBYA = {"latitude": 30.8, "longitude": 16.0, "zoom": 4.7, "pitch": 0, "bearing": 0}
+PIXELS = String("pixels")          # a literal: pydeck turns plain strings into data accessors
 MAX_DECK_BYTES = 1_900_000           # a page's deck JSON stays under 2 MB
 MAX_OBJECTS = 2_000                  # objects per layer before the size check
 TEXT_CHARS = 160                     # sentence excerpt in tooltips
@@ -172,7 +174,7 @@ def points_layer(layer_id: str, rows: list[dict], color_of, base: float = 4.0) -
     """Circles sized by the number of events; ``color_of(row)`` gives [r, g, b, a]."""
     data = [r | {"color": list(color_of(r)), "radius": _radius(r["count"], base)} for r in rows]
     return pdk.Layer("ScatterplotLayer", id=layer_id, data=data, get_position="[lon, lat]",
-                     get_fill_color="color", get_radius="radius", radius_units="pixels", stroked=True,
+                     get_fill_color="color", get_radius="radius", radius_units=PIXELS, stroked=True,
                      get_line_color=[255, 255, 255, 200], line_width_min_pixels=1, pickable=True, auto_highlight=True)
 
 
@@ -182,7 +184,7 @@ def arcs_layer(layer_id: str, rows: list[dict], color_of, width_of=None) -> pdk.
     data = [r | {"color": list(color_of(r)), "width": round(width_of(r), 2)} for r in rows]
     return pdk.Layer("ArcLayer", id=layer_id, data=data, get_source_position="[olon, olat]",
                      get_target_position="[lon, lat]", get_source_color="color", get_target_color="color",
-                     get_width="width", width_units="pixels", pickable=True, auto_highlight=True)
+                     get_width="width", width_units=PIXELS, pickable=True, auto_highlight=True)
 
 
 def _rgba(rgb, alpha: int) -> list[int]:
@@ -272,7 +274,7 @@ def highlight_layer(selected: pd.DataFrame | None) -> list[pdk.Layer]:
            if la == la and lo == lo and la is not None and lo is not None}
     data = [{"lon": lo, "lat": la} for lo, la in sorted(pts)]
     return [pdk.Layer("ScatterplotLayer", id="selection", data=data, get_position="[lon, lat]", get_radius=16,
-                      radius_units="pixels", stroked=True, filled=False, get_line_color=HIGHLIGHT + [255],
+                      radius_units=PIXELS, stroked=True, filled=False, get_line_color=HIGHLIGHT + [255],
                       line_width_min_pixels=3, pickable=False)]
 
 

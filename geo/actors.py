@@ -23,6 +23,7 @@ class ActorRef:
     actor_id: str
     valid_from: date | None = None
     valid_to: date | None = None
+    title: bool = False
 
     def valid_on(self, day: date | None) -> bool:
         if day is None:
@@ -60,7 +61,7 @@ def load_actors(data_dir: Path = DATA_DIR) -> ActorLexicon:
     if titles.exists():
         with open(titles, encoding="utf-8", newline="") as f:
             for r in csv.DictReader(f):
-                ref = ActorRef(r["actor_id"], _day(r["valid_from"]), _day(r["valid_to"]))
+                ref = ActorRef(r["actor_id"], _day(r["valid_from"]), _day(r["valid_to"]), title=True)
                 for t in r["title_ar"].split("|"):
                     if t.strip():
                         names.add(t.strip(), ref)
@@ -74,5 +75,6 @@ def find_actors(text: str, tokens: list[Token], lexicon: ActorLexicon, published
         refs = [r for r in m.payloads if r.valid_on(published)]
         ids = {r.actor_id for r in refs}
         if len(ids) == 1:
-            mentions.append(ActorMention(m.start, m.end, text[m.start:m.end], lexicon.actors[ids.pop()]))
+            mentions.append(ActorMention(m.start, m.end, text[m.start:m.end], lexicon.actors[ids.pop()],
+                                         title=all(r.title for r in refs)))
     return mentions

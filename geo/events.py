@@ -29,6 +29,7 @@ CUE_REACH = 6               # a modality cue governs what follows it within this
 STATE_REACH = 60            # characters: a country standing for its state must be close to the trigger
 VENUE_REACH = 20            # tokens from a meeting trigger to the ``في X`` that places it
 SIDE_REACH = 120            # characters from a flow trigger to its sides
+APPOSITION = 40             # characters between an office and the name of its holder
 FRONT_REACH = 10            # tokens from a fighting trigger to the place fought over
 _FROM = normalize("من")
 _IN = {normalize("في"), normalize("فى")}
@@ -340,12 +341,17 @@ def _refers_back(tokens: list[Token]) -> bool:
 
 
 def _nearest(actors: list[ActorMention], m: Match, after_only: bool = False) -> ActorMention | None:
-    """The subject: the closest actor before the trigger, else the closest after it."""
+    """The subject: the closest actor before the trigger, else the closest after it; an office
+    followed by its holder's name (``قائد الجيش الوطني الليبي، المشير خليفة حفتر``) is the person."""
     before = [a for a in actors if a.end <= m.start]
     after = [a for a in actors if a.start >= m.end]
     if before and not after_only:
         return before[-1]
-    return after[0] if after else None
+    if not after:
+        return None
+    first = after[0]
+    person = next((a for a in after[1:3] if a.actor.kind == "person" and a.start - first.end <= APPOSITION), None)
+    return person if first.actor.kind != "person" and person else first
 
 
 def _gap(x, m: Match) -> int:

@@ -63,6 +63,7 @@ class ActorMention:
     actor: Actor
     sentence: int = 0
     recognizer: str = "lexicon"
+    title: bool = False     # found by an office title (وزير الخارجية الأمريكي), not a name
 
 
 @dataclass(frozen=True)

@@ -40,8 +40,8 @@ def extract(article: Article, resources: Resources | None = None) -> Extraction:
     sentences = split_sentences(text)
     tokens = tokenize(text)
     actors = find_actors(text, tokens, res.actors, article.published)
-    people = [(a.start, a.end) for a in actors if a.actor.kind == "person"]
-    places = [p for p in resolve(find_toponyms(text, tokens, res.gazetteer)) if not _inside(p, people)]
+    names = [(a.start, a.end) for a in actors if a.actor.kind == "person" and not a.title]
+    places = [p for p in resolve(find_toponyms(text, tokens, res.gazetteer)) if p.demonym or not _inside(p, names)]
     times = find_dates(text, article.published)
     _number_sentences(sentences, places, actors)
     events = extract_events(article, sentences, tokens, places, actors, times, res.gazetteer, res.actors, res.triggers)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import math
 
 from .model import Place, PlaceMention
+from .text import normalize
 from .toponyms import Toponym
 
 # The corpus is about Libya: its places, then its neighbours, win ties.
@@ -34,6 +35,20 @@ def plausible(place: Place, context: set[str]) -> bool:
     return place.source == "curated" or place.population >= PACKAGED_MIN_POPULATION or place.country in context
 
 
+_CITY_CUES = {normalize("العاصمة"), normalize("مدينة"), normalize("بالعاصمة"), normalize("بمدينة")}
+
+
+def _country_or_capital(entries: list, previous: str) -> list:
+    """``تونس``, ``الجزائر``, ``الكويت`` name a country and its capital: the country, unless
+    ``العاصمة``/``مدينة`` comes first."""
+    countries = {e.place.country for e in entries if e.place.kind == "country"}
+    both = countries & {e.place.country for e in entries if e.place.kind == "city"}
+    if not both:
+        return entries
+    city = previous in _CITY_CUES
+    return [e for e in entries if e.place.country not in both or e.place.kind == ("city" if city else "country")]
+
+
 def context_countries(toponyms: list[Toponym]) -> set[str]:
     """Countries named unambiguously anywhere in the article."""
     out = set()
@@ -53,6 +68,7 @@ def resolve(toponyms: list[Toponym], prior: dict[str, float] | None = None) -> l
         entries = [e for e in t.entries if plausible(e.place, context)]
         if not entries:
             continue
+        entries = _country_or_capital(entries, t.previous)
         best = max(entries, key=lambda e: score(e.place, context, prior))
         mentions.append(PlaceMention(t.start, t.end, t.text, best.place, demonym=best.demonym,
                                      candidates=len({e.place.id for e in t.entries})))

@@ -27,6 +27,7 @@ class Toponym:
     entries: tuple[NameEntry, ...]
     first_token: int
     last_token: int
+    previous: str = ""      # the key of the token before, for context (``العاصمة تونس``)
 
     @property
     def demonym(self) -> bool:
@@ -39,12 +40,13 @@ def find_toponyms(text: str, tokens: list[Token], gazetteer: Gazetteer) -> list[
     for m in gazetteer.names.find(tokens):
         entries = tuple(e for e in m.payloads if not e.needs_cue or _has_cue(tokens, m.first, m.clitics))
         if entries:
-            found.append(Toponym(m.start, m.end, text[m.start:m.end], entries, m.first, m.last))
+            previous = tokens[m.first - 1].key if m.first > 0 else ""
+            found.append(Toponym(m.start, m.end, text[m.start:m.end], entries, m.first, m.last, previous))
     return found
 
 
 def _has_cue(tokens: list[Token], first: int, clitics: bool) -> bool:
     key = tokens[first].key
-    if clitics and (key[:1] in ("ب", "ل") or key[:2] in ("وب", "ول", "فب", "فل")):
-        return True
+    if clitics and (key[:1] == "ب" or key[:2] in ("وب", "فب")):
+        return True   # بسرت "in Sirte"; not ل, which as often means "to" a person (للسراج)
     return first > 0 and tokens[first - 1].key in _CUES
