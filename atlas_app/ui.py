@@ -15,15 +15,17 @@ from .filters import Filters, Options
 from .links import SOURCES_PAGE, md_escape, safe_external, source_href, source_params
 from .style import KIND_LABELS, STATUS_LABELS, hex_color
 
-PAGES = [("app.py", "Overview", "🗺️"), ("pages/1_Visits.py", "Visits", "✈️"),
-         ("pages/2_Front_lines.py", "Front lines", "⚔️"), ("pages/3_Diplomatic_flows.py", "Diplomatic flows", "🤝"),
-         (SOURCES_PAGE, "Sources", "📰")]
+PAGES = [("app.py", "Overview", ":material/public:"), ("pages/1_Visits.py", "Visits", ":material/flight:"),
+         ("pages/2_Front_lines.py", "Front lines", ":material/swords:"),
+         ("pages/3_Diplomatic_flows.py", "Diplomatic flows", ":material/handshake:"),
+         (SOURCES_PAGE, "Sources", ":material/article:")]
 PRESENT_CSS = """<style>
 [data-testid="stSidebar"],[data-testid="stSidebarCollapsedControl"],[data-testid="stExpandSidebarButton"],
 [data-testid="stHeader"],[data-testid="stToolbar"],[data-testid="stDecoration"],[data-testid="stStatusWidget"],
 footer{display:none !important}
 [data-testid="stMainBlockContainer"],.block-container{padding:0.6rem 1rem 0 1rem !important;max-width:100% !important}
 </style>"""
+FAVICON = "🗺️"   # an emoji: a Material icon here would be fetched from a font CDN (an outside request)
 MAP_HEIGHT, PRESENT_HEIGHT = 560, 820
 MAX_LISTED = 30
 
@@ -63,8 +65,7 @@ def _present_flag() -> tuple[bool, list[str]]:
 def start(path: str, title: str, kind: str | None = None) -> Page:
     """Set the page up: config, presenter mode, data, filters from the URL, sidebar and notes."""
     present, notes = _present_flag()
-    icon = next((i for p, _, i in PAGES if p == path), "🗺️")
-    st.set_page_config(page_title=f"{title} · Atlas", page_icon=icon, layout="wide",
+    st.set_page_config(page_title=f"{title} · Atlas", page_icon=FAVICON, layout="wide",
                        initial_sidebar_state="collapsed" if present else "expanded")
     if present:
         st.html(PRESENT_CSS)
@@ -91,7 +92,7 @@ def nav(f: Filters, current: str) -> None:
     for path, label, icon in PAGES:
         sb.page_link(path, label=label, icon=icon, query_params=f.to_params(), disabled=path == current)
     here = filters.read_url() | {"present": ["1"]}
-    sb.page_link(current, label="Presenter view", icon="🖥️", query_params=here,
+    sb.page_link(current, label="Presenter view", icon=":material/present_to_all:", query_params=here,
                  help="Full-width map without the sidebar; the link keeps the filters.")
 
 
@@ -179,7 +180,7 @@ def selection_panel(selected: pd.DataFrame) -> None:
             st.html(f'<div dir="rtl" lang="ar" style="font-size:1.05rem">{escape(str(row["sentence_text"] or ""))}</div>')
             st.page_link(SOURCES_PAGE, label=f"Read it in the source (article {md_escape(row['doc_id'])}, "
                                              f"sentence {int(row['sentence'])})",
-                         icon="📰", query_params=source_params(row["doc_id"], row["sentence"]))
+                         icon=":material/article:", query_params=source_params(row["doc_id"], row["sentence"]))
     if len(selected) > MAX_LISTED:
         st.caption(f"… and {len(selected) - MAX_LISTED} more: narrow the filters to see them.")
 

@@ -291,11 +291,13 @@ def _front_lines(v: SentenceView, article: Article) -> list[Event]:
     triggers = [(m, t) for m, t in v.triggers if t.type == "front_line"]
     if not triggers:
         return []
-    parties = list({a.actor.id: a.actor for a in v.actors if a.actor.affiliation in BELLIGERENTS}.values())
+    belligerents = [a for a in v.actors if a.actor.affiliation in BELLIGERENTS]
     candidates = [p for p in v.places if not p.demonym and p.place.kind in FRONT_KINDS
-                  and not v.inside_actor(p) and p.start not in v.claimed]
+                  and not v.inside_actor(p) and p.start not in v.claimed and not _coming_from(v, p)]
     out: dict[str, Event] = {}
     for m, trig in triggers:
+        subject = _nearest([a for a in v.actors if _gap(a, m) <= APPOSITION], m)   # قصف الجيش المصري
+        parties = list({a.actor.id: a.actor for a in belligerents + ([subject] if subject else [])}.values())
         after = [p for p in candidates if p.start >= m.end and v.tokens_between(m.end, p.start) <= FRONT_REACH]
         before = [p for p in candidates if p.end <= m.start and v.tokens_between(p.end, m.start) <= FRONT_REACH]
         for p in _with_listed(v, candidates, after[:1] or before[-1:]):
@@ -306,6 +308,12 @@ def _front_lines(v: SentenceView, article: Article) -> list[Event]:
             ev.confidence = _confidence(0.5, bool(parties), ev.date_source == "text", _gap(p, m))
             out.setdefault(p.place.id, ev)
     return list(out.values())
+
+
+def _coming_from(v: SentenceView, p: PlaceMention) -> bool:
+    """``قادمة من مدينة الإسكندرية``: a place something comes from is not where the fighting is."""
+    before = [t.key for t in v.tokens if t.end <= p.start][-2:]
+    return before[-1:] == [_FROM] or before == [_FROM, normalize("مدينة")]
 
 
 def _with_listed(v: SentenceView, candidates: list[PlaceMention], chosen: list[PlaceMention]) -> list[PlaceMention]:
