@@ -22,7 +22,7 @@ from .style import (AFFILIATION_COLORS, KIND_COLORS, KIND_LABELS, SUBTYPE_COLORS
 
 VIEW_WIDE = {"latitude": 33.0, "longitude": -22.0, "zoom": 1.5, "pitch": 0, "bearing": 0}    # Washington to the Gulf
 VIEW_LIBYA = {"latitude": 30.8, "longitude": 16.0, "zoom": 4.7, "pitch": 0, "bearing": 0}
-ARC_TILT = 20                      # degrees: arcs lean sideways so they read as curves seen from above
+ARC_TILT = 12                      # degrees: arcs lean sideways so they read as curves seen from above
 PIXELS = String("pixels")          # a literal: pydeck turns plain strings into data accessors
 MAX_DECK_BYTES = 1_900_000           # a page's deck JSON stays under 2 MB
 MAX_OBJECTS = 2_000                  # objects per layer before the size check
@@ -185,7 +185,7 @@ def arcs_layer(layer_id: str, rows: list[dict], color_of, width_of=None) -> pdk.
     data = [r | {"color": list(color_of(r)), "width": round(width_of(r), 2)} for r in rows]
     return pdk.Layer("ArcLayer", id=layer_id, data=data, get_source_position="[olon, olat]",
                      get_target_position="[lon, lat]", get_source_color="color", get_target_color="color",
-                     get_width="width", width_units=PIXELS, get_tilt=ARC_TILT, pickable=True, auto_highlight=True)
+                     get_width="width", width_units=PIXELS, get_tilt=ARC_TILT, get_height=0.5, pickable=True, auto_highlight=True)
 
 
 def _rgba(rgb, alpha: int) -> list[int]:

@@ -13,6 +13,7 @@ from contextlib import closing
 from datetime import datetime, timezone
 from pathlib import Path
 
+from . import corrections
 from .gazetteer import DATA_DIR
 from .model import Actor, Article, Event, Extraction, Place
 
@@ -70,7 +71,7 @@ def connect(path: str | os.PathLike | None = None, readonly: bool = False) -> sq
         p.parent.mkdir(parents=True, exist_ok=True)
         conn = sqlite3.connect(p, check_same_thread=False)
         conn.execute("PRAGMA journal_mode=WAL")
-        conn.executescript(SCHEMA)
+        conn.executescript(SCHEMA + corrections.SCHEMA)
         conn.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
     conn.row_factory = sqlite3.Row
     conn.execute("PRAGMA foreign_keys=ON")
@@ -183,9 +184,15 @@ ORDER BY e.date_start, e.doc_id, e.sentence
 """
 
 
-def read_events(conn: sqlite3.Connection) -> list[dict]:
-    """Every event, flattened with its place, origin, sides, sentence and document."""
-    return [dict(r) for r in conn.execute(EVENTS_QUERY)]
+def read_events(conn: sqlite3.Connection, corrected: bool = True) -> list[dict]:
+    """Every event, flattened with its place, origin, sides, sentence and document; analysts'
+    corrections applied (``corrected`` marks the rows they changed) unless asked otherwise."""
+    rows = [dict(r) for r in conn.execute(EVENTS_QUERY)]
+    if not corrected:
+        return rows
+    fixes = corrections.listing(conn, include_undone=False)
+    mentions = corrections.mention_rows(conn, [c["target"] for c in fixes if c["kind"] == "mention_place"])
+    return corrections.apply(rows, fixes, mentions)
 
 
 def read_document(conn: sqlite3.Connection, doc_id: str) -> dict | None:

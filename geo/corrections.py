@@ -1,0 +1,162 @@
+"""Analysts' corrections: stored apart from what the extractor wrote, applied when events are read.
+
+A correction names its target by a stable key (an event id is a hash of the article's text and
+the event; a place mention is its document and span), so it survives re-extraction. Undoing
+keeps the row, marked undone, so the history can be exported.
+"""
+from __future__ import annotations
+
+import json
+import sqlite3
+from datetime import date, datetime, timezone
+
+KINDS = {
+    "drop_event": "event",        # value: {}
+    "event_status": "event",      # value: {"status": "occurred"|"planned"}
+    "event_date": "event",        # value: {"date_start": "YYYY-MM-DD", "date_end": "YYYY-MM-DD"}
+    "event_place": "event",       # value: {"place_id": ...} or {"lat", "lon", "name"}
+    "mention_place": "mention",   # value: as event_place; target "DOC_ID:START:END"
+}
+STATUSES = {"occurred", "planned"}
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS corrections (
+    id INTEGER PRIMARY KEY AUTOINCREMENT, kind TEXT NOT NULL, target TEXT NOT NULL, value TEXT NOT NULL,
+    note TEXT, created_at TEXT NOT NULL, undone_at TEXT);
+CREATE INDEX IF NOT EXISTS ix_corrections_target ON corrections(target);
+"""
+
+
+class CorrectionError(ValueError):
+    """A correction that cannot be applied, with the reason."""
+
+
+def validate(conn: sqlite3.Connection, kind: str, target: str, value: dict) -> dict:
+    """The value, checked against the kind; raises CorrectionError with a reason."""
+    if kind not in KINDS:
+        raise CorrectionError(f"unknown correction {kind!r}")
+    if kind == "event_status" and value.get("status") not in STATUSES:
+        raise CorrectionError("status must be 'occurred' or 'planned'")
+    if kind == "event_date":
+        try:
+            start, end = date.fromisoformat(value["date_start"]), date.fromisoformat(value["date_end"])
+        except (KeyError, TypeError, ValueError):
+            raise CorrectionError("dates must be YYYY-MM-DD") from None
+        if end < start:
+            raise CorrectionError("the end date is before the start date")
+    if kind in ("event_place", "mention_place"):
+        value = _place_value(conn, value)
+    if KINDS[kind] == "event" and conn.execute("SELECT 1 FROM events WHERE id = ?", (target,)).fetchone() is None:
+        raise CorrectionError(f"no event {target!r}")
+    if KINDS[kind] == "mention" and _mention(conn, target) is None:
+        raise CorrectionError(f"no place mention {target!r}")
+    return value
+
+
+def _place_value(conn: sqlite3.Connection, value: dict) -> dict:
+    if value.get("place_id"):
+        row = conn.execute("SELECT id, name_en, name_ar, lat, lon FROM places WHERE id = ?",
+                           (value["place_id"],)).fetchone()
+        if row is None:
+            from .gazetteer import load_gazetteer
+            p = load_gazetteer().get(value["place_id"])
+            if p is None:
+                raise CorrectionError(f"no gazetteer entry {value['place_id']!r}")
+            return {"place_id": p.id, "name_en": p.name_en, "name_ar": p.name_ar, "lat": p.lat, "lon": p.lon}
+        return dict(row) | {"place_id": row["id"]}
+    try:
+        lat, lon = float(value["lat"]), float(value["lon"])
+    except (KeyError, TypeError, ValueError):
+        raise CorrectionError("give a gazetteer place_id, or lat and lon") from None
+    if not (-90 <= lat <= 90 and -180 <= lon <= 180):
+        raise CorrectionError("coordinates out of range")
+    name = str(value.get("name") or f"{lat:.4f}, {lon:.4f}")
+    return {"place_id": f"custom:{lat:.5f},{lon:.5f}", "name_en": name, "name_ar": str(value.get("name_ar") or name),
+            "lat": lat, "lon": lon}
+
+
+def _mention(conn: sqlite3.Connection, target: str):
+    try:
+        doc_id, start, end = target.rsplit(":", 2)
+        start, end = int(start), int(end)
+    except ValueError:
+        return None
+    return conn.execute('SELECT doc_id, sentence, place_id FROM place_mentions WHERE doc_id = ? AND start = ? '
+                        'AND "end" = ?', (doc_id, start, end)).fetchone()
+
+
+def add(conn: sqlite3.Connection, kind: str, target: str, value: dict | None = None, note: str = "") -> int:
+    """Store one correction; returns its id."""
+    value = validate(conn, kind, target, value or {})
+    with conn:
+        cur = conn.execute("INSERT INTO corrections (kind, target, value, note, created_at) VALUES (?,?,?,?,?)",
+                           (kind, target, json.dumps(value, ensure_ascii=False), note, _now()))
+    return cur.lastrowid
+
+
+def undo(conn: sqlite3.Connection, correction_id: int) -> bool:
+    """Mark a correction undone; False if there was no such active correction."""
+    with conn:
+        return conn.execute("UPDATE corrections SET undone_at = ? WHERE id = ? AND undone_at IS NULL",
+                            (_now(), correction_id)).rowcount > 0
+
+
+def listing(conn: sqlite3.Connection, include_undone: bool = True) -> list[dict]:
+    """All corrections, oldest first, values decoded (what the export writes)."""
+    sql = "SELECT * FROM corrections" + ("" if include_undone else " WHERE undone_at IS NULL") + " ORDER BY id"
+    return [dict(r) | {"value": json.loads(r["value"])} for r in conn.execute(sql)]
+
+
+def apply(events: list[dict], corrections: list[dict], mentions: dict[str, dict]) -> list[dict]:
+    """Events with the active corrections applied, later ones winning; dropped events are left out.
+
+    ``mentions`` maps a mention target to its row (doc_id, sentence, place_id): a corrected mention
+    moves the events of its sentence that stood at its place.
+    """
+    by_event: dict[str, list[dict]] = {}
+    for c in corrections:
+        if c.get("undone_at"):
+            continue
+        if c["kind"] == "mention_place":
+            m = mentions.get(c["target"])
+            if m is None:
+                continue
+            for e in events:
+                if e["doc_id"] == m["doc_id"] and e["sentence"] == m["sentence"] and e["place_id"] == m["place_id"]:
+                    by_event.setdefault(e["id"], []).append(c | {"kind": "event_place"})
+        else:
+            by_event.setdefault(c["target"], []).append(c)
+    out = []
+    for e in events:
+        fixes = by_event.get(e["id"])
+        if not fixes:
+            out.append(e | {"corrected": False})
+            continue
+        e = dict(e, corrected=True)
+        for c in fixes:
+            v = c["value"]
+            if c["kind"] == "drop_event":
+                e = None
+                break
+            if c["kind"] == "event_status":
+                e["status"] = v["status"]
+            elif c["kind"] == "event_date":
+                e.update(date_start=v["date_start"], date_end=v["date_end"], date_precision="day", date_source="analyst")
+            elif c["kind"] == "event_place":
+                e.update(place_id=v["place_id"], place_en=v["name_en"], place_ar=v["name_ar"], lat=v["lat"], lon=v["lon"])
+        if e is not None:
+            out.append(e)
+    return out
+
+
+def mention_rows(conn: sqlite3.Connection, targets: list[str]) -> dict[str, dict]:
+    out = {}
+    for t in targets:
+        row = _mention(conn, t)
+        if row is not None:
+            out[t] = dict(row)
+    return out
+
+
+def _now() -> str:
+    return datetime.now(timezone.utc).isoformat(timespec="seconds")
