@@ -52,17 +52,21 @@ def pairs(df: pd.DataFrame) -> pd.DataFrame:
 
 
 def matrix(df: pd.DataFrame) -> alt.Chart:
-    """Who talks to whom: a heatmap of actor × counterpart counts."""
+    """Who talks to whom: a heatmap of actor × counterpart counts, busiest first."""
     data = pairs(df)
+    by_actor = list(data.groupby("actor")["events"].sum().sort_values(ascending=False, kind="stable").index)
+    by_part = list(data.groupby("counterpart")["events"].sum().sort_values(ascending=False, kind="stable").index)
     base = alt.Chart(data).encode(
-        x=alt.X("counterpart:N", title="Counterpart", sort="-color"),
-        y=alt.Y("actor:N", title="Actor", sort="-color"),
+        x=alt.X("counterpart:N", title="Counterpart", sort=by_part, axis=alt.Axis(labelAngle=-40, labelLimit=160)),
+        y=alt.Y("actor:N", title="Actor", sort=by_actor, axis=alt.Axis(labelLimit=180)),
     )
     cells = base.mark_rect().encode(
         color=alt.Color("events:Q", scale=alt.Scale(scheme="blues"), title="Events"),
-        tooltip=["actor:N", "actor_ar:N", "counterpart:N", "counterpart_ar:N", "events:Q"])
-    labels = base.mark_text(baseline="middle").encode(text="events:Q")
-    return (cells + labels).properties(height=max(160, 28 * data["actor"].nunique()) if not data.empty else 160)
+        tooltip=[alt.Tooltip("actor:N", title="Actor"), alt.Tooltip("actor_ar:N", title="Actor (Arabic)"),
+                 alt.Tooltip("counterpart:N", title="Counterpart"),
+                 alt.Tooltip("counterpart_ar:N", title="Counterpart (Arabic)"), "events:Q"])
+    labels = base.mark_text(baseline="middle", fontSize=11).encode(text="events:Q")
+    return (cells + labels).properties(height=max(160, 26 * len(by_actor)))
 
 
 def flows_over_time(df: pd.DataFrame, per: str = "month") -> alt.Chart:

@@ -18,7 +18,7 @@ from pydeck.types import String
 
 from . import basemap
 from .hull import convex_hull
-from .style import (AFFILIATION_COLORS, KIND_COLORS, KIND_LABELS, SUBTYPE_COLORS, bilingual, group_color)
+from .style import AFFILIATION_COLORS, KIND_COLORS, SUBTYPE_COLORS, UNKNOWN, assign_colors, bilingual, group_color
 
 VIEW_WIDE = {"latitude": 33.0, "longitude": -22.0, "zoom": 1.5, "pitch": 0, "bearing": 0}    # Washington to the Gulf
 VIEW_LIBYA = {"latitude": 30.8, "longitude": 16.0, "zoom": 4.7, "pitch": 0, "bearing": 0}
@@ -200,19 +200,24 @@ def overview_layers(df: pd.DataFrame) -> list[pdk.Layer]:
             arcs_layer("arcs", arcs, lambda r: _rgba(KIND_COLORS.get(r["type"], (99, 99, 99)), 190))]
 
 
-def visit_layers(df: pd.DataFrame, color_by: str) -> list[pdk.Layer]:
+def visit_colors(df: pd.DataFrame, color_by: str) -> dict[str, tuple[int, int, int]]:
+    """A colour per ``color_key`` (most frequent first; affiliations keep their fixed colours)."""
+    keys = list(df["color_key"].value_counts().sort_index().sort_values(ascending=False, kind="stable").index)
+    return assign_colors(keys, AFFILIATION_COLORS if color_by == "affiliation" else None)
+
+
+def visit_layers(df: pd.DataFrame, colors: dict[str, tuple[int, int, int]]) -> list[pdk.Layer]:
     """Arcs from the visitor's home base to the destination (planned ones dim and thin); destinations by count.
 
-    ``df`` must carry ``color_key`` (see ``with_color_key``)."""
-    table = AFFILIATION_COLORS if color_by == "affiliation" else None
+    ``df`` carries ``color_key`` (see ``with_color_key``); ``colors`` maps it to a colour (``visit_colors``)."""
     arcs = aggregate(df, ["origin_id", "place_id", "color_key", "status"], arcs=True)
     dest = aggregate(df, ["place_id"])
     main = dominant(_located(df), "place_id", "color_key")
+    shade = lambda key: colors.get(key, UNKNOWN)  # noqa: E731
     return [
-        arcs_layer("visit-arcs", arcs,
-                   lambda r: _rgba(group_color(r["color_key"], table), 80 if r["status"] == "planned" else 220),
+        arcs_layer("visit-arcs", arcs, lambda r: _rgba(shade(r["color_key"]), 80 if r["status"] == "planned" else 220),
                    lambda r: (1 + 1.5 * math.sqrt(r["count"])) * (0.5 if r["status"] == "planned" else 1)),
-        points_layer("destinations", dest, lambda r: _rgba(group_color(main.get(r["place_id"]), table), 190), base=5),
+        points_layer("destinations", dest, lambda r: _rgba(shade(main.get(r["place_id"])), 190), base=5),
     ]
 
 

@@ -37,6 +37,25 @@ def group_color(name: str | None, table: dict[str, tuple[int, int, int]] | None 
     return palette_color(name)
 
 
+def assign_colors(keys: list[str], fixed: dict[str, tuple[int, int, int]] | None = None,
+                  limit: int = len(_PALETTE)) -> dict[str, tuple[int, int, int]]:
+    """Distinct colours for the ``limit`` first keys (most frequent first), grey for the rest and for 'unknown'.
+
+    Keys listed in ``fixed`` keep their colour there."""
+    fixed = fixed or {}
+    free = [c for c in _PALETTE if c not in fixed.values()] or _PALETTE
+    out, i = {}, 0
+    for k in keys:
+        if k in fixed:
+            out[k] = fixed[k]
+        elif k == "unknown" or i >= limit:
+            out[k] = UNKNOWN
+        else:
+            out[k] = free[i % len(free)]
+            i += 1
+    return out
+
+
 def hex_color(rgb: tuple[int, int, int]) -> str:
     return "#{:02x}{:02x}{:02x}".format(*rgb)
 

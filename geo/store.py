@@ -54,6 +54,11 @@ CREATE INDEX IF NOT EXISTS ix_event_actors ON event_actors(event_id);
 CREATE INDEX IF NOT EXISTS ix_pm_doc ON place_mentions(doc_id);
 CREATE INDEX IF NOT EXISTS ix_am_doc ON actor_mentions(doc_id);
 CREATE INDEX IF NOT EXISTS ix_tm_doc ON time_mentions(doc_id);
+CREATE INDEX IF NOT EXISTS ix_pm_place ON place_mentions(place_id);
+CREATE INDEX IF NOT EXISTS ix_am_actor ON actor_mentions(actor_id);
+CREATE INDEX IF NOT EXISTS ix_events_place ON events(place_id);
+CREATE INDEX IF NOT EXISTS ix_events_origin ON events(origin_id);
+CREATE INDEX IF NOT EXISTS ix_event_actors_actor ON event_actors(actor_id);
 """
 
 
@@ -71,6 +76,7 @@ def connect(path: str | os.PathLike | None = None, readonly: bool = False) -> sq
         p.parent.mkdir(parents=True, exist_ok=True)
         conn = sqlite3.connect(p, check_same_thread=False)
         conn.execute("PRAGMA journal_mode=WAL")
+        conn.execute("PRAGMA synchronous=NORMAL")   # with WAL: a killed process loses nothing committed
         conn.executescript(SCHEMA + corrections.SCHEMA)
         conn.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
     conn.row_factory = sqlite3.Row
@@ -134,13 +140,19 @@ def save(conn: sqlite3.Connection, ex: Extraction, source: str = "") -> str:
 
 
 def _upsert_places(conn: sqlite3.Connection, places: list[Place]) -> None:
-    conn.executemany("INSERT OR REPLACE INTO places VALUES (?,?,?,?,?,?,?,?,?,?)",
+    # An upsert, not INSERT OR REPLACE: replacing deletes the row, which makes SQLite check every reference.
+    conn.executemany("INSERT INTO places VALUES (?,?,?,?,?,?,?,?,?,?) ON CONFLICT(id) DO UPDATE SET "
+                     "name_en=excluded.name_en, name_ar=excluded.name_ar, kind=excluded.kind, country=excluded.country, "
+                     "lat=excluded.lat, lon=excluded.lon, population=excluded.population, seat=excluded.seat, "
+                     "source=excluded.source",
                      [(p.id, p.name_en, p.name_ar, p.kind, p.country, p.lat, p.lon, p.population, int(p.seat),
                        p.source) for p in {p.id: p for p in places}.values()])
 
 
 def _upsert_actors(conn: sqlite3.Connection, actors: list[Actor]) -> None:
-    conn.executemany("INSERT OR REPLACE INTO actors VALUES (?,?,?,?,?,?)",
+    conn.executemany("INSERT INTO actors VALUES (?,?,?,?,?,?) ON CONFLICT(id) DO UPDATE SET "
+                     "name_en=excluded.name_en, name_ar=excluded.name_ar, kind=excluded.kind, "
+                     "affiliation=excluded.affiliation, home_base=excluded.home_base",
                      [(a.id, a.name_en, a.name_ar, a.kind, a.affiliation, a.home_base)
                       for a in {a.id: a for a in actors}.values()])
 

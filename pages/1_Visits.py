@@ -2,7 +2,6 @@
 import streamlit as st
 
 from atlas_app import filters, layers, ui
-from atlas_app.style import AFFILIATION_COLORS, group_color
 
 page = ui.start("pages/1_Visits.py", "Visits", kind="visit")
 color_by, notes = filters.page_choice("color", "Colour arcs by", {"actor": "Actor", "affiliation": "Affiliation"},
@@ -10,12 +9,11 @@ color_by, notes = filters.page_choice("color", "Colour arcs by", {"actor": "Acto
                                       what="colouring (actor or affiliation)")
 page.note(notes)
 visits = layers.with_color_key(page.events, color_by)
-table = AFFILIATION_COLORS if color_by == "affiliation" else None
-top = visits["color_key"].value_counts().head(10).index
-labels = {en: page.options.actor_label(en) for en in top} if color_by == "actor" else {k: k for k in top}
-ui.legend([(labels[k], group_color(k, table)) for k in top],
+colors = layers.visit_colors(visits, color_by)
+label = page.options.actor_label if color_by == "actor" else str
+ui.legend([(label(k), c) for k, c in list(colors.items())[:10]],
           note="Bright, thick arcs: visits that happened; dim, thin arcs: planned. Dots: destinations, by number of visits.")
-ui.show_map(page, visits, layers.visit_layers(visits, color_by), layers.VIEW_WIDE, key="visits_map")
+ui.show_map(page, visits, layers.visit_layers(visits, colors), layers.VIEW_WIDE, key="visits_map")
 if not page.present:
     st.subheader(f"{len(visits)} visits")
     ui.event_table(visits, ["actor_label", "origin_label", "place_label", "date_label", "status", "sentence_text",

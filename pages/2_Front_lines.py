@@ -2,6 +2,7 @@
 import streamlit as st
 
 from atlas_app import filters, layers, periods, ui
+from atlas_app.links import md_escape
 
 page = ui.start("pages/2_Front_lines.py", "Front lines", kind="front_line")
 events = page.events
@@ -22,7 +23,7 @@ if not page.present:
     if parties.empty:
         st.caption("No party is named in this period's reports.")
     else:
-        st.markdown("**Named parties:** " + " · ".join(f"{p} ({n})" for p, n in zip(parties["party"], parties["reports"])))
+        st.markdown("**Named parties:** " + " · ".join(f"**{n}×** {md_escape(p)}" for p, n in zip(parties["party"], parties["reports"])))
     ui.event_table(current, ["date_label", "status", "place_label", "actor_label", "counterpart_label",
                              "sentence_text", "source", "article"], key="front_table")
     ui.export_buttons(current, "front-lines")

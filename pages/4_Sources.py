@@ -2,7 +2,7 @@
 import streamlit as st
 
 from atlas_app import data, filters, reader, ui
-from atlas_app.links import SOURCES_PAGE
+from atlas_app.links import SOURCES_PAGE, md_escape
 
 page = ui.start(SOURCES_PAGE, "Sources")
 docs = data.documents()
@@ -27,7 +27,7 @@ else:
         here = doc_events[doc_events["sentence"] == sentence]
         st.caption(f"Sentence {sentence} is marked" + (f"; it holds {len(here)} event(s):" if len(here) else "."))
         for _, row in here.iterrows():
-            st.markdown("- " + ui.md_escape(ui.event_caption(row)))
+            st.markdown("- " + md_escape(ui.event_caption(row)))
     st.html(reader.article_html(doc, marked=sentence))
     if sentence is not None:
         st.html(reader.scroll_script(sentence), unsafe_allow_javascript=True)

