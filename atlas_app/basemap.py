@@ -41,6 +41,13 @@ def map_style() -> str:
     return value
 
 
+def describe() -> str:
+    """One line telling which basemap is in use and how to switch."""
+    if mode() == "offline":
+        return "Basemap: offline country outlines. Set ATLAS_BASEMAP=online for map tiles."
+    return f"Basemap: online tiles ({map_style()}). Unset ATLAS_BASEMAP for the offline map."
+
+
 def simplify_ring(ring: list, digits: int = 2) -> list:
     """A ring with coordinates rounded and repeated points dropped (keeps the deck JSON small)."""
     out: list = []

@@ -2,8 +2,9 @@
 
 Pure functions over pandas frames up to ``make_deck``; every object carries a selection ``key`` (the
 grouping columns and values, URL-encoded) and the tooltip fields ``t_*``. Streamlit's deck component
-HTML-escapes the values it puts into the tooltip template, so the values stay plain text here and the
-template is the only HTML.
+HTML-escapes every value it puts into the tooltip template (so pre-escaping would show ``&quot;`` for each
+quote); the values stay plain text, with ``<``/``>`` swapped for look-alikes (``tip_text``), and the template
+is the only HTML.
 """
 from __future__ import annotations
 
@@ -47,6 +48,21 @@ class CompactDeck(pdk.Deck):
         return json.dumps(self, sort_keys=True, default=default_serialize, separators=(",", ":"), ensure_ascii=False)
 
 
+def fit_view(df: pd.DataFrame, fallback: dict, width: int = 900, height: int = 560, max_zoom: float = 7.0) -> dict:
+    """A view that frames the events' places (pass the unfiltered events so the view stays put as filters change)."""
+    located = _located(df)
+    if located.empty:
+        return fallback
+    lat0, lat1 = float(located["lat"].min()), float(located["lat"].max())
+    lon0, lon1 = float(located["lon"].min()), float(located["lon"].max())
+    y = lambda la: math.log(math.tan(math.pi / 4 + math.radians(la) / 2))  # noqa: E731  (Mercator)
+    span_x = max(lon1 - lon0, 0.01) / 360
+    span_y = max(y(lat1) - y(lat0), 0.0002) / (2 * math.pi)
+    zoom = math.log2(min(width / (512 * span_x), height / (512 * span_y))) - 0.6   # a margin around the places
+    return {**fallback, "latitude": round((lat0 + lat1) / 2, 4), "longitude": round((lon0 + lon1) / 2, 4),
+            "zoom": round(min(max(zoom, 2.0), max_zoom), 2)}
+
+
 # ---- selection keys -----------------------------------------------------------------------------------
 
 def selection_key(pairs: list[tuple[str, object]]) -> str:
@@ -78,9 +94,18 @@ def select(df: pd.DataFrame, key: str) -> pd.DataFrame | None:
 
 # ---- aggregation --------------------------------------------------------------------------------------
 
-def _names(g: pd.DataFrame, col: str = "actors", limit: int = 3) -> str:
+_TIP_COLUMNS = ("status", "day", "date_label", "actors", "counterparts", "sentence_text", "place_label",
+                "origin_label", "lat", "lon", "origin_lat", "origin_lon", "type")
+
+
+def _columns(df: pd.DataFrame) -> dict[str, list]:
+    """The columns the tooltips read, as plain lists (per-group pandas calls are too slow for many objects)."""
+    return {c: df[c].tolist() for c in _TIP_COLUMNS}
+
+
+def _names(pairs_lists, limit: int = 3) -> str:
     counts: dict[tuple[str, str], int] = {}
-    for pairs in g[col]:
+    for pairs in pairs_lists:
         for p in pairs:
             counts[p] = counts.get(p, 0) + 1
     top = sorted(counts, key=lambda p: (-counts[p], p[0]))
@@ -88,32 +113,39 @@ def _names(g: pd.DataFrame, col: str = "actors", limit: int = 3) -> str:
     return text + (f" (+{len(top) - limit} more)" if len(top) > limit else "")
 
 
-def _when(g: pd.DataFrame) -> str:
-    dated = g[g["day"].notna()].sort_values("day")
-    if dated.empty:
-        return "undated"
-    first, last = dated["date_label"].iloc[0], dated["date_label"].iloc[-1]
-    return first if first == last else f"{first} … {last}"
-
-
 def _excerpt(text) -> str:
     text = " ".join(str(text or "").split())
     return text if len(text) <= TEXT_CHARS else text[:TEXT_CHARS].rstrip() + "…"
 
 
-def tips(g: pd.DataFrame, noun_kind: str, where: str) -> dict:
-    """The tooltip fields of one object standing for the events ``g``."""
-    n, planned = len(g), int((g["status"] == "planned").sum())
+def tip_text(value) -> str:
+    """Plain text for a tooltip field. Streamlit escapes the values it puts into the template; angle brackets
+    are swapped for look-alikes as well, so no value can ever form a tag even where a renderer would not escape."""
+    return str(value).replace("<", "‹").replace(">", "›")
+
+
+def _tips(cols: dict[str, list], idx: list[int], noun_kind: str, where: str) -> dict:
+    """Tooltip fields for the events at positions ``idx`` of ``cols`` (sorted by date, undated first)."""
+    n = len(idx)
+    planned = sum(1 for i in idx if cols["status"][i] == "planned")
     one, many = _NOUNS.get(noun_kind, _NOUNS[""])
     head = f"{n} {one if n == 1 else many}" + (f" ({planned} planned)" if planned else "")
-    who = _names(g)
-    partners = _names(g, "counterparts")
+    who = _names(cols["actors"][i] for i in idx)
+    partners = _names(cols["counterparts"][i] for i in idx)
     if partners:
         who = f"{who or '—'} with {partners}"
-    latest = g.sort_values("day", na_position="first").iloc[-1]
+    dated = [cols["date_label"][i] for i in idx if not pd.isna(cols["day"][i])]
+    when = "undated" if not dated else dated[0] if dated[0] == dated[-1] else f"{dated[0]} … {dated[-1]}"
     more = "Click for its source." if n == 1 else f"Click to list all {n} with their sources."
-    return {"t_head": head, "t_where": where, "t_who": who or "—", "t_when": _when(g),
-            "t_text": _excerpt(latest["sentence_text"]), "t_more": more}
+    fields = {"t_head": head, "t_where": where, "t_who": who or "—", "t_when": when,
+              "t_text": _excerpt(cols["sentence_text"][idx[-1]]), "t_more": more}
+    return {k: tip_text(v) for k, v in fields.items()}
+
+
+def tips(g: pd.DataFrame, noun_kind: str, where: str) -> dict:
+    """The tooltip fields of one object standing for the events ``g``."""
+    g = g.sort_values("day", na_position="first", kind="stable")
+    return _tips(_columns(g), list(range(len(g))), noun_kind, where)
 
 
 def _located(df: pd.DataFrame, origin: bool = False) -> pd.DataFrame:
@@ -123,28 +155,39 @@ def _located(df: pd.DataFrame, origin: bool = False) -> pd.DataFrame:
     return df[ok]
 
 
+def _text(x) -> str:
+    return "" if x is None or x != x else str(x)
+
+
 def aggregate(df: pd.DataFrame, by: list[str], arcs: bool = False, noun_kind: str = "") -> list[dict]:
-    """One object per group of ``by``: its coordinates, count, key and tooltip fields, biggest first."""
+    """One object per group of ``by``: its coordinates, count, key and tooltip fields, biggest first
+    (at most ``MAX_OBJECTS``)."""
     df = _located(df, origin=arcs)
     if df.empty:
         return []
-    keyed = df.assign(**{c: df[c].map(lambda x: "" if x is None or x != x else str(x)) for c in by})
+    df = df.sort_values("day", na_position="first", kind="stable")
+    cols = _columns(df)
+    groups: dict[tuple, list[int]] = {}
+    for i, values in enumerate(zip(*(df[c].map(_text).tolist() for c in by))):
+        groups.setdefault(values, []).append(i)
+    keys = {values: selection_key(list(zip(by, values))) for values in groups}
+    order = sorted(groups, key=lambda v: (-len(groups[v]), keys[v]))[:MAX_OBJECTS]
     rows = []
-    for values, g in keyed.groupby(by, sort=False):
-        values = values if isinstance(values, tuple) else (values,)
-        first = g.iloc[0]
-        where = first["place_label"]
+    for values in order:
+        idx = groups[values]
+        first = idx[0]
+        where = cols["place_label"][first]
         if arcs:
-            where = f"{first['origin_label']} → {where}"
-        row = {"key": selection_key(list(zip(by, values))), "count": len(g),
-               "planned": int((g["status"] == "planned").sum()),
-               "lat": round(float(first["lat"]), 4), "lon": round(float(first["lon"]), 4),
-               **dict(zip(by, values)), **tips(g, noun_kind or str(first["type"]), where)}
+            where = f"{cols['origin_label'][first]} → {where}"
+        row = {"key": keys[values], "count": len(idx),
+               "planned": sum(1 for i in idx if cols["status"][i] == "planned"),
+               "lat": round(float(cols["lat"][first]), 4), "lon": round(float(cols["lon"][first]), 4),
+               **dict(zip(by, values)), **_tips(cols, idx, noun_kind or str(cols["type"][first]), where)}
         if arcs:
-            row |= {"olat": round(float(first["origin_lat"]), 4), "olon": round(float(first["origin_lon"]), 4)}
+            row |= {"olat": round(float(cols["origin_lat"][first]), 4),
+                    "olon": round(float(cols["origin_lon"][first]), 4)}
         rows.append(row)
-    rows.sort(key=lambda r: (-r["count"], r["key"]))
-    return rows[:MAX_OBJECTS]
+    return rows
 
 
 def dominant(df: pd.DataFrame, by: str, col: str) -> dict[str, str]:
@@ -256,7 +299,7 @@ def front_layers(upto: pd.DataFrame, period: pd.DataFrame, period_end: pd.Timest
         names = "; ".join(places["place_label"].head(8)) + (" …" if len(places) > 8 else "")
         row = {"key": hull_key, "count": len(located),
                **tips(located, "front_line", f"{len(places)} places: {names}"),
-               "t_head": f"Front in {hull_label}: {len(located)} reports"}
+               "t_head": tip_text(f"Front in {hull_label}: {len(located)} reports")}
         coords = [[round(x, 4), round(y, 4)] for x, y in ring]
         if len(ring) >= 3:
             layers.insert(0, pdk.Layer("PolygonLayer", id="front-area", data=[row | {"polygon": coords}],

@@ -16,7 +16,7 @@ CSS = """<style>
   max-height:70vh;overflow-y:auto;padding:0.5rem 1rem;border:1px solid #e5e5e5;border-radius:6px;background:#fff}
 .atlas-article p{margin:0 0 0.8em 0}
 .atlas-article .sent{border-radius:4px;padding:1px 0}
-.atlas-article .sent.marked{background:#fff3b0;box-shadow:0 0 0 2px #f0c000}
+.sent.marked{background:#fff3b0;box-shadow:0 0 0 2px #f0c000}
 .atlas-article .num{font-size:0.65em;color:#777;vertical-align:super;text-decoration:none;margin-inline-end:2px;
   direction:ltr;unicode-bidi:isolate}
 .atlas-article .hl{border-radius:3px;padding:0 2px}
@@ -119,8 +119,10 @@ def meta_html(doc: dict) -> str:
 
 
 def scroll_script(idx: int) -> str:
-    """A script that scrolls the article to sentence ``idx`` once it is on the page (an int only: no text)."""
+    """A script that scrolls the article to sentence ``idx`` once it is on the page (an int only: no text).
+
+    It holds no ``<`` at all: Streamlit's sanitizer drops a script whose text looks like markup."""
     n = int(idx)
-    return ("<script>(function(){var tries=0;function go(){var el=document.getElementById('s-%d');"
-            "if(el){el.scrollIntoView({block:'center',behavior:'smooth'});}"
-            "else if(tries++<50){setTimeout(go,100);}}go();})();</script>" % n)
+    return ("<script>(function(){var waits=0,repeats=0;function go(){var el=document.getElementById('s-%d');"
+            "if(el){el.scrollIntoView({block:'center'});repeats++;if(3 > repeats){setTimeout(go,400);}}"
+            "else if(50 > waits++){setTimeout(go,100);}}go();})();</script>" % n)

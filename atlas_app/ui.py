@@ -3,6 +3,7 @@ its click-to-list selection, the event table, export buttons and notes about ign
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import partial
 from html import escape
 
 import pandas as pd
@@ -10,7 +11,7 @@ import streamlit as st
 
 from geo.export import export_events
 
-from . import data, filters, layers
+from . import basemap, data, filters, layers
 from .filters import Filters, Options
 from .links import SOURCES_PAGE, md_escape, safe_external, source_href, source_params
 from .style import KIND_LABELS, STATUS_LABELS, hex_color
@@ -94,6 +95,7 @@ def nav(f: Filters, current: str) -> None:
     here = filters.read_url() | {"present": ["1"]}
     sb.page_link(current, label="Presenter view", icon=":material/present_to_all:", query_params=here,
                  help="Full-width map without the sidebar; the link keeps the filters.")
+    sb.caption(basemap.describe())
 
 
 def counts(frame: pd.DataFrame) -> dict[str, int]:
@@ -123,13 +125,18 @@ def legend(items: list[tuple[str, tuple[int, int, int]]], note: str = "") -> Non
     st.html(f'<div style="font-size:0.85rem">{sw}{" " + escape(note) if note else ""}</div>')
 
 
-def _on_pick(key: str) -> None:
-    """Map click callback: the picked object's key goes into the URL as ``sel`` (empty click clears it)."""
-    state = st.session_state.get(key) or {}
+def picked_key(state) -> str | None:
+    """The selection key of the object picked on a deck (its state as Streamlit keeps it), or None."""
+    state = state or {}
     selection = state.get("selection", {}) if isinstance(state, dict) else getattr(state, "selection", {})
     objects = selection.get("objects", {}) if isinstance(selection, dict) else getattr(selection, "objects", {})
-    picked = next((o.get("key") for objs in (objects or {}).values() for o in objs or [] if o.get("key")), None)
-    filters.set_param("sel", picked)
+    return next((o.get("key") for objs in (objects or {}).values() for o in objs or []
+                 if isinstance(o, dict) and o.get("key")), None)
+
+
+def _on_pick(key: str) -> None:
+    """Map click callback: the picked object's key goes into the URL as ``sel`` (a click on nothing clears it)."""
+    filters.set_param("sel", picked_key(st.session_state.get(key)))
 
 
 def _clear_selection() -> None:
@@ -143,8 +150,10 @@ def show_map(page: Page, frame: pd.DataFrame, event_layers: list, view: dict, ke
     sel, notes = filters.page_value("sel", lambda v: v if layers.parse_key(v) else None, "map selection")
     page.note(notes)
     selected = layers.select(frame, sel) if sel else None
+    if frame.empty:
+        st.info("No event passes the filters: widen them in the sidebar (or reset them).")
     deck = layers.make_deck(event_layers, view, selected)
-    st.pydeck_chart(deck, on_select=_on_pick, selection_mode="single-object", key=key,
+    st.pydeck_chart(deck, on_select=partial(_on_pick, key), selection_mode="single-object", key=key,
                     height=PRESENT_HEIGHT if page.present else MAP_HEIGHT)
     if page.present:
         st.caption(f"Filters: {filters.describe(page.filters, page.options)} · {len(frame)} events")
@@ -224,13 +233,13 @@ def document_labels(docs: list[dict], events: pd.DataFrame) -> dict[str, str]:
     return out
 
 
-def document_table(docs: list[dict], events: pd.DataFrame) -> pd.DataFrame:
-    """Articles that have events passing the filters, newest first, each linking to the reader."""
+def document_table(docs: list[dict], events: pd.DataFrame, only_matching: bool = True) -> pd.DataFrame:
+    """Articles (those with events passing the filters, if ``only_matching``), newest first, linking to the reader."""
     n = events.groupby("doc_id").size()
     labels = document_labels(docs, events)
     rows = [{"Published": d.get("published"), "Article": labels[d["id"]], "Outlet": d.get("outlet") or "",
              "Events": int(n.get(d["id"], 0)), "Read": source_href(d["id"], None),
-             "Original": safe_external(d.get("url"))} for d in docs if d["id"] in n.index]
+             "Original": safe_external(d.get("url"))} for d in docs if d["id"] in n.index or not only_matching]
     table = pd.DataFrame(rows, columns=["Published", "Article", "Outlet", "Events", "Read", "Original"])
     table = table.sort_values("Published", ascending=False, na_position="last").reset_index(drop=True)
     st.dataframe(table, hide_index=True, width="stretch", key="documents", column_config={

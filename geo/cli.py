@@ -13,7 +13,9 @@ def main(argv: list[str] | None = None) -> int:
     p = sub.add_parser("ingest", help="extract articles (.txt/.html files or folders with manifest.csv) into the store")
     p.add_argument("paths", nargs="+")
     p.add_argument("--store", help="SQLite file (default $ATLAS_STORE or data/atlas.sqlite)")
+    add_optional_arguments(p)
     p = sub.add_parser("extract", help="JSON Lines in (id, text, published), JSON Lines out; a pure filter")
+    add_optional_arguments(p)
     p = sub.add_parser("export", help="write the store's events as csv, geojson or json")
     p.add_argument("--format", choices=("csv", "geojson", "json"), default="csv")
     p.add_argument("--store")
@@ -22,16 +24,32 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("rest", nargs=argparse.REMAINDER)
     args = parser.parse_args(argv)
     if args.command == "extract":
-        return run_extract(sys.stdin, sys.stdout)
+        return run_extract(sys.stdin, sys.stdout, optional_resources(args))
     if args.command == "ingest":
-        return run_ingest(args.paths, args.store)
+        return run_ingest(args.paths, args.store, optional_resources(args))
     if args.command == "export":
         return run_export(args.format, args.store, args.output)
     from .evaluate import main as evaluate_main
     return evaluate_main(args.rest)
 
 
-def run_extract(stdin, stdout) -> int:
+def add_optional_arguments(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--ner-model", metavar="DIR",
+                   help="also run CAMeL Tools' NER from this model directory (default $ATLAS_NER_MODEL, else the "
+                        "model `camel_data -i ner-arabert` installed, if any; 'off' to disable)")
+    p.add_argument("--online-geocoding", action="store_true", default=None,
+                   help="look names the gazetteer can't place up on Nominatim (default $ATLAS_ONLINE_GEOCODING)")
+
+
+def optional_resources(args):
+    """The pipeline's resources with the NER / online options of the command line (None: the defaults)."""
+    if args.ner_model is None and not args.online_geocoding:
+        return None
+    from .augment import resources_for
+    return resources_for(args.ner_model, args.online_geocoding)
+
+
+def run_extract(stdin, stdout, resources=None) -> int:
     """One output line per input line, same order; a line that can't be read gets an error object."""
     from .pipeline import extract_jsonl_record
     for line in stdin:
@@ -39,9 +57,12 @@ def run_extract(stdin, stdout) -> int:
             continue
         doc_id = None
         try:
-            record = json.loads(line)
+            try:
+                record = json.loads(line)
+            except ValueError as e:
+                raise ValueError(f"not a JSON line: {e}") from None
             doc_id = record.get("id") if isinstance(record, dict) else None
-            out = extract_jsonl_record(record)
+            out = extract_jsonl_record(record, resources)
         except (ValueError, TypeError) as e:   # JSONDecodeError is a ValueError
             out = {"id": doc_id, "error": str(e)}
         stdout.write(json.dumps(out, ensure_ascii=False) + "\n")
@@ -49,12 +70,12 @@ def run_extract(stdin, stdout) -> int:
     return 0
 
 
-def run_ingest(paths: list[str], store: str | None) -> int:
+def run_ingest(paths: list[str], store: str | None, resources=None) -> int:
     from .ingest import ingest
     from .store import connect, store_path
     with closing(connect(store)) as conn:
-        report = ingest(paths, conn, progress=sys.stderr.isatty())
-    print("\n".join(report.lines()), f"\nstore: {store_path(store)}")
+        report = ingest(paths, conn, progress=sys.stderr.isatty(), resources=resources)
+    print("\n".join(report.lines() + [f"store: {store_path(store)}"]))
     return 0 if not report.refused or report.added or report.replaced or report.unchanged else 1
 
 

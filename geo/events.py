@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import bisect
 import calendar
+import re
 import csv
 from dataclasses import dataclass, field
 from datetime import date
@@ -23,13 +24,16 @@ from .text import Token, is_punct, normalize
 BELLIGERENTS = {"LNA", "GNA", "HoR", "ISIS"}
 NOT_DIPLOMATIC = {"ISIS"}
 FRONT_KINDS = {"city", "district", "site"}
+_JOINERS_RE = re.compile(r"[\s\W_و]*")
 _TO = {normalize("إلى"), normalize("الى"), normalize("نحو")}
 DIRECT_OBJECT_REACH = 4     # a destination right after the trigger: زيارة باريس، وصل القاهرة الثلاثاء
 CUE_REACH = 6               # a modality cue governs what follows it within this many tokens
 STATE_REACH = 60            # characters: a country standing for its state must be close to the trigger
 VENUE_REACH = 20            # tokens from a meeting trigger to the ``في X`` that places it
 SIDE_REACH = 120            # characters from a flow trigger to its sides
+HOST_REACH = 25             # characters between a reception and its host
 APPOSITION = 40             # characters between an office and the name of its holder
+FRONT_CUE_REACH = 5         # ``يعتزم الجيش الوطني الليبي شن هجوم``
 FRONT_REACH = 10            # tokens from a fighting trigger to the place fought over
 _FROM = normalize("من")
 _IN = {normalize("في"), normalize("فى")}
@@ -127,9 +131,7 @@ def _visits(v: SentenceView, article: Article, gaz: Gazetteer, lex: ActorLexicon
     for i, (m, trig) in enumerate(triggers):
         seg_end = triggers[i + 1][0].start if i + 1 < len(triggers) else v.sentence.end
         if trig.subtype == "reception":
-            visitor = _nearest(v.actors, m, after_only=True)
-            dests = [p for p in v.places if _eligible(v, p) and (p.end <= m.start or p.start >= m.end)]
-            dests = sorted(dests, key=lambda p: abs(p.start - m.start))[:1]
+            visitor, dests = _reception(v, m, lex, gaz)
         else:
             visitor = _delegation_actor(v, m) or _nearest(v.actors, m)
             dests = _destinations(v, m, seg_end)
@@ -148,6 +150,23 @@ def _visits(v: SentenceView, article: Article, gaz: Gazetteer, lex: ActorLexicon
         ev.confidence = _confidence(0.55, visitor is not None, ev.date_source == "text", dest.start - m.end)
         out.setdefault((visitor.actor.id if visitor else "", dest.place.id), ev)
     return list(out.values())
+
+
+def _reception(v: SentenceView, m: Match, lex: ActorLexicon, gaz: Gazetteer):
+    """``استقبل حفتر في بنغازي وزير الخارجية الإيطالي``, ``مصر تستقبل وفدا من الوفاق``, ``استقبال القاهرة لوفد``:
+    the host stands right before or right after the trigger; the guest is the next actor after the
+    host; the place is ``في X`` or the host's own place."""
+    hosts = v.actors + _state_actors(v, lex)
+    host = next((h for h in reversed(hosts) if h.end <= m.start and m.start - h.end <= HOST_REACH), None) or \
+        next((h for h in sorted(hosts, key=lambda h: h.start) if h.start >= m.end and h.start - m.end <= HOST_REACH), None)
+    after = max(m.end, host.end if host else 0)
+    guest = _delegation_actor(v, m) or next(
+        (a for a in v.actors if a.start >= after and (host is None or a.actor.affiliation != host.actor.affiliation)), None)
+    if guest is None:
+        return None, []
+    venue = next((p for p in v.places if p.start >= m.end and _eligible(v, p) and v.introduced_by(p, _IN)), None)
+    host_place = next((p for p in v.places if host and p.start == host.start and not p.demonym), None)
+    return guest, [d for d in (venue or host_place,) if d is not None]
 
 
 def _eligible(v: SentenceView, p: PlaceMention) -> bool:
@@ -205,6 +224,10 @@ def _flows(v: SentenceView, article: Article, gaz: Gazetteer, lex: ActorLexicon,
         b = next((x for x in others if x.start >= m.end), None) or _nearest(others, m)
         if b is None:
             continue
+        if trig.subtype == "invitation" and _right_after(v, m, people):
+            continue   # ``دعوة بومبيو أن…``: Pompeo's appeal, not an invitation to anyone
+        if _received(v, m):
+            a, b = b, a   # ``تلقى حفتر اتصالا من بومبيو``: the call runs from the caller
         venue = _venue(v, m)
         ev = Event("diplomatic_flow", v.sentence, m.start, m.end, _surface(v, m), subtype=trig.subtype,
                    actors=[a.actor], counterparts=[b.actor],
@@ -260,6 +283,21 @@ def _add_counterparts(visits: list[Event], flows: list[Event]) -> None:
                 v.counterparts += [c for c in f.actors if c not in v.counterparts]
 
 
+_RECEIVED = {normalize(w) for w in ("تلقى", "تلقت", "يتلقى", "تتلقى", "تلقي", "تلقيه", "وتلقى", "وتلقت")}
+
+
+def _received(v: SentenceView, m: Match) -> bool:
+    """Whether the trigger is the object of ``تلقى`` (received), a few tokens before it."""
+    before = [t.key for t in v.tokens if t.end <= m.start][-4:]
+    return any(k in _RECEIVED for k in before)
+
+
+def _right_after(v: SentenceView, m: Match, actors: list[ActorMention]) -> bool:
+    """An actor in the genitive right after the trigger (``دعوة بومبيو``)."""
+    nxt = next((t for t in v.tokens if t.start >= m.end), None)
+    return nxt is not None and any(a.start == nxt.start for a in actors)
+
+
 def _venue(v: SentenceView, m: Match) -> PlaceMention | None:
     """Where a meeting happens: ``في X`` soon after the trigger, not a place of fighting."""
     fronts = [c.start for c, t in v.triggers if t.type == "front_line" and c.start >= m.end]
@@ -304,7 +342,7 @@ def _front_lines(v: SentenceView, article: Article) -> list[Event]:
             ev = Event("front_line", v.sentence, m.start, m.end, _surface(v, m), subtype="fighting",
                        actors=parties, place=p.place)
             _date(ev, v, m.start, article)
-            _set_status(ev, _status(v, m, trig, m.start, ev, article, reach=2), article)
+            _set_status(ev, _status(v, m, trig, m.start, ev, article, reach=FRONT_CUE_REACH), article)
             ev.confidence = _confidence(0.5, bool(parties), ev.date_source == "text", _gap(p, m))
             out.setdefault(p.place.id, ev)
     return list(out.values())
@@ -330,10 +368,8 @@ def _with_listed(v: SentenceView, candidates: list[PlaceMention], chosen: list[P
 
 
 def _only_joiners(v: SentenceView, start: int, end: int) -> bool:
-    """Between two list items stand only punctuation and ``و``."""
-    between = [t for t in v.tokens if start <= t.start < end]
-    return all(is_punct(t.text) or t.key == "و" for t in between) or \
-        (not between and v.sentence.text[start - v.sentence.start:end - v.sentence.start].strip() in ("و", ""))
+    """Between two list items stand only punctuation, spaces and ``و`` (attached or not)."""
+    return _JOINERS_RE.fullmatch(v.sentence.text[start - v.sentence.start:end - v.sentence.start]) is not None
 
 
 # --- shared ------------------------------------------------------------------------------------

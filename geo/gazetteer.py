@@ -22,7 +22,7 @@ from .text import normalize
 DATA_DIR = Path(__file__).resolve().parent.parent / "data"
 # Letters of Arabic proper (no Persian/Urdu-only letters), spaces and hyphens.
 _ARABIC_NAME_RE = re.compile(r"^[\u0621-\u063A\u0641-\u0652\u0670 \-]+$")
-CACHE_FORMAT = 1   # bump when Place, NameEntry or Lexicon change shape
+CACHE_FORMAT = 2   # bump when Place, NameEntry or Lexicon change shape
 _MERGE_KM = 8.0
 _MIN_PACKAGED_NAME = 4   # shorter packaged names are nearly all ordinary words (أن، كان، وقف)
 _DEMONYM_SUFFIXES = ("", "ه", "ين", "ون", "تين", "ان")
@@ -102,8 +102,13 @@ def build_gazetteer(curated, demonyms, packaged, stopwords: set[str]) -> Gazette
     places: dict[str, Place] = {}
     names: Lexicon[NameEntry] = Lexicon()
     by_country: dict[str, list[Place]] = {}
+    cue_places: set[str] = set()
+    cue_names: set[str] = set()    # ordinary words: any place of that name needs a cue
     for place, place_names, needs_cue in curated:
         places[place.id] = place
+        if needs_cue:
+            cue_places.add(place.id)
+            cue_names.update(normalize(n) for n in place_names)
         if place.kind in ("city", "district", "site"):
             by_country.setdefault(place.country, []).append(place)
         for n in place_names:
@@ -121,7 +126,7 @@ def build_gazetteer(curated, demonyms, packaged, stopwords: set[str]) -> Gazette
                 continue
             if twin is None and any(e.place.country == place.country for e in names.lookup(n)):
                 continue  # a curated or bigger packaged namesake in the same country stands for it
-            names.add(n, NameEntry(target))
+            names.add(n, NameEntry(target, needs_cue=target.id in cue_places or key in cue_names))
             added = True
         if added and twin is None:
             places[place.id] = place

@@ -27,7 +27,7 @@ class IngestReport:
         return out
 
 
-def ingest(paths: list[str | Path], conn: sqlite3.Connection, progress: bool = False) -> IngestReport:
+def ingest(paths: list[str | Path], conn: sqlite3.Connection, progress: bool = False, resources=None) -> IngestReport:
     """Read, extract and store every article under ``paths``; a bad one is reported, never fatal."""
     sources, refused = collect(paths)
     report = IngestReport(refused=refused)
@@ -35,13 +35,18 @@ def ingest(paths: list[str | Path], conn: sqlite3.Connection, progress: bool = F
     if progress and len(sources) > 20:
         from tqdm import tqdm
         bar = tqdm(total=len(sources), unit="article")
+    batch_ids: dict[str, Path] = {}
     for src in sources:
         try:
             article = read_article(src)
+            if article.id in batch_ids:
+                raise ArticleError(f"id {article.id!r} is also {batch_ids[article.id]} in this batch; "
+                                   "give one of them another id in the manifest")
+            batch_ids[article.id] = src.path
             if has_document(conn, article.text):
                 report.unchanged.append(article.id)
             else:
-                outcome = save(conn, extract(article), source=str(src.path))
+                outcome = save(conn, extract(article, resources), source=str(src.path))
                 getattr(report, outcome).append(article.id)
         except ArticleError as e:
             report.refused.append((str(src.path), str(e)))

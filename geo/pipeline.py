@@ -11,14 +11,18 @@ from datetime import date
 from functools import lru_cache
 
 from .actors import ActorLexicon, find_actors, load_actors
+from .augment import discount_online, merge_ner, optional_resources
 from .dates import find_dates
-from .events import Trigger, extract_events, load_triggers
+from .events import Trigger, extract_events, load_triggers, publication_window
 from .gazetteer import Gazetteer, load_gazetteer
 from .lexicon import Lexicon
-from .model import ActorMention, Article, Event, Extraction, Place, PlaceMention
+from .model import ActorMention, Article, Event, Extraction, Place, PlaceMention, TimeExpr
+from .ner import NerRecognizer
+from .online import OnlineGeocoder
 from .resolve import resolve
+from .sources import PRECISIONS, ArticleError, parse_date
 from .text import split_sentences, tokenize
-from .toponyms import find_toponyms
+from .toponyms import PLACE_NOUNS, find_toponyms
 
 
 @dataclass(frozen=True)
@@ -26,11 +30,13 @@ class Resources:
     gazetteer: Gazetteer
     actors: ActorLexicon
     triggers: Lexicon[Trigger]
+    ner: NerRecognizer | None = None            # optional neural NER (geo.ner)
+    online: OnlineGeocoder | None = None        # optional online geocoding (geo.online)
 
 
 @lru_cache(maxsize=1)
 def load_resources() -> Resources:
-    return Resources(load_gazetteer(), load_actors(), load_triggers())
+    return Resources(load_gazetteer(), load_actors(), load_triggers(), *optional_resources())
 
 
 def extract(article: Article, resources: Resources | None = None) -> Extraction:
@@ -39,13 +45,35 @@ def extract(article: Article, resources: Resources | None = None) -> Extraction:
     text = article.text
     sentences = split_sentences(text)
     tokens = tokenize(text)
-    actors = find_actors(text, tokens, res.actors, article.published)
+    toponyms = find_toponyms(text, tokens, res.gazetteer)
+    # ``منطقة السراج`` is the district, not the man: a place noun before a name decides for the place.
+    named_places = {(t.start, t.end) for t in toponyms if t.previous in PLACE_NOUNS}
+    actors = [a for a in find_actors(text, tokens, res.actors, article.published)
+              if (a.start, a.end) not in named_places]
     names = [(a.start, a.end) for a in actors if a.actor.kind == "person" and not a.title]
-    places = [p for p in resolve(find_toponyms(text, tokens, res.gazetteer)) if p.demonym or not _inside(p, names)]
-    times = find_dates(text, article.published)
+    places = [p for p in resolve(toponyms) if p.demonym or not _inside(p, names)]
+    if res.ner is not None:
+        places, actors = merge_ner(article, sentences, tokens, places, actors, res.ner, res.gazetteer, res.actors, res.online)
+    times = resolve_times(text, article.published, article.published_precision)
     _number_sentences(sentences, places, actors)
     events = extract_events(article, sentences, tokens, places, actors, times, res.gazetteer, res.actors, res.triggers)
+    if res.online is not None:
+        discount_online(events)
     return Extraction(article, sentences, places, actors, times, events)
+
+
+def resolve_times(text: str, published: date | None, precision: str = "day") -> list[TimeExpr]:
+    """Time expressions; when the publication date is known only to the month (or year), a relative
+    expression covers every day it could mean over that window (``أمس`` in May: 30 April to 30 May)."""
+    if published is None or precision == "day":
+        return find_dates(text, published)
+    first, last = publication_window(published, precision)
+    early, late = find_dates(text, first), find_dates(text, last)
+    if [(t.start, t.end) for t in early] != [(t.start, t.end) for t in late]:
+        return late
+    return [b if (a.date_start, a.date_end) == (b.date_start, b.date_end) else
+            TimeExpr(a.start, a.end, a.text, min(a.date_start, b.date_start), max(a.date_end, b.date_end), precision)
+            for a, b in zip(early, late)]
 
 
 def _inside(p: PlaceMention, spans: list[tuple[int, int]]) -> bool:
@@ -67,7 +95,7 @@ def place_json(p: Place | None) -> dict | None:
     if p is None:
         return None
     return {"id": p.id, "name": p.name_en, "name_ar": p.name_ar, "lat": p.lat, "lon": p.lon,
-            "kind": p.kind, "country": p.country}
+            "kind": p.kind, "country": p.country, "source": p.source}
 
 
 def event_json(e: Event) -> dict:
@@ -89,9 +117,10 @@ def extraction_json(ex: Extraction) -> dict:
     return {
         "id": ex.article.id,
         "places": [{"start": p.start, "end": p.end, "text": p.text, **place_json(p.place),
-                    "demonym": p.demonym, "sentence": p.sentence} for p in ex.places],
+                    "demonym": p.demonym, "sentence": p.sentence, "recognizer": p.recognizer} for p in ex.places],
         "actors": [{"start": a.start, "end": a.end, "text": a.text, "id": a.actor.id, "name": a.actor.name_en,
-                    "name_ar": a.actor.name_ar, "affiliation": a.actor.affiliation, "sentence": a.sentence}
+                    "name_ar": a.actor.name_ar, "affiliation": a.actor.affiliation, "sentence": a.sentence,
+                    "recognizer": a.recognizer}
                    for a in ex.actors],
         "events": [event_json(e) for e in ex.events],
     }
@@ -111,14 +140,17 @@ def article_from_record(record: dict) -> Article:
         day = None
     elif isinstance(published, str):
         try:
-            day = date.fromisoformat(published)
-        except ValueError:
+            day = parse_date(published)
+        except ArticleError:
             raise ValueError(f"'published' must be YYYY-MM-DD, got {published!r}") from None
     else:
         raise ValueError("'published' must be a string YYYY-MM-DD")
-    return Article(doc_id, text, day, record.get("date_precision") or "day")
+    precision = record.get("date_precision") or "day"
+    if precision not in PRECISIONS:
+        raise ValueError(f"'date_precision' must be one of {sorted(PRECISIONS)}, got {precision!r}")
+    return Article(doc_id, text, day, precision)
 
 
-def extract_jsonl_record(record: dict) -> dict:
+def extract_jsonl_record(record: dict, resources: Resources | None = None) -> dict:
     """One line of ``extract``'s output for one input record."""
-    return extraction_json(extract(article_from_record(record)))
+    return extraction_json(extract(article_from_record(record), resources))

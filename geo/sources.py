@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import csv
 import html
+import io
 import re
 from dataclasses import dataclass
 from datetime import date
@@ -19,6 +20,8 @@ MANIFEST = "manifest.csv"
 MANIFEST_COLUMNS = {"id", "file", "published", "date_precision", "outlet", "title", "url"}
 PRECISIONS = {"day", "month", "year"}
 _ARABIC_RE = re.compile(r"[\u0621-\u064A]")
+_CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")
+_ISO_DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _ENTITY_RE = re.compile(r"&(#\d+|#x[0-9a-fA-F]+|[a-zA-Z]+);")
 _TAG_RE = re.compile(r"<(script|style)\b.*?</\1\s*>|<[^>]+>", re.S | re.I)
 _BLOCK_RE = re.compile(r"</?(p|div|br|h[1-6]|li|tr|section|article)\b[^>]*>", re.I)
@@ -36,8 +39,10 @@ class Source:
 
 def decode(data: bytes) -> str:
     """Text from bytes in the encodings Arabic news come in; refuses rather than guess into mojibake."""
-    if not data.strip():
+    if not data:
         raise ArticleError("empty file")
+    if not data.strip():
+        raise ArticleError("no text (only white space)")
     if len(data) > MAX_BYTES:
         raise ArticleError(f"file too large ({len(data):,} bytes; the limit is {MAX_BYTES:,})")
     if data[:2] in (b"\xff\xfe", b"\xfe\xff"):
@@ -48,15 +53,23 @@ def decode(data: bytes) -> str:
     if b"\x00" in data:
         raise ArticleError("binary file (NUL bytes), not text")
     try:
-        return data.decode("utf-8-sig")
+        return _text_only(data.decode("utf-8-sig"))
     except UnicodeDecodeError:
         pass
     try:
-        text = data.decode("cp1256")
+        text = _text_only(data.decode("cp1256"))
     except UnicodeDecodeError:
         raise ArticleError("not UTF-8, UTF-16 or Windows-1256 text") from None
-    if not _ARABIC_RE.search(text):
+    letters = sum(ch.isalpha() for ch in text)
+    if not _ARABIC_RE.search(text) or letters < 0.5 * len(text.replace(" ", "").replace("\n", "")):
         raise ArticleError("not UTF-8, and not Arabic in Windows-1256")
+    return text
+
+
+def _text_only(text: str) -> str:
+    """Text has no control characters but tab, line and page breaks: anything else is a binary file."""
+    if _CONTROL_RE.search(text):
+        raise ArticleError("binary file (control characters), not text")
     return text
 
 
@@ -84,6 +97,8 @@ def parse_date(value: str) -> date | None:
     if not value:
         return None
     try:
+        if not _ISO_DATE_RE.match(value):
+            raise ValueError(value)
         return date.fromisoformat(value)
     except ValueError:
         raise ArticleError(f"bad publication date {value!r} (want YYYY-MM-DD)") from None
@@ -110,18 +125,22 @@ def read_article(src: Source) -> Article:
 
 
 def read_manifest(folder: Path) -> dict[str, dict]:
-    """``manifest.csv`` rows by file name; unknown columns refuse the whole manifest."""
+    """``manifest.csv`` rows by file name; unknown columns, or a row without a file, refuse it whole."""
     path = folder / MANIFEST
     if not path.exists():
         return {}
-    with open(path, encoding="utf-8-sig", newline="") as f:
-        reader = csv.DictReader(f)
-        unknown = set(reader.fieldnames or ()) - MANIFEST_COLUMNS
-        if unknown:
-            raise ArticleError(f"{path}: unknown columns {sorted(unknown)} (known: {sorted(MANIFEST_COLUMNS)})")
-        if "file" not in (reader.fieldnames or ()):
-            raise ArticleError(f"{path}: no 'file' column")
-        return {r["file"].strip(): r for r in reader}
+    reader = csv.DictReader(io.StringIO(decode(path.read_bytes()), newline=""))
+    unknown = set(reader.fieldnames or ()) - MANIFEST_COLUMNS
+    if unknown:
+        raise ArticleError(f"{path}: unknown columns {sorted(unknown)} (known: {sorted(MANIFEST_COLUMNS)})")
+    if "file" not in (reader.fieldnames or ()):
+        raise ArticleError(f"{path}: no 'file' column")
+    rows = {}
+    for line, r in enumerate(reader, start=2):
+        if not (r.get("file") or "").strip():
+            raise ArticleError(f"{path}, line {line}: no file named")
+        rows[r["file"].strip()] = r
+    return rows
 
 
 def collect(paths: list[str | Path]) -> tuple[list[Source], list[tuple[str, str]]]:

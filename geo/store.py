@@ -18,7 +18,7 @@ from .gazetteer import DATA_DIR
 from .model import Actor, Article, Event, Extraction, Place
 
 DEFAULT_PATH = DATA_DIR / "atlas.sqlite"
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2   # 2: corrections
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS documents (
@@ -75,10 +75,12 @@ def connect(path: str | os.PathLike | None = None, readonly: bool = False) -> sq
     else:
         p.parent.mkdir(parents=True, exist_ok=True)
         conn = sqlite3.connect(p, check_same_thread=False)
-        conn.execute("PRAGMA journal_mode=WAL")
+        conn.execute("PRAGMA busy_timeout=10000")
+        if conn.execute("PRAGMA user_version").fetchone()[0] != SCHEMA_VERSION:   # a new or older file
+            conn.execute("PRAGMA journal_mode=WAL")
+            conn.executescript(SCHEMA + corrections.SCHEMA)
+            conn.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
         conn.execute("PRAGMA synchronous=NORMAL")   # with WAL: a killed process loses nothing committed
-        conn.executescript(SCHEMA + corrections.SCHEMA)
-        conn.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
     conn.row_factory = sqlite3.Row
     conn.execute("PRAGMA foreign_keys=ON")
     conn.execute("PRAGMA busy_timeout=10000")

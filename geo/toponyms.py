@@ -18,6 +18,12 @@ _CUES = frozenset(normalize(w) for w in (
 ))
 
 
+# Nouns that make the next name a place whatever else it could be (``منطقة السراج``, ``مدينة البيضاء``).
+PLACE_NOUNS = frozenset(normalize(w) for w in (
+    "منطقة", "بمنطقة", "لمنطقة", "ومنطقة", "حي", "بحي", "مدينة", "بمدينة", "لمدينة", "ومدينة", "بلدة", "ببلدة",
+    "ضاحية", "قرية", "محلة"))
+
+
 @dataclass
 class Toponym:
     """A recognized span and every gazetteer reading of it."""

@@ -14,9 +14,10 @@ page.note(notes)
 upto, current, end = periods.window(events, period)
 hull_key = layers.selection_key([("month", period)] if period != "all" else [("type", "front_line")])
 ui.legend([("fighting in the period", (200, 20, 20)), ("a year earlier", (250, 215, 140))],
-          note="Dots: places where fighting was reported up to the period's end. Shaded: the area the period's places trace.")
-ui.show_map(page, upto, layers.front_layers(upto, current, end, hull_key, options[period]), layers.VIEW_LIBYA,
-            key="front_map")
+          note=f"{options[period]}. Dots: places where fighting was reported up to the period's end; "
+               "shaded: the area the period's places trace.")
+view = layers.fit_view(page.all[page.all["type"] == "front_line"], layers.VIEW_LIBYA)   # unfiltered: stays put
+ui.show_map(page, upto, layers.front_layers(upto, current, end, hull_key, options[period]), view, key="front_map")
 if not page.present:
     st.subheader(f"{options[period]}: {len(current)} reports at {current['place_id'].nunique()} places")
     parties = periods.parties(current)

@@ -2,6 +2,7 @@
 import streamlit as st
 
 from atlas_app import data, filters, reader, ui
+from atlas_app.filters import Filters
 from atlas_app.links import SOURCES_PAGE, md_escape
 
 page = ui.start(SOURCES_PAGE, "Sources")
@@ -16,8 +17,10 @@ sentence, more = filters.page_value("sentence", lambda v: int(v) if v.strip().is
 page.note(notes + more)
 
 if doc is None:
-    st.markdown("Choose an article above, or open one from the table (articles with events that pass the filters).")
-    ui.document_table(docs, page.events)
+    filtered = page.filters != Filters()
+    st.markdown("Choose an article above, or open one from the table"
+                + (" (articles with events that pass the filters)." if filtered else "."))
+    ui.document_table(docs, page.events, only_matching=filtered)
 else:
     st.html(reader.CSS)
     st.html(reader.meta_html(doc))

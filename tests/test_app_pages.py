@@ -1,0 +1,319 @@
+"""Every page under Streamlit's AppTest, on a store built once from the seeds (counts are never hard-coded:
+only relations between what the filters, the table and the map show)."""
+from __future__ import annotations
+
+import json
+import sqlite3
+from contextlib import closing
+from datetime import date
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from atlas_app import layers
+
+ROOT = Path(__file__).resolve().parent.parent
+APP = str(ROOT / "app.py")
+MAP_PAGES = {"app.py": "places", "pages/1_Visits.py": "destinations", "pages/2_Front_lines.py": "contested",
+             "pages/3_Diplomatic_flows.py": "flow-places"}
+PAGES = [*MAP_PAGES, "pages/4_Sources.py"]
+MALFORMED = {"status": "bogus", "from": "notadate", "doc": "../../etc/passwd", "sentence": "x", "sel": "<b>",
+             "present": "maybe", "color": "plaid", "period": "1999-99", "per": "decade", "actor": "Nobody",
+             "utm_source": "mail"}
+
+
+@pytest.fixture(scope="session")
+def seed_store(tmp_path_factory) -> Path:
+    """A store built from the seed articles, once per test session."""
+    from geo.ingest import ensure_store
+    return ensure_store(tmp_path_factory.mktemp("atlas") / "atlas.sqlite")
+
+
+@pytest.fixture
+def store(seed_store, monkeypatch) -> Path:
+    monkeypatch.setenv("ATLAS_STORE", str(seed_store))
+    monkeypatch.delenv("ATLAS_BASEMAP", raising=False)
+    return seed_store
+
+
+@pytest.fixture(scope="session")
+def events(seed_store):
+    from geo.store import connect, read_events
+    from atlas_app.data import prepare_events
+    with closing(connect(seed_store, readonly=True)) as conn:
+        return prepare_events(read_events(conn))
+
+
+def run(page: str = "app.py", **params) -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=60)
+    for k, v in params.items():
+        at.query_params[k] = v
+    if page != "app.py":
+        at.switch_page(page)
+    return at.run()
+
+
+def ok(at: AppTest) -> AppTest:
+    assert not at.exception, [e.value for e in at.exception]
+    assert not at.error, [e.value for e in at.error]
+    return at
+
+
+def deck(at: AppTest) -> dict:
+    return json.loads(at.get("deck_gl_json_chart")[0].proto.json)
+
+
+def layer(spec: dict, layer_id: str) -> list[dict]:
+    return next((lyr["data"] for lyr in spec["layers"] if lyr["id"] == layer_id), [])
+
+
+def table_rows(at: AppTest) -> int:
+    return len(at.dataframe[-1].value)
+
+
+def located_rows(at: AppTest) -> int:
+    """Rows of the page's event table that have a place (those are on the map)."""
+    return int((at.dataframe[-1].value["Place"] != "—").sum())
+
+
+def html(at: AppTest) -> str:
+    return "\n".join(h.proto.body for h in at.get("html"))
+
+
+# ---- every page --------------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("page", PAGES)
+def test_page_runs_offline(store, page):
+    at = ok(run(page))
+    assert not at.warning
+    if page in MAP_PAGES:
+        raw = at.get("deck_gl_json_chart")[0].proto.json
+        assert len(raw.encode("utf-8")) < 2_000_000
+        spec = json.loads(raw)
+        assert spec["mapStyle"] == "/app/static/atlas-offline-style.json"
+        assert spec["layers"][0]["id"] == "countries" and spec["layers"][0]["@@type"] == "GeoJsonLayer"
+        events_layers = spec["layers"][1:]
+        assert events_layers and all(lyr["id"] and lyr["pickable"] for lyr in events_layers)
+        assert "{t_head}" in at.get("deck_gl_json_chart")[0].proto.tooltip
+        assert sum(o["count"] for o in layer(spec, MAP_PAGES[page])) == located_rows(at) > 0
+    labels = [link.proto.label for link in at.get("page_link")]
+    assert {"Overview", "Visits", "Front lines", "Diplomatic flows", "Sources"} <= set(labels)
+    if page in MAP_PAGES:
+        assert [b.proto.label for b in at.sidebar.get("download_button")] == ["CSV", "GeoJSON"]
+    if page in ("app.py", "pages/3_Diplomatic_flows.py"):
+        assert at.get("vega_lite_chart")
+
+
+def test_static_style_is_a_one_layer_background():
+    style = json.loads((ROOT / "static" / "atlas-offline-style.json").read_text())
+    assert style["version"] == 8 and style["sources"] == {} and style["layers"][0]["type"] == "background"
+    assert "enableStaticServing = true" in (ROOT / ".streamlit" / "config.toml").read_text()
+
+
+def test_online_basemap_only_when_asked(store, monkeypatch):
+    monkeypatch.setenv("ATLAS_BASEMAP", "online")
+    spec = deck(ok(run()))
+    assert spec["mapStyle"].startswith("https://") and "countries" not in [lyr["id"] for lyr in spec["layers"]]
+
+
+# ---- filters change counts, table and map ------------------------------------------------------------------
+
+@pytest.mark.parametrize("page", list(MAP_PAGES))
+def test_status_filter_changes_table_and_deck(store, page):
+    at = ok(run(page))
+    before_rows, before_map = table_rows(at), sum(o["count"] for o in layer(deck(at), MAP_PAGES[page]))
+    at.radio(key="w_status").set_value("occurred")
+    ok(at.run())
+    after_rows, after_map = table_rows(at), sum(o["count"] for o in layer(deck(at), MAP_PAGES[page]))
+    assert at.query_params["status"] == "occurred"
+    assert after_rows <= before_rows and after_map <= before_map
+    assert after_map == located_rows(at)
+    assert set(at.dataframe[-1].value["Status"]) <= {"occurred"}
+
+
+def test_overview_counts_follow_the_actor_filter(store, events):
+    at = ok(run())
+    top = events["parties"].explode().value_counts().index[0]
+    total = {m.label: m.value for m in at.metric}
+    at.multiselect(key="w_actor").set_value([top])
+    ok(at.run())
+    counts = {m.label: m.value for m in at.metric}
+    assert at.query_params["actor"] == top
+    assert 0 < int(counts["Events"]) < int(total["Events"]) and int(counts["Events"]) == table_rows(at)
+    assert int(counts["Visits"]) + int(counts["Front lines"]) + int(counts["Diplomatic flows"]) == table_rows(at)
+    assert int(counts["Occurred"]) + int(counts["Planned"]) == table_rows(at)
+    assert all(top in a or top in c for a, c in zip(at.dataframe[-1].value["Actor"],
+                                                    at.dataframe[-1].value["Counterpart"]))
+
+
+def test_date_filter_narrows_and_lands_in_the_url(store, events):
+    at = ok(run())
+    total = table_rows(at)
+    middle = events["day"].dropna().sort_values().iloc[len(events) // 2].date()
+    at.date_input(key="w_from").set_value(middle)
+    ok(at.run())
+    assert at.query_params["from"] == middle.isoformat()
+    assert 0 < table_rows(at) < total
+
+
+# ---- the URL restores the view --------------------------------------------------------------------------------
+
+def test_query_params_restore_filters_and_widgets(store, events):
+    from atlas_app.filters import Filters, apply
+    top = events["parties"].explode().value_counts().index[0]
+    start = events["day"].dropna().sort_values().iloc[len(events) // 3].date()
+    at = ok(run("pages/1_Visits.py", actor=top, status="occurred", **{"from": start.isoformat()},
+                color="affiliation"))
+    assert at.multiselect(key="w_actor").value == [top]
+    assert at.radio(key="w_status").value == "occurred"
+    assert at.date_input(key="w_from").value == start and at.query_params["from"] == start.isoformat()
+    assert at.radio(key="w_color").value == "affiliation"
+    expected = apply(events, Filters(actors=(top,), status="occurred", date_from=start), kind="visit")
+    assert table_rows(at) == len(expected)
+    assert not at.warning
+
+
+def test_filters_follow_the_user_to_another_page(store):
+    at = ok(run())
+    at.radio(key="w_status").set_value("planned")
+    ok(at.run())
+    at.query_params.clear()                  # a page switch without the query string: the session remembers
+    at.switch_page("pages/3_Diplomatic_flows.py")
+    ok(at.run())
+    assert at.radio(key="w_status").value == "planned" and at.query_params.get("status") == "planned"
+    assert set(at.dataframe[-1].value["Status"]) <= {"planned"}
+    nav = [link.proto for link in at.get("page_link") if link.proto.label == "Visits"]
+    assert nav and "status=planned" in nav[0].query_string          # the page links carry the filters
+
+
+def test_map_selection_in_the_url_lists_events_with_source_links(store):
+    first = ok(run("pages/1_Visits.py"))
+    obj = layer(deck(first), "destinations")[0]
+    at = ok(run("pages/1_Visits.py", sel=obj["key"]))
+    assert any("Selected on the map" in m.value for m in at.markdown)
+    links = [link for link in at.get("page_link") if "Read it in the source" in link.proto.label]
+    assert len(links) == min(obj["count"], 30) and all("sentence=" in link.proto.query_string for link in links)
+    assert layer(deck(at), "selection")                    # rings around the selected place
+
+
+def test_front_lines_period_param(store, events):
+    fl = events[(events["type"] == "front_line") & events["day"].notna()]
+    month = fl["month"].value_counts().index[0]
+    at = ok(run("pages/2_Front_lines.py", period=month))
+    assert at.select_slider(key="w_period").value == month
+    assert table_rows(at) == int((fl["month"] == month).sum())
+    assert set(at.dataframe[-1].value["Date"].str[:7]) <= {month}
+
+
+def test_presenter_mode_hides_chrome_but_keeps_filters(store):
+    full = sum(o["count"] for o in layer(deck(ok(run())), "places"))
+    at = ok(run(present="1", status="planned"))
+    assert not at.sidebar.children
+    assert 'data-testid="stSidebar"' in html(at) and "display:none" in html(at)
+    assert not at.dataframe and not at.get("vega_lite_chart")
+    assert 0 < sum(o["count"] for o in layer(deck(at), "places")) < full
+    assert at.query_params["present"] == "1" and at.query_params["status"] == "planned"
+
+
+# ---- malformed links -------------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("page", PAGES)
+def test_malformed_params_are_ignored_with_a_note(store, page):
+    at = ok(run(page, **MALFORMED))
+    assert at.warning and "ignored" in at.warning[0].value
+    note = at.warning[0].value
+    assert "bogus" in note and "notadate" in note and "Nobody" in note and "utm" in note
+    if page == "pages/4_Sources.py":
+        assert "passwd" in note and not html(at).count('class="atlas-article"')
+    for key in ("status", "from", "doc", "sentence", "sel", "utm_source", "actor"):
+        assert key not in at.query_params
+
+
+# ---- the reader -------------------------------------------------------------------------------------------------
+
+def test_sources_opens_the_sentence_marked(store, events):
+    ev = events.iloc[len(events) // 2]
+    doc_id, n = ev["doc_id"], int(ev["sentence"])
+    at = ok(run("pages/4_Sources.py", doc=doc_id, sentence=str(n)))
+    body = html(at)
+    assert f'class="sent marked" id="s-{n}"' in body and body.count('class="sent marked" id=') == 1
+    assert 'dir="rtl"' in body and 'class="hl hl-place"' in body and 'class="hl hl-actor"' in body
+    assert f"getElementById('s-{n}')" in body
+    assert at.selectbox(key="w_doc").value == doc_id
+    assert table_rows(at) == int((events["doc_id"] == doc_id).sum())
+    assert not at.warning
+
+
+def test_sources_sentence_out_of_range_is_noted(store, events):
+    doc_id = events.iloc[0]["doc_id"]
+    at = ok(run("pages/4_Sources.py", doc=doc_id, sentence="99999"))
+    assert at.warning and "99999" in at.warning[0].value and 'class="sent marked" id=' not in html(at)
+    assert 'class="atlas-article"' in html(at)
+
+
+def test_sources_without_doc_lists_articles_with_links(store, events):
+    at = ok(run("pages/4_Sources.py"))
+    table = at.dataframe[-1].value
+    assert len(table) >= events["doc_id"].nunique() and all(r.startswith("Sources?doc=") for r in table["Read"])
+
+
+EVIL_TEXT = ("زار فائز السراج العاصمة الأميركية واشنطن والتقى دونالد ترامب. <script>alert(1)</script>\n"
+             "واندلعت اشتباكات عنيفة في طرابلس بين قوات حفتر وقوات الوفاق <img src=x onerror=alert(2)>.")
+
+
+@pytest.fixture
+def store_copy(seed_store, tmp_path, monkeypatch) -> Path:
+    """A private copy of the seed store, which the app reads."""
+    path = tmp_path / "copy.sqlite"
+    with closing(sqlite3.connect(seed_store)) as src, closing(sqlite3.connect(path)) as dst:
+        src.backup(dst)
+    monkeypatch.setenv("ATLAS_STORE", str(path))
+    monkeypatch.delenv("ATLAS_BASEMAP", raising=False)
+    return path
+
+
+def add_article(path: Path, doc_id: str, text: str = EVIL_TEXT) -> str:
+    """An article with markup in its text, title, outlet and URL, extracted and saved into the store."""
+    from geo.model import Article
+    from geo.pipeline import extract
+    from geo.store import connect, save
+    article = Article(doc_id, text, date(2019, 5, 1), "day", "<i>outlet</i>", "<b>title</b>", "javascript:alert(3)")
+    with closing(connect(path)) as conn:
+        save(conn, extract(article))
+    return doc_id
+
+
+@pytest.fixture
+def evil_store(store_copy) -> str:
+    return add_article(store_copy, "evil-1")
+
+
+def test_new_articles_show_without_a_restart(store_copy):
+    before = {m.label: int(m.value) for m in ok(run()).metric}
+    add_article(store_copy, "later-1")
+    after = {m.label: int(m.value) for m in ok(run()).metric}
+    assert after["Articles"] == before["Articles"] + 1 and after["Events"] > before["Events"]
+
+
+def test_sources_shows_markup_as_text(evil_store):
+    at = ok(run("pages/4_Sources.py", doc=evil_store, sentence="1"))
+    body = html(at)
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in body and "<script>alert(1)" not in body
+    assert "&lt;img src=x onerror=alert(2)&gt;" in body and "<img" not in body
+    assert "&lt;b&gt;title&lt;/b&gt;" in body and "javascript:alert(3)" not in body
+    assert 'class="sent marked" id="s-1"' in body
+    for page in MAP_PAGES:                                  # the maps' tooltips: no tag can form
+        spec = deck(ok(run(page)))
+        for lyr in spec["layers"][1:]:
+            for obj in lyr["data"] if isinstance(lyr["data"], list) else []:
+                assert not any("<" in str(obj.get(f, "")) for f in layers.TIP_FIELDS)
+
+
+def test_streamlit_still_escapes_tooltip_values():
+    """The tooltip values are plain text because Streamlit's deck component escapes them; if an upgrade stops
+    doing so, this fails and the values must be escaped here instead (see atlas_app/layers.py)."""
+    import streamlit
+    bundle = Path(streamlit.__file__).parent / "static" / "static" / "js"
+    code = "".join(p.read_text(errors="ignore") for p in bundle.glob("DeckGlJsonChart*.js"))
+    assert "&lt;" in code and "&quot;" in code and "tooltip" in code
