@@ -66,7 +66,7 @@ def matrix(df: pd.DataFrame) -> alt.Chart:
                  alt.Tooltip("counterpart:N", title="Counterpart"),
                  alt.Tooltip("counterpart_ar:N", title="Counterpart (Arabic)"), "events:Q"])
     labels = base.mark_text(baseline="middle", fontSize=11).encode(text="events:Q")
-    return (cells + labels).properties(height=max(160, 26 * len(by_actor)))
+    return (cells + labels).properties(height=alt.Step(24))
 
 
 def flows_over_time(df: pd.DataFrame, per: str = "month") -> alt.Chart:

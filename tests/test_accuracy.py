@@ -29,7 +29,7 @@ def test_places_are_where_they_should_be(scores):
 
 
 def test_actor_mentions_f1(scores):
-    assert scores["actors"]["f1"] >= 0.91
+    assert scores["actors"]["f1"] >= 0.96
 
 
 @pytest.mark.parametrize("kind, f1, recall", [
