@@ -1,7 +1,7 @@
 """Overview: every kind of event on one map, with counts, a timeline and the table of events."""
 import streamlit as st
 
-from atlas_app import charts, filters, layers, ui
+from atlas_app import charts, filters, layers, mapview, tables, ui
 from atlas_app.style import KIND_COLORS, KIND_LABELS
 
 page = ui.start("app.py", "Overview")
@@ -13,12 +13,12 @@ if not page.present:
                 "click it to list its events, each with a link to the sentence in its article.")
     ui.metrics(events)
 ui.legend([(KIND_LABELS[k], c) for k, c in KIND_COLORS.items()])
-ui.show_map(page, events, layers.overview_layers(events), layers.VIEW_WIDE, key="overview_map")
+mapview.show_map(page, events, layers.overview_layers(events), layers.VIEW_WIDE, key="overview_map")
 if not page.present:
     per, notes = filters.page_choice("per", "Timeline by", {"month": "Month", "week": "Week"}, "month",
                                      what="timeline step (week or month)")
     page.note(notes)
     st.altair_chart(charts.timeline(events, per), width="stretch")
     st.subheader("Events")
-    ui.event_table(events)
+    tables.event_table(events)
     ui.export_buttons(events, "overview")

@@ -11,7 +11,7 @@ import os
 import pydeck as pdk
 import streamlit as st
 
-OFFLINE_STYLE = "/app/static/atlas-offline-style.json"   # static/ served with server.enableStaticServing
+OFFLINE_STYLE = "app/static/atlas-offline-style.json"   # static/ served with server.enableStaticServing
 ONLINE_STYLE = pdk.map_styles.CARTO_LIGHT
 LAND = [247, 244, 236]
 BORDER = [170, 170, 170]
@@ -33,9 +33,11 @@ def mode() -> str:
 
 
 def map_style() -> str:
+    """The style URL: the served offline style (under the app's base path), Carto's light tiles, or a given URL."""
     value = _configured()
     if value.lower() in ("", "offline"):
-        return OFFLINE_STYLE
+        base = str(st.get_option("server.baseUrlPath") or "").strip("/")
+        return f"/{base}/{OFFLINE_STYLE}" if base else f"/{OFFLINE_STYLE}"
     if value.lower() == "online":
         return ONLINE_STYLE
     return value

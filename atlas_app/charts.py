@@ -51,13 +51,15 @@ def pairs(df: pd.DataFrame) -> pd.DataFrame:
     return out.groupby(["actor", "actor_ar", "counterpart", "counterpart_ar"]).size().reset_index(name="events")
 
 
-def matrix(df: pd.DataFrame) -> alt.Chart:
-    """Who talks to whom: a heatmap of actor × counterpart counts, busiest first."""
+def matrix(df: pd.DataFrame, top: int = 20) -> alt.Chart:
+    """Who talks to whom: a heatmap of actor × counterpart counts, the ``top`` busiest of each side."""
     data = pairs(df)
-    by_actor = list(data.groupby("actor")["events"].sum().sort_values(ascending=False, kind="stable").index)
-    by_part = list(data.groupby("counterpart")["events"].sum().sort_values(ascending=False, kind="stable").index)
+    by_actor = list(data.groupby("actor")["events"].sum().sort_values(ascending=False, kind="stable").index)[:top]
+    by_part = list(data.groupby("counterpart")["events"].sum().sort_values(ascending=False, kind="stable").index)[:top]
+    data = data[data["actor"].isin(by_actor) & data["counterpart"].isin(by_part)]
     base = alt.Chart(data).encode(
-        x=alt.X("counterpart:N", title="Counterpart", sort=by_part, axis=alt.Axis(labelAngle=-40, labelLimit=160)),
+        x=alt.X("counterpart:N", title="Counterpart", sort=by_part,
+                axis=alt.Axis(labelAngle=-40, labelLimit=160, labelOverlap=False)),
         y=alt.Y("actor:N", title="Actor", sort=by_actor, axis=alt.Axis(labelLimit=180)),
     )
     cells = base.mark_rect().encode(
@@ -66,7 +68,7 @@ def matrix(df: pd.DataFrame) -> alt.Chart:
                  alt.Tooltip("counterpart:N", title="Counterpart"),
                  alt.Tooltip("counterpart_ar:N", title="Counterpart (Arabic)"), "events:Q"])
     labels = base.mark_text(baseline="middle", fontSize=11).encode(text="events:Q")
-    return (cells + labels).properties(height=alt.Step(24))
+    return (cells + labels).properties(width=alt.Step(30), height=alt.Step(24))
 
 
 def flows_over_time(df: pd.DataFrame, per: str = "month") -> alt.Chart:

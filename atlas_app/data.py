@@ -27,8 +27,22 @@ def store_version(path: Path) -> float:
     return float(max(stamps)) if stamps else 0.0
 
 
+def _has_documents(path: str) -> bool:
+    """Whether the store exists and holds an article (read-only: never takes a write lock)."""
+    if not Path(path).exists():
+        return False
+    try:
+        with closing(geo_store.connect(path, readonly=True)) as conn:
+            return geo_store.count(conn, "documents") > 0
+    except Exception:  # no schema yet, or not a store: let ensure_store decide
+        return False
+
+
 @st.cache_resource(show_spinner="Building the store from the seed articles (first start only)…", max_entries=8)
 def _ensure(path: str, version: float) -> str:
+    """Build the store from the seeds if it has no article (checked again whenever the file changes)."""
+    if _has_documents(path):
+        return path
     from geo.ingest import ensure_store
     return str(ensure_store(path))
 
@@ -82,7 +96,8 @@ def prepare_events(rows: list[dict]) -> pd.DataFrame:
     df["counterparts"] = [_pairs(e, a) for e, a in zip(df["counterparts_en"], df["counterparts_ar"])]
     df["affs"] = [sorted(set(split_names(x))) for x in df["affiliation"]]
     df["all_affs"] = [sorted(set(a) | set(split_names(c))) for a, c in zip(df["affs"], df["counterpart_affiliation"])]
-    df["parties"] = [sorted({en for en, _ in a} | {en for en, _ in c}) for a, c in zip(df["actors"], df["counterparts"])]
+    df["parties"] = [sorted({en for en, _ in a} | {en for en, _ in c})
+                     for a, c in zip(df["actors"], df["counterparts"])]
     df["actor_label"] = ["; ".join(bilingual(en, ar) for en, ar in a) or "—" for a in df["actors"]]
     df["counterpart_label"] = ["; ".join(bilingual(en, ar) for en, ar in c) or "" for c in df["counterparts"]]
     df["place_label"] = [bilingual(e, a) for e, a in zip(df["place_en"], df["place_ar"])]

@@ -102,14 +102,20 @@ def parse_date(value: str, end: bool = False) -> date | None:
 
 
 def _match(values: list[str], known: Mapping[str, str], what: str, notes: list[str]) -> tuple[str, ...]:
-    """Values found in ``known`` (case-insensitive keys of lower-cased names), noting the rest."""
-    out = []
+    """Values found in ``known`` (keys are case-folded names), noting the rest; blank values are skipped."""
+    out, unknown = [], []
     for v in values:
+        if not v.strip():
+            continue
         canon = known.get(v.strip().casefold())
         if canon is None:
-            notes.append(f"Ignored unknown {what} “{_short(v)}” in the link.")
+            unknown.append(v)
         elif canon not in out:
             out.append(canon)
+    if len(unknown) > 3:
+        notes.append(f"Ignored {len(unknown)} unknown values of {what} in the link (the first: “{_short(unknown[0])}”).")
+    else:
+        notes += [f"Ignored unknown {what} “{_short(v)}” in the link." for v in unknown]
     return tuple(out)
 
 
@@ -237,16 +243,13 @@ def resolve(opts: Options, page_keys: tuple[str, ...] = ()) -> tuple[Filters, li
     return f, notes
 
 
-def url_params(f: Filters) -> dict[str, list[str]]:
-    """The filters as query parameters, for links to the other pages."""
-    return f.to_params()
-
-
-def _commit(opts: Options) -> None:
-    """Widget callback: the sidebar's values become the filters, in the session and the URL."""
+def _commit(opts: Options, page_kind: str | None) -> None:
+    """Widget callback: the sidebar's values become the filters, in the session and the URL (on a page of one
+    kind, whose kind widget is fixed, the kind filter stays as it was)."""
     ss = st.session_state
     d_from, d_to = ss.get("w_from"), ss.get("w_to")
-    f = Filters(tuple(ss.get("w_actor") or ()), tuple(ss.get("w_aff") or ()), tuple(ss.get("w_kind") or ()),
+    kinds = (ss.get(SESSION_KEY) or Filters()).kinds if page_kind else tuple(ss.get("w_kind") or ())
+    f = Filters(tuple(ss.get("w_actor") or ()), tuple(ss.get("w_aff") or ()), kinds,
                 ss.get("w_status") or "", d_from if isinstance(d_from, date) else None,
                 d_to if isinstance(d_to, date) else None)
     if f.date_from and f.date_to and f.date_from > f.date_to:
@@ -272,7 +275,7 @@ def sidebar(opts: Options, f: Filters, page_kind: str | None = None) -> None:
     lo, hi = opts.first or date(2000, 1, 1), opts.last or date.today()
     ss["w_from"] = f.date_from or lo
     ss["w_to"] = f.date_to or hi
-    args = (opts,)
+    args = (opts, page_kind)
     sb.header("Filters")
     sb.multiselect("Actors", list(opts.actors), format_func=opts.actor_label, key="w_actor", on_change=_commit,
                    args=args, placeholder="All actors", help="Events where any of these is an actor or counterpart.")

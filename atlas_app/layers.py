@@ -160,8 +160,7 @@ def _text(x) -> str:
 
 
 def aggregate(df: pd.DataFrame, by: list[str], arcs: bool = False, noun_kind: str = "") -> list[dict]:
-    """One object per group of ``by``: its coordinates, count, key and tooltip fields, biggest first
-    (at most ``MAX_OBJECTS``)."""
+    """One object per group of ``by``: its coordinates, count, key and tooltip fields, biggest first."""
     df = _located(df, origin=arcs)
     if df.empty:
         return []
@@ -171,7 +170,7 @@ def aggregate(df: pd.DataFrame, by: list[str], arcs: bool = False, noun_kind: st
     for i, values in enumerate(zip(*(df[c].map(_text).tolist() for c in by))):
         groups.setdefault(values, []).append(i)
     keys = {values: selection_key(list(zip(by, values))) for values in groups}
-    order = sorted(groups, key=lambda v: (-len(groups[v]), keys[v]))[:MAX_OBJECTS]
+    order = sorted(groups, key=lambda v: (-len(groups[v]), keys[v]))
     rows = []
     for values in order:
         idx = groups[values]
@@ -228,7 +227,8 @@ def arcs_layer(layer_id: str, rows: list[dict], color_of, width_of=None) -> pdk.
     data = [r | {"color": list(color_of(r)), "width": round(width_of(r), 2)} for r in rows]
     return pdk.Layer("ArcLayer", id=layer_id, data=data, get_source_position="[olon, olat]",
                      get_target_position="[lon, lat]", get_source_color="color", get_target_color="color",
-                     get_width="width", width_units=PIXELS, get_tilt=ARC_TILT, get_height=0.5, pickable=True, auto_highlight=True)
+                     get_width="width", width_units=PIXELS, get_tilt=ARC_TILT, get_height=0.5, pickable=True,
+                     auto_highlight=True)
 
 
 def _rgba(rgb, alpha: int) -> list[int]:
@@ -331,23 +331,31 @@ def _data_layers(deck: pdk.Deck) -> list[pdk.Layer]:
     return [lyr for lyr in deck.layers if lyr.id not in ("countries", "selection") and isinstance(lyr.data, list)]
 
 
-def fit(deck: CompactDeck, budget: int = MAX_DECK_BYTES) -> CompactDeck:
-    """Drop the smallest objects of the biggest layer until the deck's JSON fits the budget."""
+def fit(deck: CompactDeck, budget: int = MAX_DECK_BYTES, cap: int = MAX_OBJECTS) -> int:
+    """Keep at most ``cap`` objects per layer, then drop the smallest objects of the biggest layer until the
+    deck's JSON fits the budget (objects come biggest first). Returns how many objects were left out."""
+    dropped = 0
+    for lyr in _data_layers(deck):
+        dropped += max(len(lyr.data) - cap, 0)
+        lyr.data = lyr.data[:cap]
     while len(deck.to_json().encode("utf-8")) > budget:
         layers = [lyr for lyr in _data_layers(deck) if len(lyr.data) > 1]
         if not layers:
             break
         big = max(layers, key=lambda lyr: len(lyr.data))
+        dropped += len(big.data) - len(big.data) // 2
         big.data = big.data[: len(big.data) // 2]
-    return deck
+    return dropped
 
 
-def make_deck(event_layers: list[pdk.Layer], view: dict, selected: pd.DataFrame | None = None) -> CompactDeck:
-    """The basemap, the event layers and the selection rings, with tooltips, within the size budget."""
+def make_deck(event_layers: list[pdk.Layer], view: dict,
+              selected: pd.DataFrame | None = None) -> tuple[CompactDeck, int]:
+    """The basemap, the event layers and the selection rings, with tooltips, within the size budget;
+    and how many (of the smallest) objects had to be left out."""
     deck = CompactDeck(layers=basemap.layers() + event_layers + highlight_layer(selected),
                        initial_view_state=pdk.ViewState(**view), map_style=basemap.map_style(),
                        map_provider="carto", tooltip=TOOLTIP)
-    return fit(deck)
+    return deck, fit(deck)
 
 
 def deck_data_count(deck_json: str, layer_id: str) -> int:

@@ -38,7 +38,8 @@ def mention_spans(doc: dict) -> list[dict]:
         title = bilingual(p.get("name_en"), p.get("name_ar")) + (f" ({p['kind']})" if p.get("kind") else "")
         spans.append((p["start"], p["end"], "place", title + (" — demonym" if p.get("demonym") else "")))
     for a in doc.get("actors", []):
-        title = bilingual(a.get("name_en"), a.get("name_ar")) + (f" — {a['affiliation']}" if a.get("affiliation") else "")
+        title = bilingual(a.get("name_en"), a.get("name_ar"))
+        title += f" — {a['affiliation']}" if a.get("affiliation") else ""
         spans.append((a["start"], a["end"], "actor", title))
     for t in doc.get("times", []):
         when = t.get("date_start") or ""

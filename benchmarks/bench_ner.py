@@ -9,6 +9,8 @@ about the real 541 MB ``ner-arabert`` model, whose forward pass dominates in pra
 ``--base-size`` adds a random model of AraBERT-base's shape (hidden 768, 12 layers, 64k vocabulary),
 which gives the compute cost of the real model on this CPU (still not its accuracy).
 Articles are the seeds, cut or repeated to ~600 words, as in ``bench_extract.py``. Prints; asserts nothing.
+On a small or busy machine torch's own threads make the tiny model's figure noisy: ``--threads 1``
+gives the steadiest plumbing figure; the base-size model gains from two threads.
 """
 from __future__ import annotations
 
@@ -62,7 +64,11 @@ def main() -> None:
     ap.add_argument("--articles", type=int, default=100)
     ap.add_argument("--corpus", type=Path, default=ROOT.parent / "shared" / "corpus")
     ap.add_argument("--base-size", action="store_true", help="also time a random model of AraBERT-base's shape")
+    ap.add_argument("--threads", type=int, default=0, help="torch threads (default: torch's choice)")
     args = ap.parse_args()
+    if args.threads:
+        import torch
+        torch.set_num_threads(args.threads)
 
     import logging
     logging.getLogger("transformers").setLevel(logging.ERROR)
@@ -87,7 +93,11 @@ def main() -> None:
         load_s = time.perf_counter() - t0
         with_ner = Resources(base.gazetteer, base.actors, base.triggers, ner)
         ner_rate, p1, a1 = rate(articles, with_ner, extract)
-        print(f"{args.articles} articles of ~600 words ({len(pool)} distinct texts, 2 CPU threads at most)")
+        import os
+
+        import torch
+        print(f"{args.articles} articles of ~600 words ({len(pool)} distinct texts); {os.cpu_count()} CPUs, "
+              f"torch threads {torch.get_num_threads()}")
         print(f"  lexicon only:            {lexicon_rate:7.1f} articles/s  ({p0} places, {a0} actors)")
         print(f"  lexicon + tiny NER:      {ner_rate:7.1f} articles/s  ({p1} places, {a1} actors; random labels)")
         print(f"  NER plumbing overhead:   {1000 / ner_rate - 1000 / lexicon_rate:7.1f} ms per article "

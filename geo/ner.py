@@ -210,13 +210,24 @@ def decode(labels: list[str], tokens: list[Token]) -> list[Entity]:
 
 
 class NerRecognizer:
-    """CAMeL's ``NERecognizer`` (or anything with its ``predict``) over our tokens and sentences."""
+    """CAMeL's ``NERecognizer`` (or anything with its ``predict``) over our tokens and sentences.
 
-    def __init__(self, recognizer, model_dir: Path | str = "", batch_size: int = 32):
+    With a CAMeL recognizer, ``fast`` runs its model and tokenizer directly, labelling exactly as
+    ``NERecognizer.predict`` does (a word takes the label of its first word piece; words the
+    tokenizer reads as nothing are skipped; a sentence longer than 254 pieces is cut into segments)
+    but padding each batch only to its longest segment rather than to 256 pieces, and without the
+    per-piece overhead of CAMeL's alignment: the same labels, several times faster on CPU.
+    """
+
+    MAX_PIECES = 256 - 2        # CAMeL's max_seq_length, less [CLS] and [SEP]
+
+    def __init__(self, recognizer, model_dir: Path | str = "", batch_size: int = 32, fast: bool = True):
         self.recognizer = recognizer
         self.model_dir = Path(model_dir) if model_dir else None
         self.batch_size = batch_size
+        self.fast = fast
         self.failed = False
+        self._pieces: dict[str, list[int]] = {}     # word -> piece ids: news repeats its words
 
     def __repr__(self) -> str:
         return f"NerRecognizer({str(self.model_dir)!r})"
@@ -226,9 +237,64 @@ class NerRecognizer:
         e.g. a lone direction mark; those get ``O``)."""
         if not sentences:
             return []
-        predicted = self.recognizer.predict(sentences, batch_size=self.batch_size) \
-            if self._takes_batch_size() else self.recognizer.predict(sentences)
+        r = self.recognizer
+        if self.fast and hasattr(r, "model") and hasattr(r, "tokenizer") and "predict" not in vars(r):
+            predicted = self._predict_direct(sentences)
+        elif self._takes_batch_size():
+            predicted = r.predict(sentences, batch_size=self.batch_size)
+        else:
+            predicted = r.predict(sentences)
         return [self._align(words, labels) for words, labels in zip(sentences, predicted)]
+
+    def _predict_direct(self, sentences: list[list[str]]) -> list[list[str]]:
+        import torch
+
+        tokenizer, model = self.recognizer.tokenizer, self.recognizer.model
+        id2label = self.recognizer.labels_map
+        segments: list[tuple[int, list[int], list[bool]]] = []    # (sentence, piece ids, first piece of a word)
+        cache = self._pieces
+        if len(cache) > 200_000:
+            cache.clear()
+        for si, words in enumerate(sentences):
+            ids: list[int] = []
+            firsts: list[bool] = []
+            for w in words:
+                pieces = cache.get(w)
+                if pieces is None:
+                    pieces = cache[w] = tokenizer.convert_tokens_to_ids(tokenizer.tokenize(w))[:self.MAX_PIECES]
+                if not pieces:
+                    continue
+                if len(ids) + len(pieces) > self.MAX_PIECES:
+                    segments.append((si, ids, firsts))
+                    ids, firsts = [], []
+                ids += pieces
+                firsts += [True] + [False] * (len(pieces) - 1)
+            segments.append((si, ids, firsts))
+        out: list[list[str]] = [[] for _ in sentences]
+        order = sorted(range(len(segments)), key=lambda i: len(segments[i][1]))   # similar lengths together
+        labels_of: dict[int, list[str]] = {}
+        cls, sep, pad = tokenizer.cls_token_id, tokenizer.sep_token_id, tokenizer.pad_token_id or 0
+        device = next(model.parameters()).device
+        model.eval()
+        with torch.inference_mode():
+            for b in range(0, len(order), self.batch_size):
+                batch = order[b:b + self.batch_size]
+                width = max(len(segments[i][1]) for i in batch) + 2
+                input_ids = torch.full((len(batch), width), pad, dtype=torch.long)
+                mask = torch.zeros((len(batch), width), dtype=torch.long)
+                for row, i in enumerate(batch):
+                    seq = [cls, *segments[i][1], sep]
+                    input_ids[row, :len(seq)] = torch.tensor(seq)
+                    mask[row, :len(seq)] = 1
+                logits = model(input_ids=input_ids.to(device), attention_mask=mask.to(device),
+                               token_type_ids=torch.zeros_like(input_ids).to(device))[0]
+                best = logits.argmax(-1).cpu().tolist()
+                for row, i in enumerate(batch):
+                    firsts = segments[i][2]
+                    labels_of[i] = [id2label[best[row][j + 1]] for j, first in enumerate(firsts) if first]
+        for i, (si, _, _) in enumerate(segments):
+            out[si] += labels_of[i]
+        return out
 
     def _takes_batch_size(self) -> bool:
         import inspect

@@ -170,28 +170,31 @@ def count(conn: sqlite3.Connection, table: str) -> int:
     return conn.execute(f"SELECT COUNT(*) FROM {table}").fetchone()[0]
 
 
-EVENTS_QUERY = """
+# Each event's two sides, aggregated once (in stored order) rather than per event row.
+_SIDES_CTE = """
+WITH sides AS (
+    SELECT event_id, role, group_concat(id, ';') AS ids, group_concat(name_en, '; ') AS names_en,
+           group_concat(name_ar, '؛ ') AS names_ar, group_concat(affiliation, '; ') AS affiliations
+    FROM (SELECT ea.event_id, ea.role, a.id, a.name_en, a.name_ar, a.affiliation
+          FROM event_actors ea JOIN actors a ON a.id = ea.actor_id ORDER BY ea.event_id, ea.role, ea.rowid)
+    GROUP BY event_id, role)
+"""
+
+EVENTS_QUERY = _SIDES_CTE + """
 SELECT e.id, e.doc_id, e.sentence, e.start, e."end", e.type, e.subtype, e.trigger, e.status, e.confidence,
        e.date_start, e.date_end, e.date_precision, e.date_source,
        p.id AS place_id, p.name_en AS place_en, p.name_ar AS place_ar, p.lat AS lat, p.lon AS lon,
        p.kind AS place_kind, p.country AS place_country,
        o.id AS origin_id, o.name_en AS origin_en, o.name_ar AS origin_ar, o.lat AS origin_lat, o.lon AS origin_lon,
-       (SELECT group_concat(a.name_en, '; ') FROM event_actors ea JOIN actors a ON a.id = ea.actor_id
-         WHERE ea.event_id = e.id AND ea.role = 'actor') AS actors_en,
-       (SELECT group_concat(a.name_ar, '؛ ') FROM event_actors ea JOIN actors a ON a.id = ea.actor_id
-         WHERE ea.event_id = e.id AND ea.role = 'actor') AS actors_ar,
-       (SELECT group_concat(a.affiliation, '; ') FROM event_actors ea JOIN actors a ON a.id = ea.actor_id
-         WHERE ea.event_id = e.id AND ea.role = 'actor') AS affiliation,
-       (SELECT group_concat(a.name_en, '; ') FROM event_actors ea JOIN actors a ON a.id = ea.actor_id
-         WHERE ea.event_id = e.id AND ea.role = 'counterpart') AS counterparts_en,
-       (SELECT group_concat(a.name_ar, '؛ ') FROM event_actors ea JOIN actors a ON a.id = ea.actor_id
-         WHERE ea.event_id = e.id AND ea.role = 'counterpart') AS counterparts_ar,
-       (SELECT group_concat(a.affiliation, '; ') FROM event_actors ea JOIN actors a ON a.id = ea.actor_id
-         WHERE ea.event_id = e.id AND ea.role = 'counterpart') AS counterpart_affiliation,
+       sa.ids AS actor_ids, sa.names_en AS actors_en, sa.names_ar AS actors_ar, sa.affiliations AS affiliation,
+       sc.ids AS counterpart_ids, sc.names_en AS counterparts_en, sc.names_ar AS counterparts_ar,
+       sc.affiliations AS counterpart_affiliation,
        s.text AS sentence_text, d.title AS doc_title, d.outlet AS outlet, d.published AS published, d.url AS url
 FROM events e
 LEFT JOIN places p ON p.id = e.place_id
 LEFT JOIN places o ON o.id = e.origin_id
+LEFT JOIN sides sa ON sa.event_id = e.id AND sa.role = 'actor'
+LEFT JOIN sides sc ON sc.event_id = e.id AND sc.role = 'counterpart'
 LEFT JOIN sentences s ON s.doc_id = e.doc_id AND s.idx = e.sentence
 JOIN documents d ON d.id = e.doc_id
 ORDER BY e.date_start, e.doc_id, e.sentence
@@ -230,7 +233,8 @@ def read_document(conn: sqlite3.Connection, doc_id: str) -> dict | None:
 
 def list_documents(conn: sqlite3.Connection) -> list[dict]:
     return [dict(r) for r in conn.execute(
-        "SELECT id, title, outlet, published, date_precision, url, length(text) AS chars FROM documents ORDER BY published, id")]
+        "SELECT id, title, outlet, published, date_precision, url, length(text) AS chars, "
+        "substr(text, 1, 160) AS lead FROM documents ORDER BY published, id")]
 
 
 def summary(path: str | os.PathLike | None = None) -> dict[str, int]:

@@ -1,7 +1,7 @@
 """Visits: arcs from the visitor's home base to the destination; planned visits dim and thin."""
 import streamlit as st
 
-from atlas_app import filters, layers, ui
+from atlas_app import filters, layers, mapview, tables, ui
 
 page = ui.start("pages/1_Visits.py", "Visits", kind="visit")
 color_by, notes = filters.page_choice("color", "Colour arcs by", {"actor": "Actor", "affiliation": "Affiliation"},
@@ -12,10 +12,11 @@ visits = layers.with_color_key(page.events, color_by)
 colors = layers.visit_colors(visits, color_by)
 label = page.options.actor_label if color_by == "actor" else str
 ui.legend([(label(k), c) for k, c in list(colors.items())[:10]],
-          note="Bright, thick arcs: visits that happened; dim, thin arcs: planned. Dots: destinations, by number of visits.")
-ui.show_map(page, visits, layers.visit_layers(visits, colors), layers.VIEW_WIDE, key="visits_map")
+          note="Bright, thick arcs: visits that happened; dim, thin arcs: planned. "
+               "Dots: destinations, by number of visits.")
+mapview.show_map(page, visits, layers.visit_layers(visits, colors), layers.VIEW_WIDE, key="visits_map")
 if not page.present:
     st.subheader(f"{len(visits)} visits")
-    ui.event_table(visits, ["actor_label", "origin_label", "place_label", "date_label", "status", "sentence_text",
+    tables.event_table(visits, ["actor_label", "origin_label", "place_label", "date_label", "status", "sentence_text",
                             "source", "article"], key="visits_table")
     ui.export_buttons(visits, "visits")

@@ -1,7 +1,7 @@
 """Front lines: contested places month by month, coloured by recency, and the area they trace."""
 import streamlit as st
 
-from atlas_app import filters, layers, periods, ui
+from atlas_app import filters, layers, mapview, periods, tables, ui
 from atlas_app.links import md_escape
 
 page = ui.start("pages/2_Front_lines.py", "Front lines", kind="front_line")
@@ -17,14 +17,16 @@ ui.legend([("fighting in the period", (200, 20, 20)), ("a year earlier", (250, 2
           note=f"{options[period]}. Dots: places where fighting was reported up to the period's end; "
                "shaded: the area the period's places trace.")
 view = layers.fit_view(page.all[page.all["type"] == "front_line"], layers.VIEW_LIBYA)   # unfiltered: stays put
-ui.show_map(page, upto, layers.front_layers(upto, current, end, hull_key, options[period]), view, key="front_map")
+mapview.show_map(page, upto, layers.front_layers(upto, current, end, hull_key, options[period]), view,
+                 key="front_map")
 if not page.present:
     st.subheader(f"{options[period]}: {len(current)} reports at {current['place_id'].nunique()} places")
     parties = periods.parties(current)
     if parties.empty:
         st.caption("No party is named in this period's reports.")
     else:
-        st.markdown("**Named parties:** " + " · ".join(f"**{n}×** {md_escape(p)}" for p, n in zip(parties["party"], parties["reports"])))
-    ui.event_table(current, ["date_label", "status", "place_label", "actor_label", "counterpart_label",
-                             "sentence_text", "source", "article"], key="front_table")
+        st.markdown("**Named parties:** " + " · ".join(f"**{n}×** {md_escape(p)}"
+                                                       for p, n in zip(parties["party"], parties["reports"])))
+    tables.event_table(current, ["date_label", "status", "place_label", "actor_label", "counterpart_label",
+                                 "sentence_text", "source", "article"], key="front_table")
     ui.export_buttons(current, "front-lines")

@@ -126,7 +126,7 @@ def test_status_filter_changes_table_and_deck(store, page):
     at.radio(key="w_status").set_value("occurred")
     ok(at.run())
     after_rows, after_map = table_rows(at), sum(o["count"] for o in layer(deck(at), MAP_PAGES[page]))
-    assert at.query_params["status"] == "occurred"
+    assert at.query_params["status"] == "occurred" and "kind" not in at.query_params
     assert after_rows <= before_rows and after_map <= before_map
     assert after_map == located_rows(at)
     assert set(at.dataframe[-1].value["Status"]) <= {"occurred"}
@@ -187,6 +187,22 @@ def test_filters_follow_the_user_to_another_page(store):
     assert nav and "status=planned" in nav[0].query_string          # the page links carry the filters
 
 
+def test_a_pages_own_kind_does_not_leak_into_the_kind_filter(store):
+    at = ok(run())
+    at.multiselect(key="w_kind").set_value(["front_line"])
+    ok(at.run())
+    at.switch_page("pages/1_Visits.py")
+    ok(at.run())
+    assert at.multiselect(key="w_kind").value == ["visit"] and at.multiselect(key="w_kind").disabled
+    at.radio(key="w_status").set_value("occurred")
+    ok(at.run())
+    assert at.query_params["kind"] == "front_line" and at.query_params["status"] == "occurred"
+    at.switch_page("app.py")
+    ok(at.run())
+    assert at.multiselect(key="w_kind").value == ["front_line"]
+    assert set(at.dataframe[-1].value["Kind"]) <= {"Front line"}
+
+
 def test_map_selection_in_the_url_lists_events_with_source_links(store):
     first = ok(run("pages/1_Visits.py"))
     obj = layer(deck(first), "destinations")[0]
@@ -195,6 +211,19 @@ def test_map_selection_in_the_url_lists_events_with_source_links(store):
     links = [link for link in at.get("page_link") if "Read it in the source" in link.proto.label]
     assert len(links) == min(obj["count"], 30) and all("sentence=" in link.proto.query_string for link in links)
     assert layer(deck(at), "selection")                    # rings around the selected place
+
+
+def test_arc_selection_and_table_rows_lead_to_sources(store):
+    first = ok(run())
+    arc = layer(deck(first), "arcs")[0]
+    at = ok(run(sel=arc["key"], per="week"))
+    links = [link for link in at.get("page_link") if "Read it in the source" in link.proto.label]
+    assert len(links) == min(arc["count"], 30)
+    assert all(src.startswith("Sources?doc=") and "&sentence=" in src for src in at.dataframe[-1].value["Source"])
+    assert at.radio(key="w_per").value == "week" and at.get("vega_lite_chart")
+    at.radio(key="w_per").set_value("month")
+    ok(at.run())
+    assert "per" not in at.query_params and at.query_params["sel"] == arc["key"]
 
 
 def test_front_lines_period_param(store, events):
@@ -207,8 +236,11 @@ def test_front_lines_period_param(store, events):
 
 
 def test_presenter_mode_hides_chrome_but_keeps_filters(store):
+    normal = ok(run(status="planned"))
+    assert 'href="?status=planned&amp;present=1"' in html(normal)          # the sidebar's presenter link
     full = sum(o["count"] for o in layer(deck(ok(run())), "places"))
     at = ok(run(present="1", status="planned"))
+    assert 'href="?status=planned"' in html(at) and "Leave presenter view" in html(at)
     assert not at.sidebar.children
     assert 'data-testid="stSidebar"' in html(at) and "display:none" in html(at)
     assert not at.dataframe and not at.get("vega_lite_chart")

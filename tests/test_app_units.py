@@ -9,11 +9,11 @@ import pytest
 
 from atlas_app import basemap, charts, layers, periods, reader
 from atlas_app.data import date_label, export_rows, prepare_events, split_names
-from atlas_app.filters import Filters, Options, apply, normalize, options_from, parse, parse_date, unknown_keys
+from atlas_app.filters import Filters, apply, normalize, options_from, parse, parse_date, unknown_keys
 from atlas_app.hull import convex_hull
 from atlas_app.links import md_escape, safe_external, source_href, source_params
 from atlas_app.style import UNKNOWN, assign_colors, bilingual
-from atlas_app.ui import picked_key
+from atlas_app.mapview import picked_key
 from geo.export import export_events
 
 BASE = {"id": "e0", "doc_id": "d1", "sentence": 0, "start": 0, "end": 4, "type": "visit", "subtype": "visit",
@@ -94,6 +94,11 @@ def test_parse_keeps_good_values_and_notes_bad_ones(frame):
     assert f.actors == ("Khalifa Haftar",) and f.kinds == ("front_line",) and f.affiliations == ("LNA",)
     assert f.status == "" and f.date_from is None and f.date_to == date(2019, 5, 31)
     assert len(notes) == 3 and any("Nobody" in n for n in notes) and any("bogus" in n for n in notes)
+
+
+def test_parse_skips_blanks_and_summarises_floods(frame):
+    f, notes = parse({"actor": ["", " "], "aff": [f"x{i}" for i in range(50)]}, options_from(frame))
+    assert f == Filters() and len(notes) == 1 and "50" in notes[0]
 
 
 def test_parse_accepts_arabic_actor_names_and_swaps_reversed_dates(frame):
@@ -194,15 +199,18 @@ def test_front_layers_trace_the_period_hull(frame):
 def test_deck_fits_the_budget_by_dropping_small_objects(frame):
     big = prepare_events([row(id=f"x{i}", place_id=f"p{i}", lat=30 + i / 1000, lon=10 + i / 1000,
                               sentence_text="ن" * 400) for i in range(1500)])
-    deck = layers.make_deck(layers.overview_layers(big), layers.VIEW_WIDE)
+    deck, dropped = layers.make_deck(layers.overview_layers(big), layers.VIEW_WIDE)
     size = len(deck.to_json().encode("utf-8"))
     assert size <= layers.MAX_DECK_BYTES
-    assert 0 < layers.deck_data_count(deck.to_json(), "places") < 1500
+    kept = layers.deck_data_count(deck.to_json(), "places")
+    assert 0 < kept < 1500 and dropped == 1500 - kept + 1500 - layers.deck_data_count(deck.to_json(), "arcs")
 
 
 def test_basemap_is_offline_by_default(monkeypatch):
     monkeypatch.delenv("ATLAS_BASEMAP", raising=False)
     assert basemap.mode() == "offline" and basemap.map_style().startswith("/app/static/")
+    monkeypatch.setattr(basemap.st, "get_option", lambda name: "/atlas/" if name == "server.baseUrlPath" else None)
+    assert basemap.map_style() == "/atlas/app/static/atlas-offline-style.json"
     monkeypatch.setenv("ATLAS_BASEMAP", "online")
     assert basemap.mode() == "online" and basemap.map_style().startswith("https://")
     assert basemap.layers() == []

@@ -195,6 +195,18 @@ def test_the_tiny_model_loads_offline_and_labels_every_token(tiny_model, no_netw
     assert not no_network
 
 
+def test_direct_prediction_labels_exactly_as_camels_predict(tiny_model):
+    """Our batching (padding to the longest segment) gives CAMeL's labels, long sentences included."""
+    rec = load_ner(tiny_model)
+    sentences = [[t.text for t in tokenize(s.text)] for s in split_sentences(TEXT)]
+    sentences += [["طرابلس", "\u200f", "سرت"], [], ["\u200f"], ["وصل"] * 300,       # > 254 pieces: two segments
+                  [c for c in "ابتثجحخدذرزسشصضطظعغفقكلمنهوي" * 12]]
+    ours = rec.predict(sentences)
+    camel = [rec._align(w, labels) for w, labels in zip(sentences, rec.recognizer.predict(sentences))]
+    assert ours == camel
+    assert [len(x) for x in ours] == [len(w) for w in sentences]
+
+
 def test_the_real_wrapper_with_its_predictions_fixed(tiny_model, monkeypatch):
     """The loaded CAMeL recognizer with ``predict`` replaced: the same merge as with the stand-in."""
     rec = load_ner(tiny_model)
@@ -392,3 +404,15 @@ def test_cli_reports_a_missing_model_once_and_goes_on(tmp_path):
     assert out.returncode == 0, out.stderr
     assert len(out.stdout.splitlines()) == 3
     assert out.stderr.count(f"the model directory {missing} cannot be used") == 1
+
+
+def test_ingest_passes_the_resources_on(tmp_path):
+    from geo.ingest import ingest
+    folder = tmp_path / "articles"
+    folder.mkdir()
+    (folder / "a.txt").write_text(TEXT, encoding="utf-8")
+    with closing(connect(tmp_path / "atlas.sqlite")) as conn:
+        report = ingest([folder], conn, resources=resources_with(FixedLabels(LABELS)))
+        assert len(report.added) == 1
+        rows = {tuple(r) for r in conn.execute("SELECT text, recognizer FROM place_mentions")}
+    assert {("سرت", "ner"), ("طرابلس", "lexicon+ner")} <= rows

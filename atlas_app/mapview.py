@@ -1,0 +1,77 @@
+"""The map on a page: the deck with click-to-select, and under it the events behind the selected object,
+each linking to its sentence in the source. The selection lives in the URL as ``sel``."""
+from __future__ import annotations
+
+from functools import partial
+from html import escape
+
+import pandas as pd
+import streamlit as st
+
+from . import filters, layers, ui
+from .links import SOURCES_PAGE, md_escape, source_params
+from .tables import event_caption
+
+MAP_HEIGHT, PRESENT_HEIGHT = 560, 820
+MAX_LISTED = 30
+
+
+def picked_key(state) -> str | None:
+    """The selection key of the object picked on a deck (its state as Streamlit keeps it), or None."""
+    state = state or {}
+    selection = state.get("selection", {}) if isinstance(state, dict) else getattr(state, "selection", {})
+    objects = selection.get("objects", {}) if isinstance(selection, dict) else getattr(selection, "objects", {})
+    return next((o.get("key") for objs in (objects or {}).values() for o in objs or []
+                 if isinstance(o, dict) and o.get("key")), None)
+
+
+def _on_pick(key: str) -> None:
+    """Map click callback: the picked object's key goes into the URL as ``sel`` (a click on nothing clears it)."""
+    filters.set_param("sel", picked_key(st.session_state.get(key)))
+
+
+def _clear_selection() -> None:
+    filters.set_param("sel", None)
+
+
+def show_map(page, frame: pd.DataFrame, event_layers: list, view: dict, key: str) -> pd.DataFrame | None:
+    """The map (basemap + layers + selection rings) and, under it, the events behind the clicked object.
+
+    Returns the selected events (None when nothing is selected)."""
+    sel, notes = filters.page_value("sel", lambda v: v if layers.parse_key(v) else None, "map selection")
+    page.note(notes)
+    selected = layers.select(frame, sel) if sel else None
+    if frame.empty:
+        st.info("No event passes the filters: widen them in the sidebar (or reset them).")
+    deck, dropped = layers.make_deck(event_layers, view, selected)
+    st.pydeck_chart(deck, on_select=partial(_on_pick, key), selection_mode="single-object", key=key,
+                    height=PRESENT_HEIGHT if page.present else MAP_HEIGHT)
+    if dropped:
+        st.caption(f"The map leaves out the {dropped} smallest objects to stay light; the table lists every event. "
+                   "Narrow the filters to see them all.")
+    if page.present:
+        st.caption(f"Filters: {filters.describe(page.filters, page.options)} · {len(frame)} events")
+        ui.self_link("Leave presenter view", {k: v for k, v in filters.read_url().items() if k != "present"})
+    if selected is not None:
+        selection_panel(selected)
+    return selected
+
+
+def selection_panel(selected: pd.DataFrame) -> None:
+    """The events behind the selected map object, each with a link to its sentence in the source."""
+    st.markdown(f"#### Selected on the map: {len(selected)} event{'s' if len(selected) != 1 else ''}")
+    st.button("Clear selection", on_click=_clear_selection, key="clear_sel")
+    if selected.empty:
+        st.info("No event under the current filters matches the selected map object.")
+        return
+    for _, row in selected.sort_values("day", na_position="last").head(MAX_LISTED).iterrows():
+        with st.container(border=True):
+            st.markdown(md_escape(event_caption(row)))
+            text = escape(str(row["sentence_text"] or ""))
+            st.html(f'<div dir="rtl" lang="ar" style="font-size:1.05rem">{text}</div>')
+            params = source_params(row["doc_id"], row["sentence"])
+            where = f"article {row['doc_id']}" + (f", sentence {params['sentence']}" if "sentence" in params else "")
+            st.page_link(SOURCES_PAGE, label=f"Read it in the source ({md_escape(where)})", icon=":material/article:",
+                         query_params=params)
+    if len(selected) > MAX_LISTED:
+        st.caption(f"… and {len(selected) - MAX_LISTED} more: narrow the filters to see them.")
