@@ -48,7 +48,7 @@ def assign_colors(keys: list[str], fixed: dict[str, tuple[int, int, int]] | None
     for k in keys:
         if k in fixed:
             out[k] = fixed[k]
-        elif k == "unknown" or i >= limit:
+        elif k.casefold() == "unknown" or i >= limit:
             out[k] = UNKNOWN
         else:
             out[k] = free[i % len(free)]

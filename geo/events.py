@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import bisect
 import calendar
-import re
 import csv
+import re
 from dataclasses import dataclass, field
 from datetime import date
 from functools import lru_cache

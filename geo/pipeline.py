@@ -1,7 +1,7 @@
 """The whole extraction of one article: text -> places -> actors -> dates -> events.
 
-Pure over plain data: no files are written and nothing leaves the machine. The lexicons are
-loaded once per process (``load_resources``).
+Pure over plain data: no files are written, and nothing leaves the machine unless online
+geocoding was opted into. The lexicons are loaded once per process (``load_resources``).
 """
 from __future__ import annotations
 
