@@ -57,7 +57,10 @@ class Lexicon(Generic[T]):
         firsts = self._firsts
         i, n = 0, len(tokens)
         while i < n:
-            if not any(stem in firsts for _, stem in clitic_variants(tokens[i].key)):
+            for _, stem in clitic_variants(tokens[i].key):
+                if stem in firsts:
+                    break
+            else:   # no reading of this token starts a phrase: the common case, kept cheap
                 i += 1
                 continue
             best = self._best_at(tokens, i)

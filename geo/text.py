@@ -74,7 +74,8 @@ def is_punct(token_text: str) -> bool:
 
 def tokenize(text: str) -> list[Token]:
     """Word tokens with offsets into ``text``; each carries its normalized key."""
-    return [Token(m.start(), m.end(), w := m.group(), normalize(w)) for m in _TOKEN_RE.finditer(text)]
+    new = tuple.__new__   # Token(...) without the NamedTuple constructor's overhead: tokens are made by the million
+    return [new(Token, (m.start(), m.end(), w := m.group(), normalize(w))) for m in _TOKEN_RE.finditer(text)]
 
 
 def original_offset(token_text: str, key_prefix_len: int) -> int:
