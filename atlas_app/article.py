@@ -25,5 +25,8 @@ def show_article(page, doc: dict, sentence: int | None) -> None:
     if sentence is not None:
         st.html(reader.scroll_script(sentence), unsafe_allow_javascript=True)
     st.subheader(f"Events in this article ({len(doc_events)})")
+    if doc_events["corrected"].any():
+        st.caption(f"{int(doc_events['corrected'].sum())} of these events were corrected by an analyst "
+                   "(marked “corrected”); the corrections are listed below.")
     event_table(doc_events, ["date_label", "type", "subtype", "status", "actor_label", "counterpart_label",
-                             "origin_label", "place_label", "sentence_text", "source"], key="doc_events")
+                             "origin_label", "place_label", "corrected", "sentence_text", "source"], key="doc_events")

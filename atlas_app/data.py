@@ -1,13 +1,17 @@
-"""Loading the store: built from the seeds on first start, read once per change of the file (cached)."""
+"""Loading the store: built from the seeds on first start, read once per change of the file (cached);
+and the one way the app writes to it (``writing``), which drops the caches afterwards."""
 from __future__ import annotations
 
 import re
-from contextlib import closing
+import sqlite3
+from contextlib import closing, contextmanager
 from pathlib import Path
+from typing import Iterator
 
 import pandas as pd
 import streamlit as st
 
+from geo import corrections as geo_corrections
 from geo import store as geo_store
 
 from .links import source_href
@@ -104,6 +108,7 @@ def prepare_events(rows: list[dict]) -> pd.DataFrame:
     df["origin_label"] = [bilingual(e, a) if (e or a) else "" for e, a in zip(df["origin_en"], df["origin_ar"])]
     df["date_label"] = [date_label(s, e, p) for s, e, p in zip(df["date_start"], df["date_end"], df["date_precision"])]
     df["source"] = [source_href(d, s) for d, s in zip(df["doc_id"], df["sentence"])]
+    df["corrected"] = (df["corrected"].map(bool) if "corrected" in df.columns else False)
     for col in ("lat", "lon", "origin_lat", "origin_lon"):
         df[col] = pd.to_numeric(df[col], errors="coerce")
     return df
@@ -131,7 +136,55 @@ def _documents(path: str, version: float) -> list[dict]:
 @st.cache_data(show_spinner=False, max_entries=64)
 def _document(path: str, version: float, doc_id: str) -> dict | None:
     with closing(geo_store.connect(path, readonly=True)) as conn:
-        return geo_store.read_document(conn, doc_id)
+        doc = geo_store.read_document(conn, doc_id)
+        return with_mention_fixes(doc, _active(conn)) if doc else None
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def _corrections(path: str, version: float) -> list[dict]:
+    with closing(geo_store.connect(path, readonly=True)) as conn:
+        return _listing(conn)
+
+
+# The events of one article as extracted (before corrections: a dropped event is still here).
+_STORED_EVENTS = ('SELECT e.id, e.sentence, e.start, e.type, e.subtype, e.status, e.date_start, e.date_end, '
+                  'p.name_en AS place_en, p.name_ar AS place_ar FROM events e LEFT JOIN places p ON p.id = e.place_id '
+                  'WHERE e.doc_id = ? ORDER BY e.sentence, e.start')
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def _stored_events(path: str, version: float, doc_id: str) -> list[dict]:
+    with closing(geo_store.connect(path, readonly=True)) as conn:
+        return [dict(r) for r in conn.execute(_STORED_EVENTS, (doc_id,))]
+
+
+def _listing(conn: sqlite3.Connection, include_undone: bool = True) -> list[dict]:
+    try:
+        return geo_corrections.listing(conn, include_undone)
+    except sqlite3.OperationalError:      # a store written before corrections existed, opened read-only
+        return []
+
+
+def _active(conn: sqlite3.Connection) -> list[dict]:
+    return _listing(conn, include_undone=False)
+
+
+def with_mention_fixes(doc: dict, fixes: list[dict]) -> dict:
+    """The document with analysts' place-mention corrections applied to its mentions (later ones win), so the
+    reader shows the corrected place; each corrected mention is marked and keeps the name it had."""
+    prefix = f"{doc['id']}:"
+    moved = {c["target"][len(prefix):]: c["value"] for c in fixes
+             if c["kind"] == "mention_place" and not c.get("undone_at") and c["target"].startswith(prefix)}
+    if not moved:
+        return doc
+    places = []
+    for m in doc.get("places", []):
+        v = moved.get(f"{m['start']}:{m['end']}")
+        if v is not None:
+            m = dict(m, place_id=v["place_id"], name_en=v["name_en"], name_ar=v["name_ar"], lat=v["lat"],
+                     lon=v["lon"], corrected=True, was=bilingual(m.get("name_en"), m.get("name_ar")))
+        places.append(m)
+    return dict(doc, places=places)
 
 
 def events() -> pd.DataFrame:
@@ -146,13 +199,57 @@ def documents() -> list[dict]:
 
 
 def document(doc_id: str) -> dict | None:
+    """One article with its sentences and mentions (place-mention corrections applied), or None."""
     path, version = ensure()
     return _document(str(path), version, doc_id)
 
 
-def export_rows(df: pd.DataFrame) -> list[dict]:
-    """Plain dicts of the store's columns (no NaN), as geo.export expects."""
+def corrections() -> list[dict]:
+    """Every analyst's correction in the store, oldest first, undone ones included."""
+    path, version = ensure()
+    return _corrections(str(path), version)
+
+
+def stored_events(doc_id: str) -> list[dict]:
+    """One article's events as extracted, corrections not applied (dropped ones included)."""
+    path, version = ensure()
+    return _stored_events(str(path), version, doc_id)
+
+
+def invalidate() -> None:
+    """Forget every cached read, so the next one sees the store as it is now. (The caches are also keyed on the
+    file's modification time; clearing them too covers two writes within the clock's granularity.)"""
+    for cached in (_ensure, _events, _documents, _document, _corrections, _stored_events):
+        cached.clear()
+
+
+@contextmanager
+def writing() -> Iterator[sqlite3.Connection]:
+    """A write connection to the store; when it closes, every cached read is dropped."""
+    path, _ = ensure()
+    try:
+        with closing(geo_store.connect(path)) as conn:
+            yield conn
+    finally:
+        invalidate()
+
+
+def export_rows(df: pd.DataFrame, spreadsheet: bool = False) -> list[dict]:
+    """Plain dicts of the store's columns (no NaN), as geo.export expects; ``spreadsheet`` defuses text that a
+    spreadsheet would run as a formula (for CSV)."""
     cols = [c for c in _EMPTY_COLUMNS if c in df.columns]
     out = df[cols].astype(object)
-    return out.where(out.notna(), None).to_dict("records")
+    rows = out.where(out.notna(), None).to_dict("records")
+    return [{k: spreadsheet_safe(v) for k, v in r.items()} for r in rows] if spreadsheet else rows
+
+
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def spreadsheet_safe(value):
+    """Text that starts like a formula (``=``, ``+``, ``-``, ``@``…) gets a leading apostrophe, so a spreadsheet
+    opening the CSV shows it instead of running it; numbers and other values pass unchanged."""
+    if isinstance(value, str) and value.startswith(_FORMULA_START):
+        return "'" + value
+    return value
 

@@ -6,8 +6,10 @@ from urllib.parse import urlencode, urlsplit
 
 SOURCES_PAGE = "pages/4_Sources.py"      # for st.page_link / st.switch_page
 SOURCES_PATH = "Sources"                 # the page's URL path, relative to the app's root
+ADD_PAGE = "pages/5_Add_articles.py"
+ABOUT_PAGE = "pages/6_About_the_data.py"
 
-_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+!|<>~])")
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+!|<>~$])")     # $: Streamlit renders $…$ as KaTeX math
 
 
 def source_params(doc_id: str, sentence: int | None) -> dict[str, str]:

@@ -50,7 +50,7 @@ def show_map(page, frame: pd.DataFrame, event_layers: list, view: dict, key: str
         st.caption(f"The map leaves out the {dropped} smallest objects to stay light; the table lists every event. "
                    "Narrow the filters to see them all.")
     if page.present:
-        st.caption(f"Filters: {filters.describe(page.filters, page.options)} · {len(frame)} events")
+        st.caption(md_escape(f"Filters: {filters.describe(page.filters, page.options)} · {len(frame)} events"))
         ui.self_link("Leave presenter view", {k: v for k, v in filters.read_url().items() if k != "present"})
     if selected is not None:
         selection_panel(selected)

@@ -36,7 +36,9 @@ def mention_spans(doc: dict) -> list[dict]:
     spans = []
     for p in doc.get("places", []):
         title = bilingual(p.get("name_en"), p.get("name_ar")) + (f" ({p['kind']})" if p.get("kind") else "")
-        spans.append((p["start"], p["end"], "place", title + (" — demonym" if p.get("demonym") else "")))
+        title += " — demonym" if p.get("demonym") else ""
+        title += f" — corrected by an analyst (was {p.get('was') or '?'})" if p.get("corrected") else ""
+        spans.append((p["start"], p["end"], "place", title))
     for a in doc.get("actors", []):
         title = bilingual(a.get("name_en"), a.get("name_ar"))
         title += f" — {a['affiliation']}" if a.get("affiliation") else ""

@@ -22,7 +22,9 @@ def event_caption(row) -> str:
 
 TABLE_COLUMNS = {"date_label": "Date", "type": "Kind", "subtype": "Subtype", "status": "Status",
                  "actor_label": "Actor", "counterpart_label": "Counterpart", "origin_label": "From",
-                 "place_label": "Place", "sentence_text": "Sentence", "source": "Source", "article": "Article"}
+                 "place_label": "Place", "sentence_text": "Sentence", "source": "Source", "article": "Article",
+                 "corrected": "Corrected"}
+CORRECTED_BADGE = "✎ corrected"
 
 
 def table_frame(frame: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
@@ -30,6 +32,8 @@ def table_frame(frame: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
     out = frame.sort_values(["day", "doc_id", "sentence"], na_position="last").copy()
     out["type"] = out["type"].map(lambda k: KIND_LABELS.get(k, k))
     out["article"] = out["url"].map(safe_external)
+    if "corrected" in columns:
+        out["corrected"] = out["corrected"].map(lambda c: CORRECTED_BADGE if c else "")
     return out[columns].rename(columns=TABLE_COLUMNS).reset_index(drop=True)
 
 

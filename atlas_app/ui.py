@@ -13,13 +13,14 @@ from geo.export import export_events
 
 from . import basemap, data, filters
 from .filters import Filters, Options
-from .links import SOURCES_PAGE, md_escape
+from .links import ABOUT_PAGE, ADD_PAGE, SOURCES_PAGE, md_escape
 from .style import KIND_LABELS, STATUS_LABELS, hex_color
 
 PAGES = [("app.py", "Overview", ":material/public:"), ("pages/1_Visits.py", "Visits", ":material/flight:"),
          ("pages/2_Front_lines.py", "Front lines", ":material/swords:"),
          ("pages/3_Diplomatic_flows.py", "Diplomatic flows", ":material/handshake:"),
-         (SOURCES_PAGE, "Sources", ":material/article:")]
+         (SOURCES_PAGE, "Sources", ":material/article:"), (ADD_PAGE, "Add articles", ":material/upload_file:"),
+         (ABOUT_PAGE, "About the data", ":material/fact_check:")]
 PRESENT_CSS = """<style>
 [data-testid="stSidebar"],[data-testid="stSidebarCollapsedControl"],[data-testid="stExpandSidebarButton"],
 [data-testid="stHeader"],[data-testid="stToolbar"],[data-testid="stDecoration"],[data-testid="stStatusWidget"],
@@ -29,7 +30,7 @@ footer{display:none !important}
 FAVICON = "🗺️"   # an emoji: a Material icon here would be fetched from a font CDN (an outside request)
 PAGE_KEYS = {"app.py": ("sel", "per"), "pages/1_Visits.py": ("sel", "color"),
              "pages/2_Front_lines.py": ("sel", "period"), "pages/3_Diplomatic_flows.py": ("sel",),
-             SOURCES_PAGE: ("doc", "sentence")}
+             SOURCES_PAGE: ("doc", "sentence"), ADD_PAGE: (), ABOUT_PAGE: ()}
 
 
 @dataclass
@@ -69,7 +70,7 @@ def start(path: str, title: str, kind: str | None = None) -> Page:
     try:
         all_events = data.events()
     except Exception as exc:  # the store can't be opened or built: say so, don't show a traceback
-        st.error(f"The event store at `{data.store_path()}` could not be opened or built: {exc}")
+        st.error(md_escape(f"The event store at {data.store_path()} could not be opened or built: {exc}"))
         st.stop()
     opts = filters.options_from(all_events)
     f, more = filters.resolve(opts, PAGE_KEYS.get(path, ()))
@@ -135,7 +136,7 @@ def export_buttons(frame: pd.DataFrame, name: str) -> None:
     sb.markdown(f"**Export** ({len(frame)} events)")
     rows = data.export_rows(frame)
     c1, c2 = sb.columns(2)
-    c1.download_button("CSV", export_events(rows, "csv"), file_name=f"atlas-{name}.csv", mime="text/csv",
+    c1.download_button("CSV", export_events(data.export_rows(frame, spreadsheet=True), "csv"), file_name=f"atlas-{name}.csv", mime="text/csv",
                        on_click="ignore", key=f"dl_csv_{name}")
     c2.download_button("GeoJSON", export_events(rows, "geojson"), file_name=f"atlas-{name}.geojson",
                        mime="application/geo+json", on_click="ignore", key=f"dl_geojson_{name}")

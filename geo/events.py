@@ -25,14 +25,15 @@ BELLIGERENTS = {"LNA", "GNA", "HoR", "ISIS"}
 NOT_DIPLOMATIC = {"ISIS"}
 FRONT_KINDS = {"city", "district", "site"}
 _JOINERS_RE = re.compile(r"[\s\W_و]*")
-_TO = {normalize("إلى"), normalize("الى"), normalize("نحو")}
+_OF_RE = re.compile(r"\W*(?:(?:من|عن|تابع|التابع|يمثل)\W+)?(?:(?:حكومة|قوات|جيش)\W+)?\W*")   # وفد من حكومة «الوفاق»
+_TO = {normalize("إلى"), normalize("الى")}
 DIRECT_OBJECT_REACH = 4     # a destination right after the trigger: زيارة باريس، وصل القاهرة الثلاثاء
 CUE_REACH = 6               # a modality cue governs what follows it within this many tokens
 STATE_REACH = 60            # characters: a country standing for its state must be close to the trigger
 VENUE_REACH = 20            # tokens from a meeting trigger to the ``في X`` that places it
 SIDE_REACH = 120            # characters from a flow trigger to its sides
 HOST_REACH = 25             # characters between a reception and its host
-APPOSITION = 40             # characters between an office and the name of its holder
+APPOSITION = 3              # characters between an office and its holder's name: ``الليبي، المشير``
 FRONT_CUE_REACH = 5         # ``يعتزم الجيش الوطني الليبي شن هجوم``
 FRONT_REACH = 10            # tokens from a fighting trigger to the place fought over
 _FROM = normalize("من")
@@ -199,10 +200,10 @@ def _origin(v: SentenceView, m: Match, seg_end: int) -> PlaceMention | None:
 def _delegation_actor(v: SentenceView, m: Match) -> ActorMention | None:
     """``وفد من حكومة الوفاق`` / ``وفد الوفاق``: the actor right after a delegation word."""
     for t in v.tokens:
-        if t.start >= m.start and _DELEGATION in t.key and t.start - m.end < 40:
-            nxt = [a for a in v.actors if 0 <= a.start - t.end < 25]
-            if nxt:
-                return nxt[0]
+        if t.end > m.start and _DELEGATION in t.key and t.start - m.end < 40:
+            nxt = next((a for a in v.actors if a.start >= t.end), None)
+            if nxt and _OF_RE.fullmatch(v.sentence.text[t.end - v.sentence.start:nxt.start - v.sentence.start]):
+                return nxt
     return None
 
 
@@ -288,7 +289,7 @@ _RECEIVED = {normalize(w) for w in ("تلقى", "تلقت", "يتلقى", "تت�
 
 def _received(v: SentenceView, m: Match) -> bool:
     """Whether the trigger is the object of ``تلقى`` (received), a few tokens before it."""
-    before = [t.key for t in v.tokens if t.end <= m.start][-4:]
+    before = [t.key for t in v.tokens if t.end <= m.start][-8:]
     return any(k in _RECEIVED for k in before)
 
 
@@ -394,7 +395,7 @@ def _nearest(actors: list[ActorMention], m: Match, after_only: bool = False) -> 
     if not after:
         return None
     first = after[0]
-    person = next((a for a in after[1:3] if a.actor.kind == "person" and a.start - first.end <= APPOSITION), None)
+    person = next((a for a in after[1:2] if a.actor.kind == "person" and a.start - first.end <= APPOSITION), None)
     return person if first.actor.kind != "person" and person else first
 
 

@@ -1,7 +1,8 @@
-"""Sources: the article reader. ``?doc=ID&sentence=N`` opens an article scrolled to that sentence, marked."""
+"""Sources: the article reader. ``?doc=ID&sentence=N`` opens an article scrolled to that sentence, marked;
+under it, the analyst's corrections of that article."""
 import streamlit as st
 
-from atlas_app import article, data, filters, tables, ui
+from atlas_app import article, corrections_ui, data, filters, tables, ui
 from atlas_app.filters import Filters
 from atlas_app.links import SOURCES_PAGE
 
@@ -24,3 +25,4 @@ if doc is None:
     tables.document_table(docs, page.events, leads, only_matching=filtered)
 else:
     article.show_article(page, doc, sentence)
+    corrections_ui.show(page, doc)

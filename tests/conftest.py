@@ -63,3 +63,43 @@ def no_network(monkeypatch):
     monkeypatch.setattr(socket.socket, "connect_ex", refuse)
     monkeypatch.setattr(socket, "create_connection", refuse)
     monkeypatch.setattr(socket, "getaddrinfo", refuse)
+
+
+# --- the app's AppTest tests (helpers in tests/apptest.py) ------------------------------------
+
+@pytest.fixture(scope="session")
+def seed_store(tmp_path_factory) -> Path:
+    """A store built from the seed articles, once per test session (never written to: see ``store_copy``)."""
+    from geo.ingest import ensure_store
+    return ensure_store(tmp_path_factory.mktemp("atlas") / "atlas.sqlite")
+
+
+@pytest.fixture
+def store(seed_store, monkeypatch) -> Path:
+    """The app reads the shared seed store (tests that write use ``store_copy``)."""
+    monkeypatch.setenv("ATLAS_STORE", str(seed_store))
+    monkeypatch.delenv("ATLAS_BASEMAP", raising=False)
+    return seed_store
+
+
+@pytest.fixture
+def store_copy(seed_store, tmp_path, monkeypatch) -> Path:
+    """A private copy of the seed store, which the app reads and writes."""
+    import sqlite3
+    from contextlib import closing
+    path = tmp_path / "copy.sqlite"
+    with closing(sqlite3.connect(seed_store)) as src, closing(sqlite3.connect(path)) as dst:
+        src.backup(dst)
+    monkeypatch.setenv("ATLAS_STORE", str(path))
+    monkeypatch.delenv("ATLAS_BASEMAP", raising=False)
+    return path
+
+
+@pytest.fixture(scope="session")
+def events(seed_store):
+    """The seed store's events as the app's frame."""
+    from contextlib import closing
+    from atlas_app.data import prepare_events
+    from geo.store import connect, read_events
+    with closing(connect(seed_store, readonly=True)) as conn:
+        return prepare_events(read_events(conn))

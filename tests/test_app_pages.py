@@ -3,18 +3,13 @@ only relations between what the filters, the table and the map show)."""
 from __future__ import annotations
 
 import json
-import sqlite3
-from contextlib import closing
-from datetime import date
 from pathlib import Path
 
 import pytest
-from streamlit.testing.v1 import AppTest
 
 from atlas_app import layers
+from tests.apptest import ROOT, add_article, html, located_rows, ok, run, table_rows
 
-ROOT = Path(__file__).resolve().parent.parent
-APP = str(ROOT / "app.py")
 MAP_PAGES = {"app.py": "places", "pages/1_Visits.py": "destinations", "pages/2_Front_lines.py": "contested",
              "pages/3_Diplomatic_flows.py": "flow-places"}
 PAGES = [*MAP_PAGES, "pages/4_Sources.py"]
@@ -23,62 +18,12 @@ MALFORMED = {"status": "bogus", "from": "notadate", "doc": "../../etc/passwd", "
              "utm_source": "mail"}
 
 
-@pytest.fixture(scope="session")
-def seed_store(tmp_path_factory) -> Path:
-    """A store built from the seed articles, once per test session."""
-    from geo.ingest import ensure_store
-    return ensure_store(tmp_path_factory.mktemp("atlas") / "atlas.sqlite")
-
-
-@pytest.fixture
-def store(seed_store, monkeypatch) -> Path:
-    monkeypatch.setenv("ATLAS_STORE", str(seed_store))
-    monkeypatch.delenv("ATLAS_BASEMAP", raising=False)
-    return seed_store
-
-
-@pytest.fixture(scope="session")
-def events(seed_store):
-    from geo.store import connect, read_events
-    from atlas_app.data import prepare_events
-    with closing(connect(seed_store, readonly=True)) as conn:
-        return prepare_events(read_events(conn))
-
-
-def run(page: str = "app.py", **params) -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=60)
-    for k, v in params.items():
-        at.query_params[k] = v
-    if page != "app.py":
-        at.switch_page(page)
-    return at.run()
-
-
-def ok(at: AppTest) -> AppTest:
-    assert not at.exception, [e.value for e in at.exception]
-    assert not at.error, [e.value for e in at.error]
-    return at
-
-
-def deck(at: AppTest) -> dict:
+def deck(at) -> dict:
     return json.loads(at.get("deck_gl_json_chart")[0].proto.json)
 
 
 def layer(spec: dict, layer_id: str) -> list[dict]:
     return next((lyr["data"] for lyr in spec["layers"] if lyr["id"] == layer_id), [])
-
-
-def table_rows(at: AppTest) -> int:
-    return len(at.dataframe[-1].value)
-
-
-def located_rows(at: AppTest) -> int:
-    """Rows of the page's event table that have a place (those are on the map)."""
-    return int((at.dataframe[-1].value["Place"] != "—").sum())
-
-
-def html(at: AppTest) -> str:
-    return "\n".join(h.proto.body for h in at.get("html"))
 
 
 # ---- every page --------------------------------------------------------------------------------------------
@@ -288,32 +233,6 @@ def test_sources_without_doc_lists_articles_with_links(store, events):
     at = ok(run("pages/4_Sources.py"))
     table = at.dataframe[-1].value
     assert len(table) >= events["doc_id"].nunique() and all(r.startswith("Sources?doc=") for r in table["Read"])
-
-
-EVIL_TEXT = ("زار فائز السراج العاصمة الأميركية واشنطن والتقى دونالد ترامب. <script>alert(1)</script>\n"
-             "واندلعت اشتباكات عنيفة في طرابلس بين قوات حفتر وقوات الوفاق <img src=x onerror=alert(2)>.")
-
-
-@pytest.fixture
-def store_copy(seed_store, tmp_path, monkeypatch) -> Path:
-    """A private copy of the seed store, which the app reads."""
-    path = tmp_path / "copy.sqlite"
-    with closing(sqlite3.connect(seed_store)) as src, closing(sqlite3.connect(path)) as dst:
-        src.backup(dst)
-    monkeypatch.setenv("ATLAS_STORE", str(path))
-    monkeypatch.delenv("ATLAS_BASEMAP", raising=False)
-    return path
-
-
-def add_article(path: Path, doc_id: str, text: str = EVIL_TEXT) -> str:
-    """An article with markup in its text, title, outlet and URL, extracted and saved into the store."""
-    from geo.model import Article
-    from geo.pipeline import extract
-    from geo.store import connect, save
-    article = Article(doc_id, text, date(2019, 5, 1), "day", "<i>outlet</i>", "<b>title</b>", "javascript:alert(3)")
-    with closing(connect(path)) as conn:
-        save(conn, extract(article))
-    return doc_id
 
 
 @pytest.fixture

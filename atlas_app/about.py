@@ -1,0 +1,193 @@
+"""About the data: how far to trust the map. The measured accuracy (read from the committed ``data/scores.json``),
+what it was measured on and its limits, how to measure it again, and the store's own counts."""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pandas as pd
+import streamlit as st
+
+from . import data
+from .style import KIND_LABELS, STATUS_LABELS
+
+ROOT = Path(__file__).resolve().parent.parent
+SCORES_PATH = ROOT / "data" / "scores.json"
+GOLD = "tests/gold/seeds.jsonl"
+COMMAND = f"python -m geo evaluate {GOLD} --json data/scores.json"
+PLACE_GROUPS = {"toponym": "Place names", "demonym": "Demonyms (الليبية, المصري…)", "all": "All place mentions"}
+EVENT_GROUPS = {**KIND_LABELS, "all": "All events"}
+WEAKNESSES = [
+    "A country named as a state that acts (“the efforts led by the United States”, “Egypt received…”) is not "
+    "found as an actor mention: the extractor reads it as a place. On the seeds, the missed actor mentions are "
+    "of this kind.",
+    "Diplomatic flows have the lowest precision: the extractor also reports talk the annotator did not count as an "
+    "event — a meeting a source only expects, praise of someone's support in passing, a retelling of a delegation's "
+    "visit already counted.",
+    "When an article's date is known only to the month, a relative expression (“yesterday”, “next week”) can only "
+    "be dated to a window of about a month. The scores count a date as right when its window overlaps the true "
+    "one, so a right date is not necessarily a right day.",
+    "A background event told in passing (“days after his tour of…”) can take the article's publication date.",
+    "Places come from an offline gazetteer: a village it does not list is not on the map, and of two namesakes the "
+    "one the article's context favours is chosen.",
+]
+
+
+# ---- figures (pure) --------------------------------------------------------------------------------------------
+
+def load_scores(path: Path | None = None) -> dict | None:
+    """The committed scores, or None when the file is missing or unreadable."""
+    try:
+        return json.loads(Path(path or SCORES_PATH).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+
+
+def _prf(s: dict) -> dict:
+    return {"Precision": s["precision"], "Recall": s["recall"], "F1": s["f1"], "Right": s["tp"],
+            "Wrong": s["fp"], "Missed": s["fn"]}
+
+
+def place_table(scores: dict) -> pd.DataFrame:
+    rows = []
+    for key, label in PLACE_GROUPS.items():
+        s = scores["places"][key]
+        e = s["error_km"]
+        rows.append({"Mentions": label, **_prf(s), "Pairs": s["span_matched"], "Median km": e["median"],
+                     "Mean km": e["mean"], "Max km": e["max"], "Within 161 km": s["accuracy_at_161km"]})
+    return pd.DataFrame(rows)
+
+
+def actor_table(scores: dict) -> pd.DataFrame:
+    return pd.DataFrame([{"Mentions": "Actor mentions", **_prf(scores["actors"])}])
+
+
+def event_table(scores: dict) -> pd.DataFrame:
+    rows = []
+    for key, label in EVENT_GROUPS.items():
+        s = scores["events"].get(key)
+        if s:
+            rows.append({"Events": label, **_prf(s), "Status right": s["status_right"], "Date right": s["date_right"],
+                         "Counterparts right": s["counterparts_right"]})
+    return pd.DataFrame(rows)
+
+
+def gold_counts(scores: dict) -> dict[str, int]:
+    """How many required (non-optional) items the gold holds: each is either found (tp) or missed (fn)."""
+    return {"articles": scores["articles"]["scored"],
+            "places": scores["places"]["all"]["tp"] + scores["places"]["all"]["fn"],
+            "actors": scores["actors"]["tp"] + scores["actors"]["fn"],
+            "events": scores["events"]["all"]["tp"] + scores["events"]["all"]["fn"]}
+
+
+def both_sides(row) -> bool:
+    """Whether an event names both of its sides: who travels (or speaks) and who receives them; for a front line,
+    parties of two different affiliations."""
+    if row["type"] == "front_line":
+        return len(row["all_affs"]) >= 2
+    return bool(row["actors"]) and bool(row["counterparts"])
+
+
+def store_table(events: pd.DataFrame) -> pd.DataFrame:
+    """Per event kind (and all): counts by status, and the shares dated from the text, from the publication date,
+    by an analyst, undated; with both sides named; placed on the map; corrected."""
+    rows = []
+    for key, label in EVENT_GROUPS.items():
+        f = events if key == "all" else events[events["type"] == key]
+        n = len(f)
+        share = (lambda mask: float(mask.sum()) / n if n else None)  # noqa: E731
+        src = f["date_source"].fillna("")
+        rows.append({"Events": label, "Count": n,
+                     **{STATUS_LABELS[s]: int((f["status"] == s).sum()) for s in STATUS_LABELS},
+                     "Dated from the text": share(src == "text"),
+                     "Dated from publication": share(src == "published"),
+                     "Dated by an analyst": share(src == "analyst"),
+                     "Undated": share(f["date_start"].isna()),
+                     "Both sides known": share(f.apply(both_sides, axis=1)) if n else None,
+                     "On the map": share(f["lat"].notna() & f["lon"].notna()),
+                     "Corrected": share(f["corrected"].astype(bool))})
+    return pd.DataFrame(rows)
+
+
+# ---- the page --------------------------------------------------------------------------------------------------
+
+_SHARE = st.column_config.NumberColumn(format="%.2f")
+_KM = st.column_config.NumberColumn(format="%.1f")
+_PCT = st.column_config.NumberColumn(format="percent")
+
+
+def show(page) -> None:
+    scores = load_scores()
+    st.markdown("How far to trust the map: how often the extractor finds what a careful reader finds, measured on "
+                "hand-annotated articles, and what the store holds.")
+    if scores is None:
+        st.warning(f"No measured scores: `{SCORES_PATH.relative_to(ROOT)}` is missing or unreadable. "
+                   f"Measure them with `{COMMAND}`.")
+    else:
+        show_scores(scores)
+    show_store(page)
+
+
+def show_scores(scores: dict) -> None:
+    g = gold_counts(scores)
+    places, actors, events = scores["places"]["all"], scores["actors"], scores["events"]["all"]
+    cols = st.columns(5)
+    cols[0].metric("Place mentions F1", f"{places['f1']:.2f}")
+    cols[1].metric("Places within 161 km", f"{places['accuracy_at_161km']:.2f}")
+    cols[2].metric("Actor mentions F1", f"{actors['f1']:.2f}")
+    cols[3].metric("Events F1", f"{events['f1']:.2f}")
+    cols[4].metric("Events precision", f"{events['precision']:.2f}")
+
+    st.subheader("What these figures were measured on")
+    st.markdown(
+        f"**{g['articles']} seed articles** (`seeds/`), annotated by hand by reading the texts, not by running the "
+        f"extractor: {g['places']} place mentions, {g['actors']} actor mentions and {g['events']} events that count, "
+        f"plus debatable ones marked optional (neither rewarded nor penalised). The rules are in "
+        f"`tests/gold/README.md`. The extractor ran on its default, offline path (lexicons and gazetteer; no "
+        f"neural NER, no online geocoding).\n\n"
+        "**These are optimistic, training-set scores.** The extractor's rules and lexicons were tuned on these same "
+        "five articles, so on new articles expect lower figures — above all for events. Five articles are also "
+        "few: one wrong event moves a kind's precision by several points.")
+    st.markdown("**Known weaknesses**\n\n" + "\n".join(f"- {w}" for w in WEAKNESSES))
+
+    st.subheader("Places")
+    st.caption("A place mention is right when its span is the annotated one and it is placed within 25 km. "
+               "The distances are over every span-matched pair; “within 161 km” (100 miles) is the usual measure "
+               "of place resolution.")
+    st.dataframe(place_table(scores), hide_index=True, width="stretch", key="about_places", column_config={
+        "Precision": _SHARE, "Recall": _SHARE, "F1": _SHARE, "Median km": _KM, "Mean km": _KM, "Max km": _KM,
+        "Within 161 km": _SHARE})
+    st.subheader("Actors")
+    st.caption("An actor mention is right when its span and its English name are the annotated ones.")
+    st.dataframe(actor_table(scores), hide_index=True, width="stretch", key="about_actors",
+                 column_config={"Precision": _SHARE, "Recall": _SHARE, "F1": _SHARE})
+    st.subheader("Events")
+    st.caption("An event is found when its kind, sentence, place (within 25 km) and actors match an annotated one. "
+               "Among the events found: the share with the right status (occurred or planned), a date window that "
+               "overlaps the annotated one, and the right counterparts.")
+    st.dataframe(event_table(scores), hide_index=True, width="stretch", key="about_events", column_config={
+        "Precision": _SHARE, "Recall": _SHARE, "F1": _SHARE, "Status right": _SHARE, "Date right": _SHARE,
+        "Counterparts right": _SHARE})
+
+    st.subheader("Measure again")
+    st.markdown("After any change to the extractor, lexicons or gazetteer, measure again and commit the file "
+                "(a test fails while it is out of date):")
+    st.code(COMMAND, language="bash")
+
+
+def show_store(page) -> None:
+    st.subheader("What the store holds")
+    events = page.all
+    docs = data.documents()
+    c = st.columns(4)
+    c[0].metric("Articles", len(docs))
+    c[1].metric("Events", len(events))
+    c[2].metric("Articles with events", int(events["doc_id"].nunique()))
+    c[3].metric("Corrected events", int(events["corrected"].astype(bool).sum()))
+    st.caption("Every event in the store, with analysts' corrections applied (dropped events left out); the sidebar "
+               "filters do not apply here. An event dated “from publication” had no date in its sentence and takes "
+               "the article's date; “both sides known” means the actor and the counterpart are named (for a front "
+               "line: parties of two different sides).")
+    st.dataframe(store_table(events), hide_index=True, width="stretch", key="about_store", column_config={
+        k: _PCT for k in ("Dated from the text", "Dated from publication", "Dated by an analyst", "Undated",
+                          "Both sides known", "On the map", "Corrected")})

@@ -1,0 +1,96 @@
+"""About the data: the committed scores are today's scores, and the page shows them and the store's own counts."""
+from __future__ import annotations
+
+import json
+from collections import Counter
+
+import pytest
+
+from atlas_app import about
+from geo.evaluate import load_records, run_extractor, score
+from tests.apptest import ABOUT, ROOT, frame, metrics, ok, run
+
+
+def rounded(value, digits: int = 9):
+    """Floats rounded (a different libm may differ in the last bits); dicts and lists compared item by item."""
+    if isinstance(value, float):
+        return round(value, digits)
+    if isinstance(value, dict):
+        return {k: rounded(v, digits) for k, v in value.items()}
+    if isinstance(value, list):
+        return [rounded(v, digits) for v in value]
+    return value
+
+
+@pytest.fixture(scope="module")
+def committed() -> dict:
+    return json.loads(about.SCORES_PATH.read_text(encoding="utf-8"))
+
+
+def test_the_committed_scores_are_a_fresh_evaluations(committed):
+    gold = load_records(ROOT / about.GOLD)
+    fresh = score(gold, run_extractor(gold))
+    assert rounded(committed) == rounded(fresh), (
+        f"data/scores.json is out of date: extraction changed. Run `{about.COMMAND}` and commit the file.")
+
+
+def test_the_page_shows_the_committed_figures(store, committed):
+    at = ok(run(ABOUT))
+    shown = metrics(at)
+    assert shown["Place mentions F1"] == f"{committed['places']['all']['f1']:.2f}"
+    assert shown["Places within 161 km"] == f"{committed['places']['all']['accuracy_at_161km']:.2f}"
+    assert shown["Actor mentions F1"] == f"{committed['actors']['f1']:.2f}"
+    assert shown["Events F1"] == f"{committed['events']['all']['f1']:.2f}"
+    places = frame(at, "Within 161 km").set_index("Mentions")
+    for key, label in about.PLACE_GROUPS.items():
+        s = committed["places"][key]
+        assert places.loc[label, "F1"] == pytest.approx(s["f1"]) and places.loc[label, "Missed"] == s["fn"]
+        assert places.loc[label, "Max km"] == pytest.approx(s["error_km"]["max"])
+    assert frame(at, "Mentions").iloc[0]["F1"] == pytest.approx(committed["actors"]["f1"])
+    events = frame(at, "Counterparts right").set_index("Events")
+    for key, label in about.EVENT_GROUPS.items():
+        s = committed["events"][key]
+        assert events.loc[label, ["Precision", "Recall", "F1"]].tolist() == pytest.approx(
+            [s["precision"], s["recall"], s["f1"]])
+        assert events.loc[label, "Date right"] == pytest.approx(s["date_right"])
+    text = "\n".join(m.value for m in at.markdown)
+    assert f"{committed['articles']['scored']} seed articles" in text and "training-set" in text
+    assert "Known weaknesses" in text and "lowest precision" in text
+    assert [c.value for c in at.code] == [about.COMMAND]
+
+
+def test_the_page_shows_the_stores_counts(store, events):
+    at = ok(run(ABOUT))
+    shown = metrics(at)
+    assert shown["Events"] == str(len(events)) and shown["Articles"] == str(events["doc_id"].nunique())
+    table = frame(at, "Dated from the text").set_index("Events")
+    assert table.loc["All events", "Count"] == len(events)
+    kinds = Counter(events["type"])
+    assert {k: table.loc[label, "Count"] for k, label in about.EVENT_GROUPS.items() if k != "all"} == kinds
+    assert table.loc["All events", "Dated from the text"] == pytest.approx((events["date_source"] == "text").mean())
+    assert table.loc["All events", "Occurred"] + table.loc["All events", "Planned"] == len(events)
+    sides = table.loc["Diplomatic flow", "Both sides known"]
+    flows = events[events["type"] == "diplomatic_flow"]
+    assert sides == pytest.approx((flows["actors"].map(bool) & flows["counterparts"].map(bool)).mean())
+
+
+def test_without_the_scores_file_the_page_says_how_to_measure(store, monkeypatch, tmp_path):
+    monkeypatch.setattr(about, "SCORES_PATH", tmp_path / "missing.json")
+    monkeypatch.setattr(about, "ROOT", tmp_path)
+    at = ok(run(ABOUT))
+    assert at.warning and about.COMMAND in at.warning[0].value
+    assert "Events" in metrics(at) and "Events F1" not in metrics(at)
+
+
+def test_the_store_table_counts_corrections_and_sides():
+    import pandas as pd
+    from atlas_app.data import prepare_events
+    from tests.test_app_units import row
+    df = prepare_events([row(corrected=False), row(id="e1", date_source="published", counterparts_en="Donald Trump",
+                                    counterparts_ar="دونالد ترامب", corrected=True),
+                         row(id="e2", type="front_line", subtype="fighting", affiliation="LNA",
+                             counterpart_affiliation=None, date_start=None, date_end=None, date_source="")])
+    t = about.store_table(df).set_index("Events")
+    assert t.loc["All events", "Count"] == 3 and t.loc["Visit", "Both sides known"] == 0.5
+    assert t.loc["Front line", "Undated"] == 1.0 and t.loc["All events", "Corrected"] == pytest.approx(1 / 3)
+    assert t.loc["Diplomatic flow", "Count"] == 0 and pd.isna(t.loc["Diplomatic flow", "Dated from the text"])

@@ -1,0 +1,213 @@
+"""Corrections in the Sources page under AppTest, on a private copy of the seed store: each correction changes the
+article's event table and shows as corrected; Undo restores it; bad input shows geo.corrections' reason."""
+from __future__ import annotations
+
+import json
+from collections import Counter
+from contextlib import closing
+from datetime import date
+
+import pytest
+
+from atlas_app import corrections_ui, places
+from atlas_app.tables import CORRECTED_BADGE
+from geo import corrections
+from geo.store import connect
+from tests.apptest import SOURCES, frame, html, metrics, ok, run
+
+
+@pytest.fixture
+def call(events) -> dict:
+    """Mike Pompeo's call (an occurred diplomatic flow) in the seed store."""
+    row = events[(events["subtype"] == "call") & events["actors_en"].fillna("").str.contains("Mike Pompeo")].iloc[0]
+    return row.to_dict()
+
+
+def open_event(call, tab: str = "Status") -> object:
+    """The reader on the call's article, with the call picked and one tab of the corrections open."""
+    at = ok(run(SOURCES, doc=call["doc_id"]))
+    picker(at, "Event").set_value(call["id"])
+    at.session_state[corrections_ui.TAB_KEY] = tab
+    return ok(at.run())
+
+
+def picker(at, label: str):
+    """The corrections' event or mention picker (its key changes with its labels: found by its label)."""
+    return next(s for s in at.selectbox if s.label == label)
+
+
+def table(at):
+    return frame(at, "Corrected")
+
+
+def error(at) -> str:
+    """The page's error as the user reads it (Markdown escapes removed)."""
+    assert at.error, "no error shown"
+    return at.error[0].value.replace("\\", "")
+
+
+def undo_buttons(at):
+    return [b for b in at.button if b.label == "Undo"]
+
+
+def test_a_status_correction_changes_the_table_shows_as_corrected_and_undo_restores(store_copy, call):
+    at = open_event(call)
+    before = table(at)
+    assert not (before["Corrected"] == CORRECTED_BADGE).any() and not undo_buttons(at)
+    assert not any((t.key or "").endswith("_place_q") for t in at.text_input)    # only the open tab runs
+    at.radio(key=f"fix_{call['id']}_status").set_value("planned")
+    at.text_input(key=f"fix_{call['id']}_note").input("the call was only announced")
+    at.button(key=f"fix_{call['id']}_status_go").click()
+    ok(at.run())
+    assert at.success and "Saved correction" in at.success[0].value
+    after = table(at)
+    assert (after["Corrected"] == CORRECTED_BADGE).sum() == 1
+    assert Counter(after["Status"])["planned"] == Counter(before["Status"])["planned"] + 1
+    assert after.loc[after["Corrected"] == CORRECTED_BADGE, "Status"].iloc[0] == "planned"
+    assert picker(at, "Event").value == call["id"] and CORRECTED_BADGE in picker(at, "Event").format_func(call["id"])
+    listing = [m.value for m in at.markdown if "changed the status" in m.value]
+    assert listing and "Planned" in listing[0] and "the call was only announced" in listing[0]
+    assert any(e.label.startswith("Corrections (1 active") for e in at.expander)
+    overview = ok(run(status="planned"))                               # the maps and other pages see it too
+    assert call["sentence_text"] in set(frame(overview, "Sentence")["Sentence"])
+    undo_buttons(at)[0].click()
+    ok(at.run())
+    restored = table(at)
+    assert not (restored["Corrected"] == CORRECTED_BADGE).any()
+    assert Counter(restored["Status"]) == Counter(before["Status"]) and not undo_buttons(at)
+    assert any("undone" in m.value and "~~" in m.value for m in at.markdown)
+
+
+def test_dropping_an_event_and_undoing_it(store_copy, call):
+    before_total = int(metrics(ok(run()))["Events"])
+    at = open_event(call, "Drop")
+    n = len(table(at))
+    at.button(key=f"fix_{call['id']}_drop_go").click()
+    ok(at.run())
+    box = picker(at, "Event")
+    assert len(table(at)) == n - 1 and box.value != call["id"]
+    assert box.format_func(box.value) in box.options                        # a fresh choice, shown as such
+    assert any("dropped the event" in m.value for m in at.markdown)
+    assert int(metrics(ok(run()))["Events"]) == before_total - 1
+    undo_buttons(at)[0].click()
+    ok(at.run())
+    assert len(table(at)) == n and int(metrics(ok(run()))["Events"]) == before_total
+
+
+def test_a_date_correction_with_its_reason_when_refused(store_copy, call):
+    at = open_event(call, "Date")
+    key = f"fix_{call['id']}"
+    at.date_input(key=f"{key}_start").set_value(date(2019, 9, 20))
+    at.date_input(key=f"{key}_end").set_value(date(2019, 9, 18))
+    at.button(key=f"{key}_date_go").click()
+    at.run()
+    assert "the end date is before the start date" in error(at)
+    assert not (table(at)["Corrected"] == CORRECTED_BADGE).any()
+    at.date_input(key=f"{key}_start").set_value(date(2019, 9, 18))
+    at.button(key=f"{key}_date_go").click()
+    ok(at.run())
+    row = table(at)[table(at)["Corrected"] == CORRECTED_BADGE].iloc[0]
+    assert row["Date"] == "2019-09-18"
+
+
+def test_moving_an_event_to_a_gazetteer_place_found_by_its_arabic_name(store_copy, call):
+    at = open_event(call, "Place")
+    key = f"fix_{call['id']}_place"
+    at.text_input(key=f"{key}_q").input("الإسكندرية")
+    ok(at.run())
+    assert at.session_state[corrections_ui.TAB_KEY] == "Place"               # the search kept the tab open
+    box = at.selectbox(key=places.choice_key(key, "الإسكندرية"))
+    assert box.options and "Alexandria" in box.options[0]
+    box.set_value("eg-alexandria")
+    at.button(key=f"fix_{call['id']}_place_go").click()
+    ok(at.run())
+    moved = table(at)[table(at)["Corrected"] == CORRECTED_BADGE]
+    assert list(moved["Place"]) == ["Alexandria · الإسكندرية"]
+
+
+def test_moving_an_event_to_coordinates_checks_them(store_copy, call):
+    at = open_event(call, "Place")
+    key = f"fix_{call['id']}_place"
+    at.radio(key=f"{key}_mode").set_value("coordinates")
+    ok(at.run())
+    at.button(key=f"fix_{call['id']}_place_go").click()
+    at.run()
+    assert "give a gazetteer place_id, or lat and lon" in error(at)
+    at.number_input(key=f"{key}_lat").set_value(95.0)
+    at.number_input(key=f"{key}_lon").set_value(31.3)
+    at.button(key=f"fix_{call['id']}_place_go").click()
+    at.run()
+    assert "coordinates out of range" in error(at)
+    at.number_input(key=f"{key}_lat").set_value(30.1)
+    at.text_input(key=f"{key}_name").input("Heliopolis")
+    at.button(key=f"fix_{call['id']}_place_go").click()
+    ok(at.run())
+    assert list(table(at).loc[table(at)["Corrected"] == CORRECTED_BADGE, "Place"]) == ["Heliopolis"]
+
+
+def test_fixing_a_place_mention_moves_its_events_and_the_reader_shows_it(store_copy, seed_store):
+    with closing(connect(seed_store, readonly=True)) as conn:     # an event that stands at a place its sentence names
+        m = conn.execute('SELECT m.doc_id, m.start, m."end" FROM place_mentions m JOIN events e ON e.doc_id = m.doc_id '
+                         'AND e.sentence = m.sentence AND e.place_id = m.place_id ORDER BY m.doc_id, m.start').fetchone()
+    target = f"{m['doc_id']}:{m['start']}:{m['end']}"
+    at = ok(run(SOURCES, doc=m["doc_id"]))
+    assert not any(sb.label == "Place mention" for sb in at.selectbox)      # the closed panel runs nothing
+    at.session_state[corrections_ui.MENTIONS_KEY] = True
+    ok(at.run())
+    picker(at, "Place mention").set_value(target)
+    ok(at.run())
+    key = "fix_m_" + target.replace(":", "_") + "_place"
+    at.radio(key=f"{key}_mode").set_value("coordinates")
+    ok(at.run())
+    at.number_input(key=f"{key}_lat").set_value(30.1)
+    at.number_input(key=f"{key}_lon").set_value(31.3)
+    at.text_input(key=f"{key}_name").input("<img src=x onerror=alert(1)>")
+    at.button(key="fix_m_" + target.replace(":", "_") + "_go").click()
+    ok(at.run())
+    moved = table(at)[table(at)["Corrected"] == CORRECTED_BADGE]
+    assert len(moved) >= 1 and set(moved["Place"]) == {"<img src=x onerror=alert(1)>"}    # text, in a grid cell
+    body = html(at)
+    assert "corrected by an analyst (was " in body and "&lt;img src=x onerror=alert(1)&gt;" in body
+    assert "<img" not in body
+    assert any("moved the place mention" in md.value and "\\<img" in md.value for md in at.markdown)
+    assert picker(at, "Place mention").value == target
+    assert CORRECTED_BADGE in picker(at, "Place mention").format_func(target)
+
+
+def test_corrections_are_listed_per_article_and_exported(store_copy, call, events):
+    other = events[events["doc_id"] != call["doc_id"]].iloc[0]
+    with closing(connect(store_copy)) as conn:
+        mine = corrections.add(conn, "event_status", call["id"], {"status": "planned"}, note="=HYPERLINK(\"x\")")
+        corrections.add(conn, "drop_event", other["id"])
+        corrections.undo(conn, mine)
+        everything = corrections.listing(conn)
+    at = ok(run(SOURCES, doc=call["doc_id"]))
+    assert [e.label for e in at.expander if e.label.startswith("Corrections")] == ["Corrections (0 active, 1 undone)"]
+    assert [b.proto.label for b in at.get("download_button")][-2:] == ["Corrections (JSON)", "Corrections (CSV)"]
+    exported = json.loads(corrections_ui.export(everything, "json"))
+    assert [c["id"] for c in exported] == [c["id"] for c in everything] and exported[0]["undone_at"]
+    csv_text = corrections_ui.export(everything, "csv")
+    assert csv_text.splitlines()[0] == ",".join(corrections_ui.EXPORT_COLUMNS)
+    assert "'=HYPERLINK" in csv_text and '{""status"": ""planned""}' in csv_text
+
+
+def test_for_document_keeps_only_this_articles_corrections():
+    fixes = [{"kind": "event_status", "target": "e1"}, {"kind": "event_status", "target": "e9"},
+             {"kind": "mention_place", "target": "d1:5:9"}, {"kind": "mention_place", "target": "d1:x:5:9"},
+             {"kind": "mention_place", "target": "d10:5:9"}]
+    assert corrections_ui.for_document(fixes, "d1", {"e1"}) == [fixes[0], fixes[2]]
+
+
+def test_a_stale_choice_from_the_browser_is_no_choice():
+    assert places.only("eg-alexandria", ["eg-alexandria"]) == "eg-alexandria"
+    assert places.only("Alexandria · الإسكندرية — city, EG (31.20, 29.92)", ["eg-alexandria"]) is None
+    assert places.choice_key("k", "Tripoli") == places.choice_key("k", " tripoli ") != places.choice_key("k", "Sirte")
+
+
+def test_place_search_ranks_exact_then_prefix_and_reads_arabic():
+    entries = places.index()
+    assert places.search("Tripoli", entries)[0] in ("ly-tripoli",)
+    assert places.search("طرابلس", entries)[0] == "ly-tripoli"
+    assert all("benghazi" in entries[i].en or "بنغازي" in entries[i].ar for i in places.search("bengh", entries))
+    assert places.search("", entries, first=["eg-alexandria", "nowhere"])[0] == "eg-alexandria"
+    assert places.search("zzzzqqq", entries) == []
