@@ -22,8 +22,8 @@ WEAKNESSES = [
     "found as an actor mention: the extractor reads it as a place. On the seeds, the missed actor mentions are "
     "of this kind.",
     "Diplomatic flows have the lowest precision: the extractor also reports talk the annotator did not count as an "
-    "event — a meeting a source only expects, praise of someone's support in passing, a retelling of a delegation's "
-    "visit already counted.",
+    "event — a meeting a source only expects, praise of someone's support in passing, support recalled as "
+    "background to the news.",
     "When an article's date is known only to the month, a relative expression (“yesterday”, “next week”) can only "
     "be dated to a window of about a month. The scores count a date as right when its window overlaps the true "
     "one, so a right date is not necessarily a right day.",
