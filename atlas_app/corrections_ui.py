@@ -5,9 +5,7 @@ Every change goes through ``geo.corrections.add`` / ``undo``, which check it; a 
 """
 from __future__ import annotations
 
-import csv
 import hashlib
-import io
 import json
 from datetime import date
 from typing import Callable
@@ -17,6 +15,7 @@ import streamlit as st
 
 from geo import corrections
 from geo.corrections import CorrectionError
+from geo.export import to_csv
 
 from . import data, places
 from .links import md_escape
@@ -113,13 +112,7 @@ def export(rows: list[dict], fmt: str) -> str:
     """Corrections as JSON (values as objects) or CSV (values as JSON text, formula-like cells defused)."""
     if fmt == "json":
         return json.dumps(rows, ensure_ascii=False, indent=2)
-    buf = io.StringIO()
-    w = csv.DictWriter(buf, fieldnames=EXPORT_COLUMNS, extrasaction="ignore")
-    w.writeheader()
-    for r in rows:
-        w.writerow({k: data.spreadsheet_safe(json.dumps(r[k], ensure_ascii=False) if k == "value" else r.get(k))
-                    for k in EXPORT_COLUMNS})
-    return buf.getvalue()
+    return to_csv([r | {"value": json.dumps(r["value"], ensure_ascii=False)} for r in rows], EXPORT_COLUMNS)
 
 
 def isolate(text: str) -> str:

@@ -234,22 +234,9 @@ def writing() -> Iterator[sqlite3.Connection]:
         invalidate()
 
 
-def export_rows(df: pd.DataFrame, spreadsheet: bool = False) -> list[dict]:
-    """Plain dicts of the store's columns (no NaN), as geo.export expects; ``spreadsheet`` defuses text that a
-    spreadsheet would run as a formula (for CSV)."""
+def export_rows(df: pd.DataFrame) -> list[dict]:
+    """Plain dicts of the store's columns (no NaN), as geo.export expects (its CSV defuses formulas)."""
     cols = [c for c in _EMPTY_COLUMNS if c in df.columns]
     out = df[cols].astype(object)
-    rows = out.where(out.notna(), None).to_dict("records")
-    return [{k: spreadsheet_safe(v) for k, v in r.items()} for r in rows] if spreadsheet else rows
-
-
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
-def spreadsheet_safe(value):
-    """Text that starts like a formula (``=``, ``+``, ``-``, ``@``…) gets a leading apostrophe, so a spreadsheet
-    opening the CSV shows it instead of running it; numbers and other values pass unchanged."""
-    if isinstance(value, str) and value.startswith(_FORMULA_START):
-        return "'" + value
-    return value
+    return out.where(out.notna(), None).to_dict("records")
 

@@ -136,7 +136,7 @@ def export_buttons(frame: pd.DataFrame, name: str) -> None:
     sb.markdown(f"**Export** ({len(frame)} events)")
     rows = data.export_rows(frame)
     c1, c2 = sb.columns(2)
-    c1.download_button("CSV", export_events(data.export_rows(frame, spreadsheet=True), "csv"), file_name=f"atlas-{name}.csv", mime="text/csv",
+    c1.download_button("CSV", export_events(data.export_rows(frame), "csv"), file_name=f"atlas-{name}.csv", mime="text/csv",
                        on_click="ignore", key=f"dl_csv_{name}")
     c2.download_button("GeoJSON", export_events(rows, "geojson"), file_name=f"atlas-{name}.geojson",
                        mime="application/geo+json", on_click="ignore", key=f"dl_geojson_{name}")

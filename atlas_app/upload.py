@@ -16,9 +16,9 @@ from datetime import date
 import pandas as pd
 import streamlit as st
 
-from geo.pipeline import extract
+from geo.ingest import ingest_one
 from geo.sources import MAX_BYTES, ArticleError, article_from_bytes, decode
-from geo.store import content_hash, save
+from geo.store import id_taken
 
 from . import data
 from .links import SOURCES_PAGE, md_escape, safe_external, source_href
@@ -106,34 +106,16 @@ def meta_for(item: Item, published: date | None, precision: str, outlet: str, ur
             "outlet": clean_meta(outlet), "url": url, "title": html_title(item.data) if item.is_html else ""}
 
 
-def _stored_id_for_text(conn: sqlite3.Connection, text: str) -> str | None:
-    row = conn.execute("SELECT id FROM documents WHERE content_hash = ?", (content_hash(text),)).fetchone()
-    return row[0] if row else None
-
-
-def _id_taken(conn: sqlite3.Connection, doc_id: str) -> bool:
-    return conn.execute("SELECT 1 FROM documents WHERE id = ?", (doc_id,)).fetchone() is not None
-
-
 def add_one(conn: sqlite3.Connection, item: Item, doc_id: str, meta: dict, replace: bool) -> Result:
     """Decode, check, extract and save one article (one transaction); a refusal comes back with its reason."""
     try:
         article = article_from_bytes(item.data, doc_id, meta, is_html=item.is_html)
-        same_text = _stored_id_for_text(conn, article.text)
-        if same_text is not None:
-            return Result(item.name, same_text, "unchanged",
-                          "this text is already in the store" + (f" as “{same_text}”" if same_text != doc_id else ""))
-        if _id_taken(conn, doc_id) and not replace:
-            return Result(item.name, doc_id, "refused",
-                          f"the id “{doc_id}” belongs to another stored article; tick “replace” to overwrite it, "
-                          "or rename the file")
-        outcome = save(conn, extract(article), source=f"upload: {item.name}")
-        return Result(item.name, doc_id, outcome,
-                      "the stored article with this id was replaced" if outcome == "replaced" else "")
+        outcome, reason = ingest_one(conn, article, f"upload: {item.name}", replace=replace)
+        if outcome == "refused" and id_taken(conn, doc_id):
+            reason += "; tick “replace” to overwrite it, or rename the file"
+        return Result(item.name, doc_id, outcome, reason)
     except ArticleError as e:
         return Result(item.name, doc_id, "refused", str(e))
-    except sqlite3.IntegrityError as e:
-        return Result(item.name, doc_id, "refused", f"conflicts with a stored article: {e}")
     except sqlite3.OperationalError as e:
         return Result(item.name, doc_id, "refused", f"the store could not be written ({e}); try again")
     except Exception as e:  # an extractor bug on one odd text must not stop the batch

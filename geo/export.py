@@ -21,12 +21,24 @@ def export_events(rows: list[dict], fmt: str) -> str:
     raise ValueError(f"unknown format {fmt!r}")
 
 
-def to_csv(rows: list[dict]) -> str:
+def to_csv(rows: list[dict], columns: list[str] = COLUMNS) -> str:
+    """CSV whose text cells cannot run as spreadsheet formulas (article text is data, not code)."""
     buf = io.StringIO()
-    w = csv.DictWriter(buf, fieldnames=COLUMNS, extrasaction="ignore")
+    w = csv.DictWriter(buf, fieldnames=columns, extrasaction="ignore")
     w.writeheader()
-    w.writerows(rows)
+    w.writerows({k: spreadsheet_safe(v) for k, v in r.items()} for r in rows)
     return buf.getvalue()
+
+
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def spreadsheet_safe(value):
+    """Text that starts like a formula (``=``, ``+``, ``-``, ``@``…) gets a leading apostrophe, so a
+    spreadsheet opening the CSV shows it instead of running it; other values pass unchanged."""
+    if isinstance(value, str) and value.startswith(_FORMULA_START):
+        return "'" + value
+    return value
 
 
 def to_geojson(rows: list[dict]) -> dict:

@@ -8,7 +8,8 @@ from pathlib import Path
 
 from .pipeline import extract
 from .sources import ArticleError, collect, read_article
-from .store import connect, has_document, save, store_path
+from .model import Article
+from .store import connect, document_id_for_text, id_taken, save, store_path
 
 SEEDS_DIR = Path(__file__).resolve().parent.parent / "seeds"
 
@@ -43,20 +44,33 @@ def ingest(paths: list[str | Path], conn: sqlite3.Connection, progress: bool = F
                 raise ArticleError(f"id {article.id!r} is also {batch_ids[article.id]} in this batch; "
                                    "give one of them another id in the manifest")
             batch_ids[article.id] = src.path
-            if has_document(conn, article.text):
-                report.unchanged.append(article.id)
+            outcome, reason = ingest_one(conn, article, str(src.path), resources=resources)
+            if outcome == "refused":
+                report.refused.append((str(src.path), reason))
             else:
-                outcome = save(conn, extract(article, resources), source=str(src.path))
                 getattr(report, outcome).append(article.id)
         except ArticleError as e:
             report.refused.append((str(src.path), str(e)))
-        except sqlite3.IntegrityError as e:
-            report.refused.append((str(src.path), f"conflicts with a stored article: {e}"))
         if bar:
             bar.update()
     if bar:
         bar.close()
     return report
+
+
+def ingest_one(conn: sqlite3.Connection, article: Article, source: str, replace: bool = True,
+               resources=None) -> tuple[str, str]:
+    """Extract and save one article (one transaction): ('added'|'replaced'|'unchanged'|'refused', why)."""
+    same_text = document_id_for_text(conn, article.text)
+    if same_text is not None:
+        return "unchanged", "this text is already in the store" + (f" as “{same_text}”" if same_text != article.id else "")
+    if not replace and id_taken(conn, article.id):
+        return "refused", f"the id “{article.id}” belongs to another stored article"
+    try:
+        outcome = save(conn, extract(article, resources), source=source)
+    except sqlite3.IntegrityError as e:
+        return "refused", f"conflicts with a stored article: {e}"
+    return outcome, "the stored article with this id was replaced" if outcome == "replaced" else ""
 
 
 def ensure_store(path=None, seeds: Path = SEEDS_DIR) -> Path:

@@ -159,8 +159,18 @@ def _upsert_actors(conn: sqlite3.Connection, actors: list[Actor]) -> None:
                       for a in {a.id: a for a in actors}.values()])
 
 
+def document_id_for_text(conn: sqlite3.Connection, text: str) -> str | None:
+    """The id under which this very text is stored, if it is."""
+    row = conn.execute("SELECT id FROM documents WHERE content_hash = ?", (content_hash(text),)).fetchone()
+    return row[0] if row else None
+
+
 def has_document(conn: sqlite3.Connection, text: str) -> bool:
-    return conn.execute("SELECT 1 FROM documents WHERE content_hash = ?", (content_hash(text),)).fetchone() is not None
+    return document_id_for_text(conn, text) is not None
+
+
+def id_taken(conn: sqlite3.Connection, doc_id: str) -> bool:
+    return conn.execute("SELECT 1 FROM documents WHERE id = ?", (doc_id,)).fetchone() is not None
 
 
 def count(conn: sqlite3.Connection, table: str) -> int:
