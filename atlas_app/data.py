@@ -136,14 +136,13 @@ def _documents(path: str, version: float) -> list[dict]:
 @st.cache_data(show_spinner=False, max_entries=64)
 def _document(path: str, version: float, doc_id: str) -> dict | None:
     with closing(geo_store.connect(path, readonly=True)) as conn:
-        doc = geo_store.read_document(conn, doc_id)
-        return with_mention_fixes(doc, _active(conn)) if doc else None
+        return geo_store.read_document(conn, doc_id)
 
 
 @st.cache_data(show_spinner=False, max_entries=8)
 def _corrections(path: str, version: float) -> list[dict]:
     with closing(geo_store.connect(path, readonly=True)) as conn:
-        return _listing(conn)
+        return geo_corrections.listing(conn)
 
 
 # The events of one article as extracted (before corrections: a dropped event is still here).
@@ -156,35 +155,6 @@ _STORED_EVENTS = ('SELECT e.id, e.sentence, e.start, e.type, e.subtype, e.status
 def _stored_events(path: str, version: float, doc_id: str) -> list[dict]:
     with closing(geo_store.connect(path, readonly=True)) as conn:
         return [dict(r) for r in conn.execute(_STORED_EVENTS, (doc_id,))]
-
-
-def _listing(conn: sqlite3.Connection, include_undone: bool = True) -> list[dict]:
-    try:
-        return geo_corrections.listing(conn, include_undone)
-    except sqlite3.OperationalError:      # a store written before corrections existed, opened read-only
-        return []
-
-
-def _active(conn: sqlite3.Connection) -> list[dict]:
-    return _listing(conn, include_undone=False)
-
-
-def with_mention_fixes(doc: dict, fixes: list[dict]) -> dict:
-    """The document with analysts' place-mention corrections applied to its mentions (later ones win), so the
-    reader shows the corrected place; each corrected mention is marked and keeps the name it had."""
-    prefix = f"{doc['id']}:"
-    moved = {c["target"][len(prefix):]: c["value"] for c in fixes
-             if c["kind"] == "mention_place" and not c.get("undone_at") and c["target"].startswith(prefix)}
-    if not moved:
-        return doc
-    places = []
-    for m in doc.get("places", []):
-        v = moved.get(f"{m['start']}:{m['end']}")
-        if v is not None:
-            m = dict(m, place_id=v["place_id"], name_en=v["name_en"], name_ar=v["name_ar"], lat=v["lat"],
-                     lon=v["lon"], corrected=True, was=bilingual(m.get("name_en"), m.get("name_ar")))
-        places.append(m)
-    return dict(doc, places=places)
 
 
 def events() -> pd.DataFrame:

@@ -37,7 +37,8 @@ def mention_spans(doc: dict) -> list[dict]:
     for p in doc.get("places", []):
         title = bilingual(p.get("name_en"), p.get("name_ar")) + (f" ({p['kind']})" if p.get("kind") else "")
         title += " — demonym" if p.get("demonym") else ""
-        title += f" — corrected by an analyst (was {p.get('was') or '?'})" if p.get("corrected") else ""
+        was = bilingual(p.get("was_en"), p.get("was_ar")) if p.get("corrected") else ""
+        title += f" — corrected by an analyst (was {was or '?'})" if p.get("corrected") else ""
         spans.append((p["start"], p["end"], "place", title))
     for a in doc.get("actors", []):
         title = bilingual(a.get("name_en"), a.get("name_ar"))

@@ -68,6 +68,18 @@ def _proto_bytes(node) -> int:
     return proto.ByteSize() if proto is not None and hasattr(proto, "ByteSize") else 0
 
 
+def _bytes_by_type(node, acc: dict[str, int] | None = None) -> dict[str, int]:
+    """The same, per element type (``dataframe``, ``deck_gl_json_chart``, ...)."""
+    acc = {} if acc is None else acc
+    children = getattr(node, "children", None)
+    if children is not None:
+        for c in children.values():
+            _bytes_by_type(c, acc)
+    elif getattr(node, "proto", None) is not None and hasattr(node.proto, "ByteSize"):
+        acc[node.type] = acc.get(node.type, 0) + node.proto.ByteSize()
+    return acc
+
+
 def _deck_bytes(at) -> int:
     return sum(len(d.proto.json.encode("utf-8")) for d in at.get("deck_gl_json_chart"))
 
@@ -90,7 +102,7 @@ def worker(store: str, page: str, reruns: int, timeout: float) -> dict:
     os.environ.setdefault("ATLAS_NER_MODEL", "off")
     t = time.perf_counter()
     from streamlit.testing.v1 import AppTest
-    out: dict = {"import_s": time.perf_counter() - t, "import_rss_mb": _rss_mb()}
+    out: dict = {"import_s": time.perf_counter() - t, "import_rss_mb": _rss_mb(), "store_existed": Path(store).exists()}
     page, _, query = page.partition("?")
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=timeout)
     for key, value in parse_qsl(query):
@@ -100,6 +112,7 @@ def worker(store: str, page: str, reruns: int, timeout: float) -> dict:
     out["cold_s"] = _timed(at.run)
     out["problems"] = _problems(at)
     out["deck_bytes"], out["page_bytes"] = _deck_bytes(at), _proto_bytes(at._tree)
+    out["bytes_by_type"] = dict(sorted(_bytes_by_type(at._tree).items(), key=lambda kv: -kv[1])[:4])
     out["rerun_s"] = [_timed(at.run) for _ in range(reruns)]
     status = at.sidebar.radio(key="w_status") if any(r.key == "w_status" for r in at.sidebar.radio) else None
     out["filter_s"], out["filter_url"] = [], None
@@ -196,6 +209,14 @@ def _browser_first_page(base: str, limit: float) -> tuple[dict, str]:
             page.wait_for_selector("[data-testid='stDeckGlJsonChart'] canvas", state="attached",
                                    timeout=limit * 1000)
             out["canvas_s"] = time.perf_counter() - t
+            second = browser.new_page(viewport={"width": 1400, "height": 1000})   # a new session, warm server
+            t = time.perf_counter()
+            second.goto(base + "/", wait_until="domcontentloaded")
+            second.wait_for_selector("[data-testid='stMetricValue']", timeout=limit * 1000)
+            out["warm_metrics_s"] = time.perf_counter() - t
+            second.wait_for_selector("[data-testid='stDeckGlJsonChart'] canvas", state="attached",
+                                     timeout=limit * 1000)
+            out["warm_canvas_s"] = time.perf_counter() - t
         except Exception as exc:  # noqa: BLE001 - a timeout: report what was reached
             return out, f"browser stopped: {str(exc).splitlines()[0][:200]}"
         finally:
@@ -341,6 +362,10 @@ def main() -> None:
                 print(f"note: {name} {page}: status=planned did not reach the URL: {r['filter_url']}")
             if r.get("problems"):
                 print(f"note: {name} {page}: {r['problems']}")
+        print("Biggest element types of each page (serialized proto KiB, unfiltered):")
+        for name, page, r in rows:
+            if r.get("bytes_by_type"):
+                print(f"  {name} {page}: " + ", ".join(f"{k} {_kb(v)}" for k, v in r["bytes_by_type"].items()))
 
         if not args.skip_start:
             print("\nFirst start: `streamlit run app.py` on an empty store path (the app builds it from the seeds)")
@@ -354,6 +379,9 @@ def main() -> None:
                 if key in s:
                     print(f"  chromium, from opening the page: {label} after {s[key]:.2f} s "
                           f"(health + this = {s['health_s'] + s[key]:.2f} s from launch)")
+            if "browser_warm_canvas_s" in s:
+                print(f"  chromium, a second tab (new session, warm server): metrics after "
+                      f"{s['browser_warm_metrics_s']:.2f} s, map canvas after {s['browser_warm_canvas_s']:.2f} s")
             if s.get("store_after_page"):
                 print(f"  store after the first page: {s['store_after_page']}; server peak RSS "
                       f"{s['server_peak_rss_mb'] or 0:,.0f} MiB")
@@ -361,7 +389,8 @@ def main() -> None:
                 print(f"  note: {s['note']}")
             a = apptest_first_build(tmp, args.timeout)
             if "cold_s" in a:
-                print(f"  AppTest, one cold run of app.py on another empty path (build from seeds + render): "
+                built = "" if not a.get("store_existed") else " (but the store file already existed!)"
+                print(f"  AppTest, one cold run of app.py on another empty path (build from seeds + render{built}): "
                       f"{a['cold_s']:.2f} s after {a['import_s']:.2f} s of imports; peak RSS {a['peak_rss_mb']:,.0f} MiB"
                       + (f"; problems: {a['problems']}" if a.get("problems") else ""))
             else:

@@ -34,22 +34,22 @@ class CorrectionError(ValueError):
 def validate(conn: sqlite3.Connection, kind: str, target: str, value: dict) -> dict:
     """The value, checked against the kind; raises CorrectionError with a reason."""
     if kind not in KINDS:
-        raise CorrectionError(f"unknown correction {kind!r}")
+        raise CorrectionError(f"Unknown kind of correction “{kind}”.")
     if kind == "event_status" and value.get("status") not in STATUSES:
-        raise CorrectionError("status must be 'occurred' or 'planned'")
+        raise CorrectionError("The status must be “occurred” or “planned”.")
     if kind == "event_date":
         try:
             start, end = date.fromisoformat(value["date_start"]), date.fromisoformat(value["date_end"])
         except (KeyError, TypeError, ValueError):
-            raise CorrectionError("dates must be YYYY-MM-DD") from None
+            raise CorrectionError("Write dates as YYYY-MM-DD.") from None
         if end < start:
-            raise CorrectionError("the end date is before the start date")
+            raise CorrectionError("The end date comes before the start date.")
     if kind in ("event_place", "mention_place"):
         value = _place_value(conn, value)
     if KINDS[kind] == "event" and conn.execute("SELECT 1 FROM events WHERE id = ?", (target,)).fetchone() is None:
-        raise CorrectionError(f"no event {target!r}")
+        raise CorrectionError(f"There is no event “{target}” in the store (was its article replaced?).")
     if KINDS[kind] == "mention" and _mention(conn, target) is None:
-        raise CorrectionError(f"no place mention {target!r}")
+        raise CorrectionError(f"There is no place mention “{target}” in the store.")
     return value
 
 
@@ -61,15 +61,15 @@ def _place_value(conn: sqlite3.Connection, value: dict) -> dict:
             from .gazetteer import load_gazetteer
             p = load_gazetteer().get(value["place_id"])
             if p is None:
-                raise CorrectionError(f"no gazetteer entry {value['place_id']!r}")
+                raise CorrectionError(f"There is no gazetteer place “{value['place_id']}”.")
             return {"place_id": p.id, "name_en": p.name_en, "name_ar": p.name_ar, "lat": p.lat, "lon": p.lon}
         return dict(row) | {"place_id": row["id"]}
     try:
         lat, lon = float(value["lat"]), float(value["lon"])
     except (KeyError, TypeError, ValueError):
-        raise CorrectionError("give a gazetteer place_id, or lat and lon") from None
+        raise CorrectionError("Pick a place from the gazetteer, or give both latitude and longitude.") from None
     if not (-90 <= lat <= 90 and -180 <= lon <= 180):
-        raise CorrectionError("coordinates out of range")
+        raise CorrectionError("Latitude must lie between -90 and 90, longitude between -180 and 180.")
     name = str(value.get("name") or f"{lat:.4f}, {lon:.4f}")
     return {"place_id": f"custom:{lat:.5f},{lon:.5f}", "name_en": name, "name_ar": str(value.get("name_ar") or name),
             "lat": lat, "lon": lon}
@@ -102,9 +102,15 @@ def undo(conn: sqlite3.Connection, correction_id: int) -> bool:
 
 
 def listing(conn: sqlite3.Connection, include_undone: bool = True) -> list[dict]:
-    """All corrections, oldest first, values decoded (what the export writes)."""
+    """All corrections, oldest first, values decoded (what the export writes); none in a store
+    from before corrections existed, opened read-only."""
     sql = "SELECT * FROM corrections" + ("" if include_undone else " WHERE undone_at IS NULL") + " ORDER BY id"
-    return [dict(r) | {"value": json.loads(r["value"])} for r in conn.execute(sql)]
+    try:
+        return [dict(r) | {"value": json.loads(r["value"])} for r in conn.execute(sql)]
+    except sqlite3.OperationalError:
+        if conn.execute("SELECT 1 FROM sqlite_master WHERE name = 'corrections'").fetchone():
+            raise
+        return []
 
 
 def apply(events: list[dict], corrections: list[dict], mentions: dict[str, dict]) -> list[dict]:
@@ -147,6 +153,24 @@ def apply(events: list[dict], corrections: list[dict], mentions: dict[str, dict]
         if e is not None:
             out.append(e)
     return out
+
+
+def apply_to_document(doc: dict, corrections: list[dict]) -> dict:
+    """A document (as ``store.read_document`` gives it) with its place-mention corrections applied,
+    later ones winning; a corrected mention is marked and keeps what it was (``was_en``, ``was_ar``)."""
+    prefix = f"{doc['id']}:"
+    moved = {c["target"][len(prefix):]: c["value"] for c in corrections
+             if c["kind"] == "mention_place" and not c.get("undone_at") and c["target"].startswith(prefix)}
+    if not moved:
+        return doc
+    places = []
+    for m in doc.get("places", []):
+        v = moved.get(f"{m['start']}:{m['end']}")
+        if v is not None:
+            m = dict(m, place_id=v["place_id"], name_en=v["name_en"], name_ar=v["name_ar"], lat=v["lat"],
+                     lon=v["lon"], corrected=True, was_en=m.get("name_en"), was_ar=m.get("name_ar"))
+        places.append(m)
+    return dict(doc, places=places)
 
 
 def mention_rows(conn: sqlite3.Connection, targets: list[str]) -> dict[str, dict]:

@@ -222,13 +222,13 @@ def read_events(conn: sqlite3.Connection, corrected: bool = True) -> list[dict]:
     return corrections.apply(rows, fixes, mentions)
 
 
-def read_document(conn: sqlite3.Connection, doc_id: str) -> dict | None:
-    """One document with its sentences and mentions, for the reader."""
+def read_document(conn: sqlite3.Connection, doc_id: str, corrected: bool = True) -> dict | None:
+    """One document with its sentences and mentions, for the reader (place-mention corrections applied)."""
     doc = conn.execute("SELECT * FROM documents WHERE id = ?", (doc_id,)).fetchone()
     if doc is None:
         return None
     q = lambda sql: [dict(r) for r in conn.execute(sql, (doc_id,))]  # noqa: E731
-    return {
+    out = {
         **dict(doc),
         "sentences": q('SELECT idx, start, "end", text FROM sentences WHERE doc_id = ? ORDER BY idx'),
         "places": q('SELECT m.start, m."end", m.text, m.demonym, m.sentence, p.id AS place_id, p.name_en, p.name_ar, '
@@ -239,6 +239,7 @@ def read_document(conn: sqlite3.Connection, doc_id: str) -> dict | None:
         "times": q('SELECT start, "end", text, date_start, date_end, precision FROM time_mentions '
                    'WHERE doc_id = ? ORDER BY start'),
     }
+    return corrections.apply_to_document(out, corrections.listing(conn, include_undone=False)) if corrected else out
 
 
 def list_documents(conn: sqlite3.Connection) -> list[dict]:

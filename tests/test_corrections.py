@@ -71,12 +71,12 @@ def test_fixing_a_place_mention_moves_the_events_of_its_sentence(conn):
 
 
 @pytest.mark.parametrize("kind, value, reason", [
-    ("event_status", {"status": "maybe"}, "status"),
+    ("event_status", {"status": "maybe"}, "status must be"),
     ("event_date", {"date_start": "2019-13-01", "date_end": "2019-09-01"}, "YYYY-MM-DD"),
-    ("event_date", {"date_start": "2019-09-02", "date_end": "2019-09-01"}, "before"),
-    ("event_place", {"lat": 200, "lon": 0}, "range"),
-    ("event_place", {"place_id": "nowhere"}, "no gazetteer entry"),
-    ("rename", {}, "unknown correction"),
+    ("event_date", {"date_start": "2019-09-02", "date_end": "2019-09-01"}, "comes before"),
+    ("event_place", {"lat": 200, "lon": 0}, "between -90 and 90"),
+    ("event_place", {"place_id": "nowhere"}, "no gazetteer place"),
+    ("rename", {}, "Unknown kind of correction"),
 ])
 def test_bad_corrections_are_refused_with_a_reason(conn, kind, value, reason):
     with pytest.raises(CorrectionError, match=reason):
