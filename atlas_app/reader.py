@@ -113,11 +113,12 @@ def article_html(doc: dict, marked: int | None = None) -> str:
 def meta_html(doc: dict) -> str:
     """Title, outlet, publication date and the original URL (only http/https), escaped."""
     title = doc.get("title") or f"Article {doc.get('id')}"
-    bits = [escape(str(x)) for x in (doc.get("outlet"), doc.get("published")) if x]
+    # <bdi> isolates each part, so an Arabic outlet does not reorder the date's digits beside it
+    bits = [f"<bdi>{escape(str(x))}</bdi>" for x in (doc.get("outlet"), doc.get("published")) if x]
     url = safe_external(doc.get("url"))
     if url:
         bits.append(f'<a href="{escape(url)}" target="_blank" rel="noopener noreferrer">original article</a>')
-    bits.append(f"id {escape(str(doc.get('id')))}")
+    bits.append(f"id <bdi>{escape(str(doc.get('id')))}</bdi>")
     return (f'<div class="atlas-meta"><div class="title" dir="auto">{escape(str(title))}</div>'
             f'<div>{" · ".join(bits)}</div></div>')
 

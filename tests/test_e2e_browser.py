@@ -230,6 +230,8 @@ def test_map_filter_and_source_in_a_real_browser(server, browser):
         params = parse_qs(urlsplit(href).query)
         doc_id, idx = params["doc"][0], int(params["sentence"][0])
         log(f"selection lists a link to {href}")
+        link.scroll_into_view_if_needed()
+        page.screenshot(path=str(ARTIFACTS / "overview-selection.png"))
         expected = sentence_text(server["store"], doc_id, idx)
 
         # 4. The link opens the reader with that sentence marked (and the filters carried along).
