@@ -11,9 +11,9 @@ if not page.present:
                 "how many events took place there; arcs run from an actor's home base to where a visit or contact "
                 "happened.  \nHover over a dot or arc for who, where (English · Arabic), when and the sentence; "
                 "click it to list its events, each with a link to the sentence in its article.")
-    ui.metrics(events)
+    ui.metrics(page)
 ui.legend([(KIND_LABELS[k], c) for k, c in KIND_COLORS.items()])
-mapview.show_map(page, events, layers.overview_layers(events), layers.VIEW_WIDE, key="overview_map")
+mapview.show_map(page, events, lambda: layers.overview_layers(events), layers.VIEW_WIDE, key="overview_map")
 if not page.present:
     per, notes = filters.page_choice("per", "Timeline by", {"month": "Month", "week": "Week"}, "month",
                                      what="timeline step (week or month)")

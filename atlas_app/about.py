@@ -80,12 +80,12 @@ def gold_counts(scores: dict) -> dict[str, int]:
             "events": scores["events"]["all"]["tp"] + scores["events"]["all"]["fn"]}
 
 
-def both_sides(row) -> bool:
-    """Whether an event names both of its sides: who travels (or speaks) and who receives them; for a front line,
+def both_sides(events: pd.DataFrame) -> pd.Series:
+    """Which events name both of their sides: who travels (or speaks) and who receives them; for a front line,
     parties of two different affiliations."""
-    if row["type"] == "front_line":
-        return len(row["all_affs"]) >= 2
-    return bool(row["actors"]) and bool(row["counterparts"])
+    n_affs = events["all_affs"].map(len)
+    named = (events["actors"].map(len) > 0) & (events["counterparts"].map(len) > 0)
+    return (n_affs >= 2).where(events["type"] == "front_line", named).astype(bool)
 
 
 def store_table(events: pd.DataFrame) -> pd.DataFrame:
@@ -103,7 +103,7 @@ def store_table(events: pd.DataFrame) -> pd.DataFrame:
                      "Dated from publication": share(src == "published"),
                      "Dated by an analyst": share(src == "analyst"),
                      "Undated": share(f["date_start"].isna()),
-                     "Both sides known": share(f.apply(both_sides, axis=1)) if n else None,
+                     "Both sides known": share(both_sides(f)),
                      "On the map": share(f["lat"].notna() & f["lon"].notna()),
                      "Corrected": share(f["corrected"].astype(bool))})
     return pd.DataFrame(rows)
@@ -175,19 +175,22 @@ def show_scores(scores: dict) -> None:
     st.code(COMMAND, language="bash")
 
 
+def store_figures(events: pd.DataFrame, docs: list[dict]) -> tuple[dict[str, int], pd.DataFrame]:
+    """The store's counts (articles, events, articles with events, corrected events) and its ``store_table``."""
+    return ({"Articles": len(docs), "Events": len(events), "Articles with events": int(events["doc_id"].nunique()),
+             "Corrected events": int(events["corrected"].astype(bool).sum())}, store_table(events))
+
+
 def show_store(page) -> None:
     st.subheader("What the store holds")
-    events = page.all
-    docs = data.documents()
-    c = st.columns(4)
-    c[0].metric("Articles", len(docs))
-    c[1].metric("Events", len(events))
-    c[2].metric("Articles with events", int(events["doc_id"].nunique()))
-    c[3].metric("Corrected events", int(events["corrected"].astype(bool).sum()))
+    counts, table = data.derived(page.store, "about:store",
+                                 lambda: store_figures(page.all, data.documents(page.store)))
+    for col, (label, value) in zip(st.columns(len(counts)), counts.items()):
+        col.metric(label, value)
     st.caption("Every event in the store, with analysts' corrections applied (dropped events left out); the sidebar "
                "filters do not apply here. An event dated “from publication” had no date in its sentence and takes "
                "the article's date; “both sides known” means the actor and the counterpart are named (for a front "
                "line: parties of two different sides).")
-    st.dataframe(store_table(events), hide_index=True, width="stretch", key="about_store", column_config={
+    st.dataframe(table, hide_index=True, width="stretch", key="about_store", column_config={
         k: _PCT for k in ("Dated from the text", "Dated from publication", "Dated by an analyst", "Undated",
                           "Both sides known", "On the map", "Corrected")})

@@ -29,4 +29,5 @@ def show_article(page, doc: dict, sentence: int | None) -> None:
         st.caption(f"{int(doc_events['corrected'].sum())} of these events were corrected by an analyst "
                    "(marked “corrected”); the corrections are listed below.")
     event_table(doc_events, ["date_label", "type", "subtype", "status", "actor_label", "counterpart_label",
-                             "origin_label", "place_label", "corrected", "sentence_text", "source"], key="doc_events")
+                             "origin_label", "place_label", "corrected", "sentence_text", "source"], key="doc_events",
+                bounded=False)   # one article's events: few

@@ -51,12 +51,19 @@ def pairs(df: pd.DataFrame) -> pd.DataFrame:
     return out.groupby(["actor", "actor_ar", "counterpart", "counterpart_ar"]).size().reset_index(name="events")
 
 
-def matrix(df: pd.DataFrame, top: int = 20) -> alt.Chart:
-    """Who talks to whom: a heatmap of actor × counterpart counts, the ``top`` busiest of each side."""
+def matrix_data(df: pd.DataFrame, top: int = 20) -> tuple[pd.DataFrame, list[str], list[str]]:
+    """The ``pairs`` of the ``top`` busiest actors and counterparts, and those actors and counterparts, busiest
+    first."""
     data = pairs(df)
     by_actor = list(data.groupby("actor")["events"].sum().sort_values(ascending=False, kind="stable").index)[:top]
     by_part = list(data.groupby("counterpart")["events"].sum().sort_values(ascending=False, kind="stable").index)[:top]
-    data = data[data["actor"].isin(by_actor) & data["counterpart"].isin(by_part)]
+    return data[data["actor"].isin(by_actor) & data["counterpart"].isin(by_part)], by_actor, by_part
+
+
+def matrix(df: pd.DataFrame, top: int = 20, data: tuple | None = None) -> alt.Chart:
+    """Who talks to whom: a heatmap of actor × counterpart counts, the ``top`` busiest of each side (``data``:
+    ``matrix_data(df, top)`` when it is at hand)."""
+    data, by_actor, by_part = data or matrix_data(df, top)
     base = alt.Chart(data).encode(
         x=alt.X("counterpart:N", title="Counterpart", sort=by_part,
                 axis=alt.Axis(labelAngle=-40, labelLimit=160, labelOverlap=False)),

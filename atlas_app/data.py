@@ -1,12 +1,15 @@
 """Loading the store: built from the seeds on first start, read once per change of the file (cached);
-and the one way the app writes to it (``writing``), which drops the caches afterwards."""
+and the one way the app writes to it (``writing``), which drops the caches afterwards.
+
+The events frame, the article list and whatever is ``derived`` from them are shared, not copied, between reruns
+and sessions (``st.cache_resource``): nothing may change them in place. Filtering and sorting make new frames."""
 from __future__ import annotations
 
 import re
 import sqlite3
 from contextlib import closing, contextmanager
 from pathlib import Path
-from typing import Iterator
+from typing import Callable, Iterator, TypeVar
 
 import pandas as pd
 import streamlit as st
@@ -18,6 +21,8 @@ from .links import source_href
 from .style import bilingual
 
 _SPLIT = re.compile(r"\s*[;؛]\s*")
+T = TypeVar("T")
+Store = tuple[str, float]      # a store's path and version: what every cache is keyed on
 
 
 def store_path() -> Path:
@@ -121,13 +126,13 @@ _EMPTY_COLUMNS = ["id", "doc_id", "sentence", "start", "end", "type", "subtype",
                   "counterpart_affiliation", "sentence_text", "doc_title", "outlet", "published", "url"]
 
 
-@st.cache_data(show_spinner=False, max_entries=8)
+@st.cache_resource(show_spinner=False, max_entries=4)
 def _events(path: str, version: float) -> pd.DataFrame:
     with closing(geo_store.connect(path, readonly=True)) as conn:
         return prepare_events(geo_store.read_events(conn))
 
 
-@st.cache_data(show_spinner=False, max_entries=8)
+@st.cache_resource(show_spinner=False, max_entries=4)
 def _documents(path: str, version: float) -> list[dict]:
     with closing(geo_store.connect(path, readonly=True)) as conn:
         return geo_store.list_documents(conn)
@@ -157,15 +162,31 @@ def _stored_events(path: str, version: float, doc_id: str) -> list[dict]:
         return [dict(r) for r in conn.execute(_STORED_EVENTS, (doc_id,))]
 
 
-def events() -> pd.DataFrame:
-    """Every event in the store (cached until the store file changes)."""
-    path, version = ensure()
-    return _events(str(path), version)
+@st.cache_resource(show_spinner=False, max_entries=64)
+def _derived(path: str, version: float, what: str, _compute: Callable[[], T]) -> T:
+    return _compute()
 
 
-def documents() -> list[dict]:
+def current() -> Store:
+    """The store's path and version now (building it from the seeds if it holds no article yet)."""
     path, version = ensure()
-    return _documents(str(path), version)
+    return str(path), version
+
+
+def events(store: Store | None = None) -> pd.DataFrame:
+    """Every event in the store (cached until the store file changes; shared: never change it in place)."""
+    return _events(*(store or current()))
+
+
+def documents(store: Store | None = None) -> list[dict]:
+    """Every article's metadata, oldest first (cached like ``events``; shared: never change it in place)."""
+    return _documents(*(store or current()))
+
+
+def derived(store: Store, what: str, compute: Callable[[], T]) -> T:
+    """``compute()`` once per store version and ``what`` (which must name everything the result depends on
+    besides the store); shared between reruns and sessions, so never change the result in place."""
+    return _derived(*store, what, compute)
 
 
 def document(doc_id: str) -> dict | None:
@@ -189,7 +210,7 @@ def stored_events(doc_id: str) -> list[dict]:
 def invalidate() -> None:
     """Forget every cached read, so the next one sees the store as it is now. (The caches are also keyed on the
     file's modification time; clearing them too covers two writes within the clock's granularity.)"""
-    for cached in (_ensure, _events, _documents, _document, _corrections, _stored_events):
+    for cached in (_ensure, _events, _documents, _document, _corrections, _stored_events, _derived):
         cached.clear()
 
 

@@ -314,10 +314,13 @@ def _commit_choice(key: str, default: str) -> None:
 
 
 def page_choice(key: str, label: str, options: Mapping[str, str], default: str, widget: str = "radio",
-                where=None, hidden: bool = False, what: str = "", **kwargs) -> tuple[str, list[str]]:
+                where=None, hidden: bool = False, what: str = "", shown: list[str] | None = None,
+                **kwargs) -> tuple[str, list[str]]:
     """A page-level choice (a radio, select_slider or selectbox) that lives in the URL as ``key``.
 
-    ``hidden`` honours the URL without showing the widget (presenter mode)."""
+    ``hidden`` honours the URL without showing the widget (presenter mode). ``shown`` lists only some of the
+    options in the widget (the default and the current value always among them, first): the URL may still name
+    any of ``options``."""
     value, notes = page_value(key, lambda v: v if v in options else None, what or label.lower())
     value = value if value is not None else default
     if hidden:
@@ -325,6 +328,7 @@ def page_choice(key: str, label: str, options: Mapping[str, str], default: str, 
     st.session_state[f"w_{key}"] = value
     if widget == "radio":
         kwargs.setdefault("horizontal", True)
-    getattr(where or st, widget)(label, list(options), format_func=lambda v: options[v], key=f"w_{key}",
+    listed = list(options) if shown is None else list(dict.fromkeys([default, value, *shown]))
+    getattr(where or st, widget)(label, listed, format_func=lambda v: options[v], key=f"w_{key}",
                                  on_change=_commit_choice, args=(key, default), **kwargs)
     return str(value), notes

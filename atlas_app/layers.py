@@ -8,9 +8,11 @@ is the only HTML.
 """
 from __future__ import annotations
 
+import copy
 import json
 import math
-from urllib.parse import parse_qsl, urlencode
+from functools import lru_cache
+from urllib.parse import parse_qsl, quote_plus
 
 import pandas as pd
 import pydeck as pdk
@@ -25,7 +27,7 @@ VIEW_WIDE = {"latitude": 33.0, "longitude": -22.0, "zoom": 1.5, "pitch": 0, "bea
 VIEW_LIBYA = {"latitude": 30.8, "longitude": 16.0, "zoom": 4.7, "pitch": 0, "bearing": 0}
 ARC_TILT = 12                      # degrees: arcs lean sideways so they read as curves seen from above
 PIXELS = String("pixels")          # a literal: pydeck turns plain strings into data accessors
-MAX_DECK_BYTES = 1_900_000           # a page's deck JSON stays under 2 MB
+MAX_DECK_BYTES = 1_400_000           # a deck JSON; with its table (tables.MAX_ROWS) a page stays under 2 MB
 MAX_OBJECTS = 2_000                  # objects per layer before the size check
 TEXT_CHARS = 160                     # sentence excerpt in tooltips
 SELECT_COLUMNS = ("type", "place_id", "origin_id", "status", "subtype", "color_key", "month")
@@ -42,10 +44,34 @@ _NOUNS = {"visit": ("visit", "visits"), "front_line": ("clash", "clashes"),
 
 
 class CompactDeck(pdk.Deck):
-    """A Deck serialized without pydeck's indentation and ASCII escapes (a third of the size for Arabic)."""
+    """A Deck serialized without pydeck's indentation and ASCII escapes (a third of the size for Arabic).
+
+    Once ``freeze`` is called it keeps that JSON and must not change (a cached deck is shared)."""
 
     def to_json(self) -> str:
+        frozen = self.__dict__.get("_frozen_json")
+        if frozen is not None:
+            return frozen
         return json.dumps(self, sort_keys=True, default=default_serialize, separators=(",", ":"), ensure_ascii=False)
+
+    def freeze(self) -> "CompactDeck":
+        """Serialize once: every later ``to_json`` returns the same text."""
+        text = self.to_json()
+        self.__dict__["_frozen_json"] = text
+        return self
+
+
+class Objects(list):
+    """A layer's objects, biggest first, maybe only the first of them: ``total`` says how many there were."""
+
+    def __init__(self, items=(), total: int | None = None):
+        super().__init__(items)
+        self.total = len(self) if total is None else total
+
+
+def total_objects(rows: list) -> int:
+    """How many objects ``rows`` stand for (more than it holds when ``aggregate`` kept only the biggest)."""
+    return getattr(rows, "total", len(rows))
 
 
 def fit_view(df: pd.DataFrame, fallback: dict, width: int = 900, height: int = 560, max_zoom: float = 7.0) -> dict:
@@ -65,9 +91,15 @@ def fit_view(df: pd.DataFrame, fallback: dict, width: int = 900, height: int = 5
 
 # ---- selection keys -----------------------------------------------------------------------------------
 
+@lru_cache(maxsize=65536)
+def _quote(value: str) -> str:
+    return quote_plus(value)
+
+
 def selection_key(pairs: list[tuple[str, object]]) -> str:
-    """``type=visit&place_id=ly-tripoli``: which events an object stands for."""
-    return urlencode([(c, "" if v is None else str(v)) for c, v in pairs])
+    """``type=visit&place_id=ly-tripoli``: which events an object stands for (``urlencode``'s form; the same
+    values recur in thousands of keys, so each is quoted once)."""
+    return "&".join(f"{_quote(str(c))}={_quote('' if v is None else str(v))}" for c, v in pairs)
 
 
 def parse_key(key: str) -> list[tuple[str, str]] | None:
@@ -94,13 +126,14 @@ def select(df: pd.DataFrame, key: str) -> pd.DataFrame | None:
 
 # ---- aggregation --------------------------------------------------------------------------------------
 
-_TIP_COLUMNS = ("status", "day", "date_label", "actors", "counterparts", "sentence_text", "place_label",
+_TIP_COLUMNS = ("status", "date_label", "actors", "counterparts", "sentence_text", "place_label",
                 "origin_label", "lat", "lon", "origin_lat", "origin_lon", "type")
 
 
 def _columns(df: pd.DataFrame) -> dict[str, list]:
-    """The columns the tooltips read, as plain lists (per-group pandas calls are too slow for many objects)."""
-    return {c: df[c].tolist() for c in _TIP_COLUMNS}
+    """The columns the tooltips read, as plain lists (per-group pandas calls are too slow for many objects);
+    ``dated`` says which events have a day."""
+    return {c: df[c].tolist() for c in _TIP_COLUMNS} | {"dated": df["day"].notna().tolist()}
 
 
 def _names(pairs_lists, limit: int = 3) -> str:
@@ -134,7 +167,7 @@ def _tips(cols: dict[str, list], idx: list[int], noun_kind: str, where: str) -> 
     partners = _names(cols["counterparts"][i] for i in idx)
     if partners:
         who = f"{who or '—'} with {partners}"
-    dated = [cols["date_label"][i] for i in idx if not pd.isna(cols["day"][i])]
+    dated = [cols["date_label"][i] for i in idx if cols["dated"][i]]
     when = "undated" if not dated else dated[0] if dated[0] == dated[-1] else f"{dated[0]} … {dated[-1]}"
     more = "Click for its source." if n == 1 else f"Click to list all {n} with their sources."
     fields = {"t_head": head, "t_where": where, "t_who": who or "—", "t_when": when,
@@ -159,19 +192,21 @@ def _text(x) -> str:
     return "" if x is None or x != x else str(x)
 
 
-def aggregate(df: pd.DataFrame, by: list[str], arcs: bool = False, noun_kind: str = "") -> list[dict]:
-    """One object per group of ``by``: its coordinates, count, key and tooltip fields, biggest first."""
+def aggregate(df: pd.DataFrame, by: list[str], arcs: bool = False, noun_kind: str = "",
+              limit: int | None = None) -> list[dict]:
+    """One object per group of ``by``: its coordinates, count, key and tooltip fields, biggest first; with
+    ``limit``, only the biggest ``limit`` of them (an ``Objects`` list whose ``total`` counts them all)."""
     df = _located(df, origin=arcs)
     if df.empty:
-        return []
+        return Objects()
     df = df.sort_values("day", na_position="first", kind="stable")
     cols = _columns(df)
     groups: dict[tuple, list[int]] = {}
     for i, values in enumerate(zip(*(df[c].map(_text).tolist() for c in by))):
         groups.setdefault(values, []).append(i)
     keys = {values: selection_key(list(zip(by, values))) for values in groups}
-    order = sorted(groups, key=lambda v: (-len(groups[v]), keys[v]))
-    rows = []
+    order = sorted(groups, key=lambda v: (-len(groups[v]), keys[v]))[:limit]
+    rows = Objects(total=len(groups))
     for values in order:
         idx = groups[values]
         first = idx[0]
@@ -215,7 +250,8 @@ def _radius(count: int, base: float = 4.0, step: float = 3.0) -> float:
 
 def points_layer(layer_id: str, rows: list[dict], color_of, base: float = 4.0) -> pdk.Layer:
     """Circles sized by the number of events; ``color_of(row)`` gives [r, g, b, a]."""
-    data = [r | {"color": list(color_of(r)), "radius": _radius(r["count"], base)} for r in rows]
+    data = Objects([r | {"color": list(color_of(r)), "radius": _radius(r["count"], base)} for r in rows],
+                   total_objects(rows))
     return pdk.Layer("ScatterplotLayer", id=layer_id, data=data, get_position="[lon, lat]",
                      get_fill_color="color", get_radius="radius", radius_units=PIXELS, stroked=True,
                      get_line_color=[255, 255, 255, 200], line_width_min_pixels=1, pickable=True, auto_highlight=True)
@@ -224,7 +260,8 @@ def points_layer(layer_id: str, rows: list[dict], color_of, base: float = 4.0) -
 def arcs_layer(layer_id: str, rows: list[dict], color_of, width_of=None) -> pdk.Layer:
     """Arcs from origin to place, wider for more events."""
     width_of = width_of or (lambda r: 1 + 1.5 * math.sqrt(r["count"]))
-    data = [r | {"color": list(color_of(r)), "width": round(width_of(r), 2)} for r in rows]
+    data = Objects([r | {"color": list(color_of(r)), "width": round(width_of(r), 2)} for r in rows],
+                   total_objects(rows))
     return pdk.Layer("ArcLayer", id=layer_id, data=data, get_source_position="[olon, olat]",
                      get_target_position="[lon, lat]", get_source_color="color", get_target_color="color",
                      get_width="width", width_units=PIXELS, get_tilt=ARC_TILT, get_height=0.5, pickable=True,
@@ -237,8 +274,8 @@ def _rgba(rgb, alpha: int) -> list[int]:
 
 def overview_layers(df: pd.DataFrame) -> list[pdk.Layer]:
     """All three kinds: places by kind, and arcs for visits and diplomatic flows."""
-    pts = aggregate(df, ["type", "place_id"])
-    arcs = aggregate(df[df["type"] != "front_line"], ["type", "origin_id", "place_id"], arcs=True)
+    pts = aggregate(df, ["type", "place_id"], limit=MAX_OBJECTS)
+    arcs = aggregate(df[df["type"] != "front_line"], ["type", "origin_id", "place_id"], arcs=True, limit=MAX_OBJECTS)
     return [points_layer("places", pts, lambda r: _rgba(KIND_COLORS.get(r["type"], (99, 99, 99)), 170)),
             arcs_layer("arcs", arcs, lambda r: _rgba(KIND_COLORS.get(r["type"], (99, 99, 99)), 190))]
 
@@ -253,8 +290,8 @@ def visit_layers(df: pd.DataFrame, colors: dict[str, tuple[int, int, int]]) -> l
     """Arcs from the visitor's home base to the destination (planned ones dim and thin); destinations by count.
 
     ``df`` carries ``color_key`` (see ``with_color_key``); ``colors`` maps it to a colour (``visit_colors``)."""
-    arcs = aggregate(df, ["origin_id", "place_id", "color_key", "status"], arcs=True)
-    dest = aggregate(df, ["place_id"])
+    arcs = aggregate(df, ["origin_id", "place_id", "color_key", "status"], arcs=True, limit=MAX_OBJECTS)
+    dest = aggregate(df, ["place_id"], limit=MAX_OBJECTS)
     main = dominant(_located(df), "place_id", "color_key")
     shade = lambda key: colors.get(key, UNKNOWN)  # noqa: E731
     return [
@@ -266,8 +303,8 @@ def visit_layers(df: pd.DataFrame, colors: dict[str, tuple[int, int, int]]) -> l
 
 def flow_layers(df: pd.DataFrame) -> list[pdk.Layer]:
     """Arcs between seats, wider for more interactions, coloured by subtype; the places they reach."""
-    arcs = aggregate(df, ["origin_id", "place_id", "subtype"], arcs=True)
-    dest = aggregate(df, ["place_id"])
+    arcs = aggregate(df, ["origin_id", "place_id", "subtype"], arcs=True, limit=MAX_OBJECTS)
+    dest = aggregate(df, ["place_id"], limit=MAX_OBJECTS)
     main = dominant(_located(df), "place_id", "subtype")
     return [arcs_layer("flow-arcs", arcs, lambda r: _rgba(group_color(r["subtype"], SUBTYPE_COLORS), 200)),
             points_layer("flow-places", dest,
@@ -286,7 +323,7 @@ def front_layers(upto: pd.DataFrame, period: pd.DataFrame, period_end: pd.Timest
                  hull_label: str) -> list[pdk.Layer]:
     """Contested places up to the period's end coloured by how recently fighting was reported there,
     and the area (or line) the period's places trace."""
-    pts = aggregate(upto, ["place_id"], noun_kind="front_line")
+    pts = aggregate(upto, ["place_id"], noun_kind="front_line", limit=MAX_OBJECTS)
     last = _located(upto).groupby("place_id")["day"].max()
     for r in pts:
         seen = last.get(r["place_id"])
@@ -333,25 +370,27 @@ def _data_layers(deck: pdk.Deck) -> list[pdk.Layer]:
 
 def fit(deck: CompactDeck, budget: int = MAX_DECK_BYTES, cap: int = MAX_OBJECTS) -> int:
     """Keep at most ``cap`` objects per layer, then drop the smallest objects of the biggest layer until the
-    deck's JSON fits the budget (objects come biggest first). Returns how many objects were left out."""
-    dropped = 0
-    for lyr in _data_layers(deck):
-        dropped += max(len(lyr.data) - cap, 0)
+    deck's JSON fits the budget (objects come biggest first). Returns how many objects were left out, those
+    ``aggregate`` already left out included."""
+    data_layers = _data_layers(deck)
+    totals = [total_objects(lyr.data) for lyr in data_layers]
+    for lyr in data_layers:
         lyr.data = lyr.data[:cap]
     while len(deck.to_json().encode("utf-8")) > budget:
-        layers = [lyr for lyr in _data_layers(deck) if len(lyr.data) > 1]
+        layers = [lyr for lyr in data_layers if len(lyr.data) > 1]
         if not layers:
             break
         big = max(layers, key=lambda lyr: len(lyr.data))
-        dropped += len(big.data) - len(big.data) // 2
         big.data = big.data[: len(big.data) // 2]
-    return dropped
+    return sum(total - len(lyr.data) for total, lyr in zip(totals, data_layers))
 
 
 def make_deck(event_layers: list[pdk.Layer], view: dict,
               selected: pd.DataFrame | None = None) -> tuple[CompactDeck, int]:
     """The basemap, the event layers and the selection rings, with tooltips, within the size budget;
-    and how many (of the smallest) objects had to be left out."""
+    and how many (of the smallest) objects had to be left out. (``event_layers`` are copied before they are
+    trimmed: they may be shared.)"""
+    event_layers = [copy.copy(lyr) for lyr in event_layers]
     deck = CompactDeck(layers=basemap.layers() + event_layers + highlight_layer(selected),
                        initial_view_state=pdk.ViewState(**view), map_style=basemap.map_style(),
                        map_provider="carto", tooltip=TOOLTIP)

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from functools import partial
 from html import escape
+from typing import Callable
 
 import pandas as pd
 import streamlit as st
 
-from . import filters, layers, ui
+from . import basemap, filters, layers, ui
 from .links import SOURCES_PAGE, md_escape, source_params
 from .tables import event_caption
 
@@ -34,21 +35,30 @@ def _clear_selection() -> None:
     filters.set_param("sel", None)
 
 
-def show_map(page, frame: pd.DataFrame, event_layers: list, view: dict, key: str) -> pd.DataFrame | None:
+def show_map(page, frame: pd.DataFrame, build_layers: Callable[[], list], view: dict, key: str,
+             choices: tuple = ()) -> pd.DataFrame | None:
     """The map (basemap + layers + selection rings) and, under it, the events behind the clicked object.
 
+    ``build_layers()`` makes the event layers from ``frame``; they and the deck are built once per store version,
+    filters, page kind, the page's own ``choices`` (everything else they depend on) and selection.
     Returns the selected events (None when nothing is selected)."""
     sel, notes = filters.page_value("sel", lambda v: v if layers.parse_key(v) else None, "map selection")
     page.note(notes)
     selected = layers.select(frame, sel) if sel else None
     if frame.empty:
         st.info("No event passes the filters: widen them in the sidebar (or reset them).")
-    deck, dropped = layers.make_deck(event_layers, view, selected)
+    event_layers = page.memo(f"layers:{key}", build_layers, choices)
+
+    def build_deck():
+        deck, dropped = layers.make_deck(event_layers, view, selected)
+        return deck.freeze(), dropped
+
+    deck, dropped = page.memo(f"deck:{key}", build_deck, choices, sel, basemap.map_style())   # the style: the basemap
     st.pydeck_chart(deck, on_select=partial(_on_pick, key), selection_mode="single-object", key=key,
                     height=PRESENT_HEIGHT if page.present else MAP_HEIGHT)
     if dropped:
-        st.caption(f"The map leaves out the {dropped} smallest objects to stay light; the table lists every event. "
-                   "Narrow the filters to see them all.")
+        st.caption(f"The map leaves out the {dropped} smallest objects to stay light; the CSV and GeoJSON downloads "
+                   "hold every event. Narrow the filters to see them all.")
     if page.present:
         st.caption(md_escape(f"Filters: {filters.describe(page.filters, page.options)} · {len(frame)} events"))
         ui.self_link("Leave presenter view", {k: v for k, v in filters.read_url().items() if k != "present"})

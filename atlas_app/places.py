@@ -27,7 +27,8 @@ class Entry:
     population: int
 
 
-def _fold(text: str) -> str:
+def fold(text: str) -> str:
+    """Case-folded, accents and Arabic marks dropped, for matching what someone types."""
     decomposed = unicodedata.normalize("NFKD", text or "")
     return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold().strip()
 
@@ -42,7 +43,7 @@ def label(place) -> str:
 def index() -> dict[str, Entry]:
     """Every gazetteer place, keyed by id, with its search keys (built once per process)."""
     from geo.gazetteer import load_gazetteer
-    return {p.id: Entry(p.id, label(p), _fold(p.name_en), normalize(p.name_ar or ""), p.source == "curated",
+    return {p.id: Entry(p.id, label(p), fold(p.name_en), normalize(p.name_ar or ""), p.source == "curated",
                         p.population or 0) for p in load_gazetteer().places.values()}
 
 
@@ -50,7 +51,7 @@ def search(query: str, entries: dict[str, Entry], first: list[str] = (), limit: 
     """Ids of the places whose English or Arabic name matches ``query``: exact names, then names starting with
     it, then names with a word starting with it, then names containing it; curated and populous places first.
     An empty query lists ``first`` (e.g. the article's own places), then the curated places."""
-    q_en, q_ar = _fold(query), normalize(query.strip()) if query.strip() else ""
+    q_en, q_ar = fold(query), normalize(query.strip()) if query.strip() else ""
     if not q_en:
         seen = [i for i in dict.fromkeys(first) if i in entries]
         rest = sorted((e for e in entries.values() if e.curated and e.id not in seen),
@@ -78,7 +79,7 @@ def search(query: str, entries: dict[str, Entry], first: list[str] = (), limit: 
 
 def choice_key(key: str, query: str) -> str:
     """The session key of the place chosen among the matches of ``query``."""
-    return f"{key}_place_{hashlib.sha1(_fold(query).encode('utf-8')).hexdigest()[:10]}"
+    return f"{key}_place_{hashlib.sha1(fold(query).encode('utf-8')).hexdigest()[:10]}"
 
 
 def only(value, options):

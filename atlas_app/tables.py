@@ -27,9 +27,27 @@ TABLE_COLUMNS = {"date_label": "Date", "type": "Kind", "subtype": "Subtype", "st
 CORRECTED_BADGE = "✎ corrected"
 
 
-def table_frame(frame: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
-    """The rows of the event table, by date, with the column names shown."""
-    out = frame.sort_values(["day", "doc_id", "sentence"], na_position="last").copy()
+MAX_ROWS = 500                       # rows a table sends to the browser (its data is sent whole, every run)
+ORDER = ["day", "doc_id", "sentence"]
+MORE = "narrow the filters or download the CSV for all"
+
+
+def most_recent(frame: pd.DataFrame, limit: int | None) -> pd.DataFrame:
+    """The events the table shows, by date (undated last): all of them, or the ``limit`` most recent (and undated
+    ones only when fewer than ``limit`` are dated)."""
+    if limit is None or len(frame) <= limit:
+        return frame.sort_values(ORDER, na_position="last")
+    dated = frame[frame["day"].notna()]
+    if len(dated) >= limit:
+        cutoff = dated["day"].nlargest(limit).iloc[-1]
+        return dated[dated["day"] >= cutoff].sort_values(ORDER).tail(limit)
+    undated = frame[frame["day"].isna()].sort_values(ORDER).head(limit - len(dated))
+    return pd.concat([dated.sort_values(ORDER), undated])
+
+
+def table_frame(frame: pd.DataFrame, columns: list[str], limit: int | None = None) -> pd.DataFrame:
+    """The rows of the event table, by date, with the column names shown (at most ``limit``: the most recent)."""
+    out = most_recent(frame, limit).copy()
     out["type"] = out["type"].map(lambda k: KIND_LABELS.get(k, k))
     out["article"] = out["url"].map(safe_external)
     if "corrected" in columns:
@@ -37,11 +55,21 @@ def table_frame(frame: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
     return out[columns].rename(columns=TABLE_COLUMNS).reset_index(drop=True)
 
 
-def event_table(frame: pd.DataFrame, columns: list[str] | None = None, key: str = "events") -> pd.DataFrame:
-    """A table of events whose Source column opens the sentence in the reader."""
+def shown_caption(shown: int, total: int, what: str = "events", more: str = MORE) -> str | None:
+    """``showing 500 of 90,900 events — …`` when a table had to leave rows out, else None."""
+    return f"Showing the {shown:,} most recent of {total:,} {what} — {more}." if shown < total else None
+
+
+def event_table(frame: pd.DataFrame, columns: list[str] | None = None, key: str = "events",
+                bounded: bool = True, more: str = MORE) -> pd.DataFrame:
+    """A table of events whose Source column opens the sentence in the reader. ``bounded``: the ``MAX_ROWS`` most
+    recent, with a caption saying so when there are more (``more`` says where to find the rest)."""
     columns = columns or ["date_label", "type", "subtype", "status", "actor_label", "counterpart_label",
                           "origin_label", "place_label", "sentence_text", "source", "article"]
-    shown = table_frame(frame, columns)
+    shown = table_frame(frame, columns, MAX_ROWS if bounded else None)
+    caption = shown_caption(len(shown), len(frame), more=more)
+    if caption:
+        st.caption(caption)
     st.dataframe(shown, hide_index=True, key=key, width="stretch", column_config={
         "Source": st.column_config.LinkColumn("Source", display_text="Read ›",
                                               help="Open the sentence in the article reader"),
@@ -67,16 +95,16 @@ def document_labels(docs: list[dict], leads: dict[str, str]) -> dict[str, str]:
             for d in docs}
 
 
-def document_table(docs: list[dict], events: pd.DataFrame, leads: dict[str, str],
-                   only_matching: bool = True) -> pd.DataFrame:
-    """Articles with their number of ``events`` (only those with some, if ``only_matching``), newest first,
-    linking to the reader."""
-    n = events.groupby("doc_id").size()
+def document_table(docs: list[dict], counts: pd.Series, leads: dict[str, str], caption: str | None = None
+                   ) -> pd.DataFrame:
+    """The articles ``docs`` (in that order) with their number of events (``counts``: events per article id),
+    linking to the reader; ``caption`` above it."""
     rows = [{"Published": d.get("published"), "Article": leads[d["id"]], "Outlet": d.get("outlet") or "",
-             "Events": int(n.get(d["id"], 0)), "Read": source_href(d["id"], None),
-             "Original": safe_external(d.get("url"))} for d in docs if d["id"] in n.index or not only_matching]
+             "Events": int(counts.get(d["id"], 0)), "Read": source_href(d["id"], None),
+             "Original": safe_external(d.get("url"))} for d in docs]
     table = pd.DataFrame(rows, columns=["Published", "Article", "Outlet", "Events", "Read", "Original"])
-    table = table.sort_values("Published", ascending=False, na_position="last").reset_index(drop=True)
+    if caption:
+        st.caption(caption)
     st.dataframe(table, hide_index=True, width="stretch", key="documents", column_config={
         "Read": st.column_config.LinkColumn("Read", display_text="Open ›"),
         "Original": st.column_config.LinkColumn("Original", display_text="original ↗")})

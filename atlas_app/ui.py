@@ -3,7 +3,9 @@ ignored link parameters, counts, legends and the export buttons."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import partial
 from html import escape
+from typing import Callable, TypeVar
 from urllib.parse import urlencode
 
 import pandas as pd
@@ -27,6 +29,7 @@ PRESENT_CSS = """<style>
 footer{display:none !important}
 [data-testid="stMainBlockContainer"],.block-container{padding:0.6rem 1rem 0 1rem !important;max-width:100% !important}
 </style>"""
+T = TypeVar("T")
 FAVICON = "🗺️"   # an emoji: a Material icon here would be fetched from a font CDN (an outside request)
 PAGE_KEYS = {"app.py": ("sel", "per"), "pages/1_Visits.py": ("sel", "color"),
              "pages/2_Front_lines.py": ("sel", "period"), "pages/3_Diplomatic_flows.py": ("sel",),
@@ -35,7 +38,9 @@ PAGE_KEYS = {"app.py": ("sel", "per"), "pages/1_Visits.py": ("sel", "color"),
 
 @dataclass
 class Page:
-    """One run of a page: all events, the filtered ones, how they were filtered, and the notes box."""
+    """One run of a page: all events, the filtered ones, how they were filtered, and the notes box.
+
+    ``all`` is the store's shared frame (see ``data``): read it, never change it in place."""
     path: str
     all: pd.DataFrame
     events: pd.DataFrame
@@ -44,6 +49,13 @@ class Page:
     present: bool
     notes_box: object = None
     notes: list = field(default_factory=list)
+    store: data.Store = ("", 0.0)
+    kind: str | None = None
+
+    def memo(self, what: str, compute: Callable[[], T], *key) -> T:
+        """``compute()`` once per store version, filters, page kind, ``what`` and ``key`` (what else the result
+        depends on: a page's own choices). Shared between reruns and sessions: never change it in place."""
+        return data.derived(self.store, repr((what, self.kind, self.filters, key)), compute)
 
     def note(self, notes: list[str]) -> None:
         """Add notes about ignored link parameters to the page's one warning."""
@@ -68,17 +80,19 @@ def start(path: str, title: str, kind: str | None = None) -> Page:
     if present:
         st.html(PRESENT_CSS)
     try:
-        all_events = data.events()
+        store = data.current()
+        all_events = data.events(store)
     except Exception as exc:  # the store can't be opened or built: say so, don't show a traceback
         st.error(md_escape(f"The event store at {data.store_path()} could not be opened or built: {exc}"))
         st.stop()
-    opts = filters.options_from(all_events)
+    opts = data.derived(store, "options", lambda: filters.options_from(all_events))
     f, more = filters.resolve(opts, PAGE_KEYS.get(path, ()))
     if not present:
         nav(f, path)
         filters.sidebar(opts, f, kind)
     (st.subheader if present else st.title)(title)
-    page = Page(path, all_events, filters.apply(all_events, f, kind), f, opts, present, st.empty())
+    page = Page(path, all_events, filters.apply(all_events, f, kind), f, opts, present, st.empty(), store=store,
+                kind=kind)
     page.note(notes + more)
     return page
 
@@ -112,9 +126,9 @@ def counts(frame: pd.DataFrame) -> dict[str, int]:
     return out
 
 
-def metrics(frame: pd.DataFrame) -> dict[str, int]:
-    """The counts as a row of metrics."""
-    c = counts(frame)
+def metrics(page: Page) -> dict[str, int]:
+    """The counts of the page's events as a row of metrics."""
+    c = page.memo("counts", lambda: counts(page.events))
     shown = [("Articles", c["articles"]), ("Places", c["places"]), ("Events", c["events"])]
     shown += [(KIND_LABELS[k] + "s", c[k]) for k in KIND_LABELS] + [(STATUS_LABELS[s], c[s]) for s in STATUS_LABELS]
     for col, (label, value) in zip(st.columns(len(shown)), shown):
@@ -130,13 +144,18 @@ def legend(items: list[tuple[str, tuple[int, int, int]]], note: str = "") -> Non
     st.html(f'<div style="font-size:0.85rem">{sw}{" " + escape(note) if note else ""}</div>')
 
 
+def export_file(frame: pd.DataFrame, fmt: str) -> str:
+    """The events of ``frame`` as a CSV or GeoJSON file (geo.export's: its CSV defuses formulas)."""
+    return export_events(data.export_rows(frame), fmt)
+
+
 def export_buttons(frame: pd.DataFrame, name: str) -> None:
-    """CSV and GeoJSON downloads of exactly the filtered events of this page."""
+    """CSV and GeoJSON downloads of exactly the filtered events of this page, built only when clicked (a file of
+    every event takes seconds to build: the buttons get functions, which Streamlit calls on the click)."""
     sb = st.sidebar
     sb.markdown(f"**Export** ({len(frame)} events)")
-    rows = data.export_rows(frame)
     c1, c2 = sb.columns(2)
-    c1.download_button("CSV", export_events(data.export_rows(frame), "csv"), file_name=f"atlas-{name}.csv", mime="text/csv",
+    c1.download_button("CSV", partial(export_file, frame, "csv"), file_name=f"atlas-{name}.csv", mime="text/csv",
                        on_click="ignore", key=f"dl_csv_{name}")
-    c2.download_button("GeoJSON", export_events(rows, "geojson"), file_name=f"atlas-{name}.geojson",
+    c2.download_button("GeoJSON", partial(export_file, frame, "geojson"), file_name=f"atlas-{name}.geojson",
                        mime="application/geo+json", on_click="ignore", key=f"dl_geojson_{name}")

@@ -228,4 +228,4 @@ def show_results(results: list[dict] | None) -> None:
     if saved:
         st.markdown(f"#### Events in these articles ({len(batch)})")
         st.caption("They are on the maps now (the sidebar filters apply there as usual).")
-        event_table(batch, key="upload_events")
+        event_table(batch, key="upload_events", more="open the articles above for all of them")

@@ -14,7 +14,8 @@ label = page.options.actor_label if color_by == "actor" else str
 ui.legend([(label(k), c) for k, c in list(colors.items())[:10]],
           note="Bright, thick arcs: visits that happened; dim, thin arcs: planned. "
                "Dots: destinations, by number of visits.")
-mapview.show_map(page, visits, layers.visit_layers(visits, colors), layers.VIEW_WIDE, key="visits_map")
+mapview.show_map(page, visits, lambda: layers.visit_layers(visits, colors), layers.VIEW_WIDE, key="visits_map",
+                 choices=(color_by,))
 if not page.present:
     st.subheader(f"{len(visits)} visits")
     tables.event_table(visits, ["actor_label", "origin_label", "place_label", "date_label", "status", "sentence_text",

@@ -17,8 +17,8 @@ ui.legend([("fighting in the period", (200, 20, 20)), ("a year earlier", (250, 2
           note=f"{options[period]}. Dots: places where fighting was reported up to the period's end; "
                "shaded: the area the period's places trace.")
 view = layers.fit_view(page.all[page.all["type"] == "front_line"], layers.VIEW_LIBYA)   # unfiltered: stays put
-mapview.show_map(page, upto, layers.front_layers(upto, current, end, hull_key, options[period]), view,
-                 key="front_map")
+mapview.show_map(page, upto, lambda: layers.front_layers(upto, current, end, hull_key, options[period]), view,
+                 key="front_map", choices=(period,))
 if not page.present:
     st.subheader(f"{options[period]}: {len(current)} reports at {current['place_id'].nunique()} places")
     parties = periods.parties(current)

@@ -2,16 +2,13 @@
 under it, the analyst's corrections of that article."""
 import streamlit as st
 
-from atlas_app import article, corrections_ui, data, filters, tables, ui
+from atlas_app import article, articles, corrections_ui, data, filters, ui
 from atlas_app.filters import Filters
 from atlas_app.links import SOURCES_PAGE
 
 page = ui.start(SOURCES_PAGE, "Sources")
-docs = data.documents()
-leads = tables.document_leads(docs, page.all)
-labels = tables.document_labels(docs, leads)
-doc_id, notes = filters.page_choice("doc", "Article", {"": "Choose an article…", **labels}, "", widget="selectbox",
-                                     what="article id")
+index = articles.index(page)
+doc_id, notes, found = articles.picker(index)
 doc = data.document(doc_id) if doc_id else None
 sentences = {int(s["idx"]) for s in doc["sentences"]} if doc else set()
 sentence, more = filters.page_value("sentence", lambda v: int(v) if v.strip().isdigit() and int(v) in sentences
@@ -22,7 +19,7 @@ if doc is None:
     filtered = page.filters != Filters()
     st.markdown("Choose an article above, or open one from the table"
                 + (" (articles with events that pass the filters)." if filtered else "."))
-    tables.document_table(docs, page.events, leads, only_matching=filtered)
+    articles.table(page, index, found, only_matching=filtered)
 else:
     article.show_article(page, doc, sentence)
     corrections_ui.show(page, doc)

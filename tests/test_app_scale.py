@@ -1,0 +1,180 @@
+"""What keeps the app light on a big store, checked on small data with the bounds made small: tables and the
+article picker send a bounded number of rows (saying so), downloads are built only when clicked, the maps keep
+their biggest objects (counting the rest), cached maps follow every choice, and no page changes the shared frames."""
+from __future__ import annotations
+
+import json
+from contextlib import closing
+from urllib.parse import urlencode
+
+import pandas as pd
+import pytest
+
+from atlas_app import about, articles, data, layers, tables, ui
+from atlas_app.data import prepare_events
+from tests.apptest import ABOUT, ADD, SOURCES, html, ok, run, table_rows
+from tests.test_app_units import row
+
+MORE = "narrow the filters or download the CSV for all"
+
+
+def dated(n: int, undated: int = 0) -> pd.DataFrame:
+    """``n`` events on consecutive days (e0 the oldest) and ``undated`` ones without a date."""
+    days = [(pd.Timestamp("2019-01-01") + pd.Timedelta(days=i)).date().isoformat() for i in range(n)]
+    return prepare_events([row(id=f"e{i}", doc_id=f"d{i}", date_start=d, date_end=d) for i, d in enumerate(days)]
+                          + [row(id=f"u{i}", doc_id=f"u{i}", date_start=None, date_end=None) for i in range(undated)])
+
+
+# ---- pure ----------------------------------------------------------------------------------------------------
+
+def test_a_bounded_table_keeps_the_most_recent_in_date_order():
+    df = dated(10, undated=3)
+    assert list(tables.most_recent(df, 4)["id"]) == ["e6", "e7", "e8", "e9"]
+    assert list(tables.most_recent(df, 12)["id"]) == [f"e{i}" for i in range(10)] + ["u0", "u1"]
+    assert list(tables.most_recent(df, None)["id"]) == [f"e{i}" for i in range(10)] + ["u0", "u1", "u2"]
+    shown = tables.table_frame(df, ["date_label", "source"], 3)
+    assert list(shown["Date"]) == ["2019-01-08", "2019-01-09", "2019-01-10"]
+    assert all(s.startswith("Sources?doc=") for s in shown["Source"])
+
+
+def test_the_caption_says_how_many_rows_are_left_out():
+    assert tables.shown_caption(500, 90900) == f"Showing the 500 most recent of 90,900 events — {MORE}."
+    assert tables.shown_caption(7, 7) is None
+
+
+def test_downloads_hold_every_filtered_event():
+    df = dated(30, undated=2)
+    assert len(ui.export_file(df, "csv").strip().splitlines()) == len(df) + 1
+    assert len(json.loads(ui.export_file(df, "geojson"))["features"]) == len(df)
+
+
+def test_selection_keys_are_urlencoded():
+    pairs = [("type", "visit"), ("place_id", "a&b=c d/é+؟"), ("origin_id", None), ("month", 2019)]
+    assert layers.selection_key(pairs) == urlencode([(c, "" if v is None else str(v)) for c, v in pairs])
+
+
+def test_aggregate_keeps_the_biggest_objects_and_the_deck_counts_the_rest():
+    df = prepare_events([row(id=f"e{p}{i}", place_id=f"p{p}", lat=30 + p, lon=10 + p)
+                         for p in range(5) for i in range(5 - p)])                    # p0: 5 events … p4: 1
+    full = layers.aggregate(df, ["place_id"])
+    top = layers.aggregate(df, ["place_id"], limit=2)
+    assert list(top) == full[:2] and [o["count"] for o in top] == [5, 4] and layers.total_objects(top) == 5
+    lyr = layers.points_layer("places", top, lambda r: [0, 0, 0, 255])
+    deck, dropped = layers.make_deck([lyr], layers.VIEW_WIDE)
+    assert dropped == 3 and layers.deck_data_count(deck.to_json(), "places") == 2
+    layers.fit(deck, cap=1)                                               # the deck trims its own copy …
+    assert len(lyr.data) == 2 and layers.make_deck([lyr], layers.VIEW_WIDE)[1] == 3   # … so layers can be shared
+
+
+def test_a_frozen_deck_keeps_its_json():
+    deck, _ = layers.make_deck(layers.overview_layers(dated(3)), layers.VIEW_WIDE)
+    text = deck.to_json()
+    assert deck.freeze().to_json() == text and json.loads(text)["layers"]
+
+
+def test_both_sides_is_the_rowwise_rule(events):
+    expected = [len(r["all_affs"]) >= 2 if r["type"] == "front_line" else bool(r["actors"]) and bool(r["counterparts"])
+                for _, r in events.iterrows()]
+    assert about.both_sides(events).tolist() == expected
+
+
+def test_article_search_folds_case_and_arabic_variants_newest_first():
+    docs = [{"id": "a1", "title": "أحمد في طرابلس", "outlet": "Al-Wasat", "published": "2019-01-02"},
+            {"id": "a2", "title": "Tripoli talks", "outlet": "Libya Observer", "published": "2019-03-01"},
+            {"id": "a3", "title": "احمد يلتقي", "outlet": "", "published": None}]
+    idx = articles.build_index(docs, dated(1))
+    assert idx.ids == ("a2", "a1", "a3")                                    # newest first, undated last
+    assert articles.matches(idx, "") == ["a2", "a1", "a3"]
+    assert articles.matches(idx, "احمد") == ["a1", "a3"]                     # أ and ا alike
+    assert articles.matches(idx, "TRIPOLI observer") == ["a2"] and articles.matches(idx, "a3") == ["a3"]
+    assert articles.matches(idx, "nothing") == []
+    assert idx.choices[""] == articles.NO_ARTICLE and "Tripoli talks" in idx.choices["a2"]
+
+
+# ---- the pages (AppTest) ----------------------------------------------------------------------------------------
+
+def test_tables_show_the_most_recent_with_a_caption(store, events, monkeypatch):
+    monkeypatch.setattr(tables, "MAX_ROWS", 5)
+    at = ok(run())
+    assert table_rows(at) == 5
+    assert f"Showing the 5 most recent of {len(events)} events — {MORE}." in [c.value for c in at.caption]
+    assert list(at.dataframe[-1].value["Source"]) == list(tables.most_recent(events, 5)["source"])
+    assert f"**Export** ({len(events)} events)" in [m.value for m in at.sidebar.markdown]   # downloads: all of them
+    visits = ok(run("pages/1_Visits.py"))
+    assert table_rows(visits) == min(5, int((events["type"] == "visit").sum()))
+
+
+def test_a_short_table_has_no_caption(store, events):
+    at = ok(run())
+    assert table_rows(at) == len(events) and not any("most recent" in c.value for c in at.caption)
+
+
+def test_downloads_are_built_only_when_clicked(store, monkeypatch):
+    built = []
+    monkeypatch.setattr(ui, "export_events", lambda rows, fmt: built.append(fmt) or "")
+    at = ok(run())
+    buttons = at.sidebar.get("download_button")
+    assert [b.proto.label for b in buttons] == ["CSV", "GeoJSON"]
+    assert all(b.proto.deferred_file_id and not b.proto.url for b in buttons) and built == []
+
+
+@pytest.fixture
+def docs(store) -> list[dict]:
+    from geo.store import connect, list_documents
+    with closing(connect(store, readonly=True)) as conn:
+        return list_documents(conn)
+
+
+def test_the_article_picker_lists_a_few_and_the_open_one(store, events, docs, monkeypatch):
+    monkeypatch.setattr(articles, "MAX_PICKED", 2)
+    idx = articles.build_index(docs, events)
+    at = ok(run(SOURCES))
+    assert at.selectbox(key="w_doc").options == [idx.choices[i] for i in ("", *idx.ids[:2])]
+    assert any(f"lists the 2 newest of {len(docs)} articles" in c.value for c in at.caption)
+    oldest = idx.ids[-1]                                                  # not among the two listed
+    at = ok(run(SOURCES, doc=oldest))
+    assert at.selectbox(key="w_doc").value == oldest and 'class="atlas-article"' in html(at) and not at.warning
+    assert at.selectbox(key="w_doc").options == [idx.choices[i] for i in ("", oldest, *idx.ids[:2])]
+
+
+def test_the_article_search_narrows_the_picker_and_the_table(store, events, docs):
+    idx = articles.build_index(docs, events)
+    wanted = idx.ids[-1]
+    at = ok(run(SOURCES))
+    at.text_input(key=articles.SEARCH_KEY).input(wanted).run()
+    ok(at)
+    assert at.selectbox(key="w_doc").options == [idx.choices[""], idx.choices[wanted]]
+    assert list(at.dataframe[-1].value["Read"]) == [f"Sources?doc={wanted}"]
+    at.selectbox(key="w_doc").set_value(wanted).run()
+    assert ok(at).query_params["doc"] == wanted and 'class="atlas-article"' in html(at)
+
+
+def test_the_article_table_is_bounded(store, docs, monkeypatch):
+    monkeypatch.setattr(tables, "MAX_ROWS", 2)
+    at = ok(run(SOURCES))
+    assert table_rows(at) == 2
+    assert (f"Showing the 2 most recent of {len(docs)} articles — search above to find the others."
+            in [c.value for c in at.caption])
+
+
+def test_cached_maps_follow_every_choice(store, events):
+    def spec(page, **params):
+        return json.loads(ok(run(page, **params)).get("deck_gl_json_chart")[0].proto.json)
+    assert spec("pages/1_Visits.py") != spec("pages/1_Visits.py", color="affiliation")
+    month = events[events["type"] == "front_line"]["month"].value_counts().index[0]
+    assert spec("pages/2_Front_lines.py") != spec("pages/2_Front_lines.py", period=month)
+    assert spec("app.py") != spec("app.py", status="planned")
+    key = next(lyr["data"] for lyr in spec("app.py")["layers"] if lyr["id"] == "places")[0]["key"]
+    assert "selection" in [lyr["id"] for lyr in spec("app.py", sel=key)["layers"]]
+
+
+def test_pages_leave_the_shared_frames_as_they_were(store, events, docs):
+    shared = data.events(data.current())
+    for page, params in [("app.py", {}), ("app.py", {"status": "planned", "per": "week"}),
+                         ("pages/1_Visits.py", {"color": "affiliation"}), ("pages/2_Front_lines.py", {}),
+                         ("pages/3_Diplomatic_flows.py", {}), (SOURCES, {}), (SOURCES, {"doc": docs[0]["id"]}),
+                         (ABOUT, {}), (ADD, {})]:
+        ok(run(page, **params))
+    assert data.events(data.current()) is shared                        # the same object, not a copy …
+    pd.testing.assert_frame_equal(shared, events)                         # … and unchanged
+    assert data.documents(data.current()) == docs
