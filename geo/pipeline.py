@@ -16,7 +16,7 @@ from .dates import find_dates
 from .events import Trigger, extract_events, load_triggers, publication_window
 from .gazetteer import Gazetteer, load_gazetteer
 from .lexicon import Lexicon
-from .model import ActorMention, Article, Event, Extraction, Place, PlaceMention, TimeExpr
+from .model import Article, Event, Extraction, Place, PlaceMention, TimeExpr
 from .ner import NerRecognizer
 from .online import OnlineGeocoder
 from .resolve import resolve

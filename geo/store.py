@@ -15,7 +15,7 @@ from pathlib import Path
 
 from . import corrections
 from .gazetteer import DATA_DIR
-from .model import Actor, Article, Event, Extraction, Place
+from .model import Actor, Event, Extraction, Place
 
 DEFAULT_PATH = DATA_DIR / "atlas.sqlite"
 SCHEMA_VERSION = 2   # 2: corrections

@@ -8,7 +8,6 @@ from datetime import date
 import pytest
 from geopy.distance import geodesic
 
-from geo.model import Article
 from tests.conftest import ROOT
 
 SEED_IDS = ["000", "001", "002", "003", "004"]
