@@ -7,13 +7,14 @@ from __future__ import annotations
 
 import csv
 import hashlib
-import math
 import os
 import pickle
 import re
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+
+from geopy.distance import great_circle
 
 from .lexicon import Lexicon
 from .model import Place
@@ -22,7 +23,7 @@ from .text import normalize
 DATA_DIR = Path(__file__).resolve().parent.parent / "data"
 # Letters of Arabic proper (no Persian/Urdu-only letters), spaces and hyphens.
 _ARABIC_NAME_RE = re.compile(r"^[\u0621-\u063A\u0641-\u0652\u0670 \-]+$")
-CACHE_FORMAT = 2   # bump when Place, NameEntry or Lexicon change shape
+CACHE_FORMAT = 3   # bump when Place, NameEntry or Lexicon change shape
 _MERGE_KM = 8.0
 _MIN_PACKAGED_NAME = 4   # shorter packaged names are nearly all ordinary words (أن، كان، وقف)
 _DEMONYM_SUFFIXES = ("", "ه", "ين", "ون", "تين", "ان")
@@ -91,10 +92,8 @@ def packaged_cities() -> list[tuple[Place, list[str]]]:
 
 
 def approx_km(a: Place, b: Place) -> float:
-    """Equirectangular distance: good to a few metres at merge range, and cheap for bulk use."""
-    x = math.radians(b.lon - a.lon) * math.cos(math.radians((a.lat + b.lat) / 2))
-    y = math.radians(b.lat - a.lat)
-    return 6371.0 * math.hypot(x, y)
+    """Great-circle distance (geopy's), used when building the index: the result is cached on disk."""
+    return great_circle((a.lat, a.lon), (b.lat, b.lon)).km
 
 
 def build_gazetteer(curated, demonyms, packaged, stopwords: set[str]) -> Gazetteer:
