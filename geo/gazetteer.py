@@ -14,8 +14,6 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from geopy.distance import great_circle
-
 from .lexicon import Lexicon
 from .model import Place
 from .text import normalize
@@ -93,6 +91,7 @@ def packaged_cities() -> list[tuple[Place, list[str]]]:
 
 def approx_km(a: Place, b: Place) -> float:
     """Great-circle distance (geopy's), used when building the index: the result is cached on disk."""
+    from geopy.distance import great_circle   # only when building: a warm start never imports geopy
     return great_circle((a.lat, a.lon), (b.lat, b.lon)).km
 
 
