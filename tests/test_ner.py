@@ -239,6 +239,8 @@ def test_loading_imports_camel_ner_without_a_catalogue_or_a_download(tiny_model,
 
 
 def test_the_default_path_imports_no_torch(tmp_path):
+    from geo.gazetteer import load_gazetteer
+    load_gazetteer()      # the index on disk, as after any first start (building it once uses geopy's distance)
     code = ("import sys\nimport geo.pipeline as p\nfrom geo.model import Article\n"
             "ex = p.extract(Article('a', 'زار فائز السراج القاهرة أمس.'))\n"
             "r = p.load_resources()\n"
