@@ -46,11 +46,11 @@ from pathlib import Path
 from urllib.parse import parse_qsl, urlencode
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+from tests.conftest import CHROMIUM_FLAGS  # noqa: E402
+
 PY = sys.executable
 STATUS_CYCLE = ("planned", "occurred", "")
-CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                  "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                  "--use-gl=angle", "--use-angle=swiftshader", "--enable-unsafe-swiftshader"]
 
 
 # ---- one page in one process (--worker) ---------------------------------------------------------------

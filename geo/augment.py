@@ -67,7 +67,8 @@ def resources_for(ner_model: str | None = None, online: bool | None = None):
 
 def merge_ner(article: Article, sentences: list[Sentence], tokens: list[Token], places: list[PlaceMention],
               actors: list[ActorMention], ner: NerRecognizer, gazetteer: Gazetteer, lexicon: ActorLexicon,
-              online: OnlineGeocoder | None = None) -> tuple[list[PlaceMention], list[ActorMention]]:
+              online: OnlineGeocoder | None = None,
+              toponyms: list[Toponym] | None = None) -> tuple[list[PlaceMention], list[ActorMention]]:
     """The lexicon's places and actors plus the NER's, without duplicates, each sorted by start."""
     text = article.text
     entities = ner.find_entities(text, sentences, tokens)
@@ -78,7 +79,9 @@ def merge_ner(article: Article, sentences: list[Sentence], tokens: list[Token], 
     locs = [e for e in entities if e.label == "LOC"]
     people = [e for e in entities if e.label in _ACTOR_KINDS]
 
-    new_places = _ner_places(text, tokens, starts, locs, places, actors, gazetteer, online)
+    if toponyms is None:   # the lexicon's readings of the whole article: context for resolving the NER's
+        toponyms = find_toponyms(text, tokens, gazetteer)
+    new_places = _ner_places(text, tokens, starts, locs, places, actors, gazetteer, online, toponyms)
     new_actors = _ner_actors(text, tokens, starts, people, places + new_places, actors, lexicon, article.published)
     names = [(a.start, a.end) for a in new_actors if a.actor.kind == "person"]
     places = [p for p in places + new_places
@@ -90,6 +93,14 @@ def _overlapping(e: Entity, mentions: list) -> list:
     return [m for m in mentions if m.start < e.end and e.start < m.end]
 
 
+def _also_found(e: Entity, mentions: list) -> bool:
+    """Whether the lexicon already found this entity; such mentions are marked as found by both."""
+    hits = _overlapping(e, mentions)
+    for m in hits:
+        m.recognizer = "lexicon+ner"
+    return bool(hits)
+
+
 def _words(tokens: list[Token], starts: list[int], e: Entity) -> tuple[int, list[Token]]:
     """The index of the entity's first token, and its tokens other than punctuation."""
     lo, hi = bisect.bisect_left(starts, e.start), bisect.bisect_left(starts, e.end)
@@ -97,13 +108,10 @@ def _words(tokens: list[Token], starts: list[int], e: Entity) -> tuple[int, list
     return (bisect.bisect_left(starts, words[0].start) if words else lo), words
 
 
-def _ner_places(text, tokens, starts, locs, places, actors, gazetteer, online) -> list[PlaceMention]:
+def _ner_places(text, tokens, starts, locs, places, actors, gazetteer, online, toponyms) -> list[PlaceMention]:
     readings: list[tuple[Entity, list[Toponym]]] = []
     for e in locs:
-        hits = _overlapping(e, places)
-        if hits:
-            for p in hits:
-                p.recognizer = "lexicon+ner"
+        if _also_found(e, places):
             continue
         if _overlapping(e, actors):
             continue      # a place name inside a known actor's name (حكومة الوفاق، فائز السراج)
@@ -112,8 +120,7 @@ def _ner_places(text, tokens, starts, locs, places, actors, gazetteer, online) -
     found = [t for _, ts in readings for t in ts]
     if found:
         ours = {(t.start, t.end) for t in found}
-        context = find_toponyms(text, tokens, gazetteer)     # the article's other names, for resolve
-        for m in resolve(context + found):
+        for m in resolve(list(toponyms) + found):   # the article's other names give resolve its context
             if (m.start, m.end) in ours:
                 m.recognizer = "ner"
                 out.append(m)
@@ -182,10 +189,7 @@ def _ner_actors(text, tokens, starts, people, places, actors, lexicon: ActorLexi
                 ) -> list[ActorMention]:
     out: list[ActorMention] = []
     for e in people:
-        hits = _overlapping(e, actors)
-        if hits:
-            for a in hits:
-                a.recognizer = "lexicon+ner"
+        if _also_found(e, actors):
             continue
         if any(p.start <= e.start and e.end <= p.end for p in places):
             continue      # the gazetteer's place (a country the model calls an organisation)

@@ -69,6 +69,7 @@ class SentenceView:
     times: list[TimeExpr]
     triggers: list[tuple[Match, Trigger]]
     claimed: set[int] = field(default_factory=set)   # starts of places taken as visit destinations
+    states: list[ActorMention] = field(default_factory=list)  # countries and capitals standing for states
 
     def token_before(self, start: int) -> str:
         prev = [t for t in self.tokens if t.end <= start]
@@ -115,8 +116,9 @@ def extract_events(article: Article, sentences: list[Sentence], tokens: list[Tok
         if not view.times and view.tokens and _refers_back(view.tokens):
             view.times = previous_times   # ``جاء ذلك خلال لقاء…`` happened when the sentence before says
         previous_times = view.times
-        visits = _visits(view, article, gazetteer, lexicon)
-        flows = _flows(view, article, gazetteer, lexicon, {a.id for e in visits for a in e.actors})
+        view.states = _state_actors(view, lexicon)
+        visits = _visits(view, article, gazetteer)
+        flows = _flows(view, article, gazetteer, {a.id for e in visits for a in e.actors})
         visits = _merge_visits(visits, _visits_implied_by_meetings(flows, gazetteer))
         _add_counterparts(visits, flows)
         _add_hosts(visits, gazetteer, lexicon)
@@ -126,13 +128,13 @@ def extract_events(article: Article, sentences: list[Sentence], tokens: list[Tok
 
 # --- visits ---------------------------------------------------------------------------------
 
-def _visits(v: SentenceView, article: Article, gaz: Gazetteer, lex: ActorLexicon) -> list[Event]:
+def _visits(v: SentenceView, article: Article, gaz: Gazetteer) -> list[Event]:
     triggers = [(m, t) for m, t in v.triggers if t.type == "visit"]
     found: list[tuple[ActorMention | None, PlaceMention, Match, Trigger, PlaceMention | None]] = []
     for i, (m, trig) in enumerate(triggers):
         seg_end = triggers[i + 1][0].start if i + 1 < len(triggers) else v.sentence.end
         if trig.subtype == "reception":
-            visitor, dests = _reception(v, m, lex, gaz)
+            visitor, dests = _reception(v, m)
         else:
             visitor = _delegation_actor(v, m) or _nearest(v.actors, m)
             dests = _destinations(v, m, seg_end)
@@ -145,7 +147,7 @@ def _visits(v: SentenceView, article: Article, gaz: Gazetteer, lex: ActorLexicon
         v.claimed.add(dest.start)
         ev = Event("visit", v.sentence, m.start, m.end, _surface(v, m), subtype="visit",
                    actors=[visitor.actor] if visitor else [], place=dest.place,
-                   origin=origin.place if origin else _seat(visitor.actor if visitor else None, gaz, lex))
+                   origin=origin.place if origin else _seat(visitor.actor if visitor else None, gaz))
         _date(ev, v, dest.start, article)
         _set_status(ev, _status(v, m, trig, dest.start, ev, article), article)
         ev.confidence = _confidence(0.55, visitor is not None, ev.date_source == "text", dest.start - m.end)
@@ -153,11 +155,11 @@ def _visits(v: SentenceView, article: Article, gaz: Gazetteer, lex: ActorLexicon
     return list(out.values())
 
 
-def _reception(v: SentenceView, m: Match, lex: ActorLexicon, gaz: Gazetteer):
+def _reception(v: SentenceView, m: Match):
     """``استقبل حفتر في بنغازي وزير الخارجية الإيطالي``, ``مصر تستقبل وفدا من الوفاق``, ``استقبال القاهرة لوفد``:
     the host stands right before or right after the trigger; the guest is the next actor after the
     host; the place is ``في X`` or the host's own place."""
-    hosts = v.actors + _state_actors(v, lex)
+    hosts = v.actors + v.states
     host = next((h for h in reversed(hosts) if h.end <= m.start and m.start - h.end <= HOST_REACH), None) or \
         next((h for h in sorted(hosts, key=lambda h: h.start) if h.start >= m.end and h.start - m.end <= HOST_REACH), None)
     after = max(m.end, host.end if host else 0)
@@ -209,8 +211,7 @@ def _delegation_actor(v: SentenceView, m: Match) -> ActorMention | None:
 
 # --- diplomatic flows ------------------------------------------------------------------------
 
-def _flows(v: SentenceView, article: Article, gaz: Gazetteer, lex: ActorLexicon,
-           visitors: set[str] = frozenset()) -> list[Event]:
+def _flows(v: SentenceView, article: Article, gaz: Gazetteer, visitors: set[str] = frozenset()) -> list[Event]:
     out: dict[frozenset, Event] = {}
     people = [a for a in v.actors if a.actor.affiliation not in NOT_DIPLOMATIC]
     for m, trig in v.triggers:
@@ -220,7 +221,7 @@ def _flows(v: SentenceView, article: Article, gaz: Gazetteer, lex: ActorLexicon,
         a = (_delegation_actor(v, m) if trig.subtype == "delegation" else None) or _nearest(near, m)
         if a is None or (trig.subtype == "delegation" and a.actor.id in visitors):
             continue   # a delegation's trip is already told by the sentence's visit
-        states = [x for x in _state_actors(v, lex) if _gap(x, m) <= STATE_REACH]
+        states = [x for x in v.states if _gap(x, m) <= STATE_REACH]
         others = [x for x in near + states if x.actor.affiliation != a.actor.affiliation]
         b = next((x for x in others if x.start >= m.end), None) or _nearest(others, m)
         if b is None:
@@ -232,7 +233,7 @@ def _flows(v: SentenceView, article: Article, gaz: Gazetteer, lex: ActorLexicon,
         venue = _venue(v, m)
         ev = Event("diplomatic_flow", v.sentence, m.start, m.end, _surface(v, m), subtype=trig.subtype,
                    actors=[a.actor], counterparts=[b.actor],
-                   origin=_seat(a.actor, gaz, lex), place=venue.place if venue else _seat(b.actor, gaz, lex))
+                   origin=_seat(a.actor, gaz), place=venue.place if venue else _seat(b.actor, gaz))
         _date(ev, v, m.start, article)
         _set_status(ev, _status(v, m, trig, m.start, ev, article), article)
         ev.confidence = _confidence(0.5, True, ev.date_source == "text", abs(b.start - m.end))
@@ -404,7 +405,7 @@ def _gap(x, m: Match) -> int:
     return x.start - m.end if x.start >= m.end else m.start - x.end
 
 
-def _seat(actor: Actor | None, gaz: Gazetteer, lex: ActorLexicon) -> Place | None:
+def _seat(actor: Actor | None, gaz: Gazetteer) -> Place | None:
     return gaz.get(actor.home_base) if actor else None
 
 

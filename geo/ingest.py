@@ -9,7 +9,7 @@ from pathlib import Path
 from .pipeline import extract
 from .sources import ArticleError, collect, read_article
 from .model import Article
-from .store import connect, document_id_for_text, id_taken, save, store_path
+from .store import connect, count, document_id_for_text, id_taken, save, store_path
 
 SEEDS_DIR = Path(__file__).resolve().parent.parent / "seeds"
 
@@ -77,6 +77,6 @@ def ensure_store(path=None, seeds: Path = SEEDS_DIR) -> Path:
     """The store's path, built from the seeds first if it holds no article yet (the app's first start)."""
     p = store_path(path)
     with closing(connect(p)) as conn:
-        if conn.execute("SELECT COUNT(*) FROM documents").fetchone()[0] == 0:
+        if count(conn, "documents") == 0:
             ingest([seeds], conn)
     return p

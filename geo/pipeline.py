@@ -53,7 +53,8 @@ def extract(article: Article, resources: Resources | None = None) -> Extraction:
     names = [(a.start, a.end) for a in actors if a.actor.kind == "person" and not a.title]
     places = [p for p in resolve(toponyms) if p.demonym or not _inside(p, names)]
     if res.ner is not None:
-        places, actors = merge_ner(article, sentences, tokens, places, actors, res.ner, res.gazetteer, res.actors, res.online)
+        places, actors = merge_ner(article, sentences, tokens, places, actors, res.ner, res.gazetteer, res.actors,
+                                   res.online, toponyms=toponyms)
     times = resolve_times(text, article.published, article.published_precision)
     _number_sentences(sentences, places, actors)
     events = extract_events(article, sentences, tokens, places, actors, times, res.gazetteer, res.actors, res.triggers)

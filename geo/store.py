@@ -9,7 +9,6 @@ from __future__ import annotations
 import hashlib
 import os
 import sqlite3
-from contextlib import closing
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -165,10 +164,6 @@ def document_id_for_text(conn: sqlite3.Connection, text: str) -> str | None:
     return row[0] if row else None
 
 
-def has_document(conn: sqlite3.Connection, text: str) -> bool:
-    return document_id_for_text(conn, text) is not None
-
-
 def id_taken(conn: sqlite3.Connection, doc_id: str) -> bool:
     return conn.execute("SELECT 1 FROM documents WHERE id = ?", (doc_id,)).fetchone() is not None
 
@@ -246,8 +241,3 @@ def list_documents(conn: sqlite3.Connection) -> list[dict]:
     return [dict(r) for r in conn.execute(
         "SELECT id, title, outlet, published, date_precision, url, length(text) AS chars, "
         "substr(text, 1, 160) AS lead FROM documents ORDER BY published, id")]
-
-
-def summary(path: str | os.PathLike | None = None) -> dict[str, int]:
-    with closing(connect(path)) as conn:
-        return {t: count(conn, t) for t in ("documents", "places", "actors", "events")}

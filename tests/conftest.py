@@ -16,6 +16,11 @@ os.environ["ATLAS_NER_MODEL"] = "off"
 os.environ.pop("ATLAS_ONLINE_GEOCODING", None)
 
 ROOT = Path(__file__).resolve().parent.parent
+# Debian chromium for the browser test and the app benchmark (flags from shared/NOTES.md): headless, no
+# sandbox (root in a container), no background traffic, WebGL through SwiftShader so deck.gl draws a map.
+CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                  "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                  "--use-gl=angle", "--use-angle=swiftshader", "--enable-unsafe-swiftshader"]
 SEEDS = ROOT / "seeds"
 
 

@@ -34,13 +34,10 @@ if not CHROMIUM:
     pytest.skip("no chromium: /usr/bin/chromium is missing and `chromium` is not on PATH "
                 "(apt-get install chromium fonts-noto-core)", allow_module_level=True)
 
+from tests.conftest import CHROMIUM_FLAGS  # noqa: E402
+
 ROOT = Path(__file__).resolve().parent.parent
 ARTIFACTS = ROOT / "artifacts" / "e2e"
-# The flags of /work/shared/NOTES.md: headless, no sandbox (root in a container), no background traffic,
-# and WebGL through SwiftShader so deck.gl draws a real map without a GPU.
-CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                  "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                  "--use-gl=angle", "--use-angle=swiftshader", "--enable-unsafe-swiftshader"]
 HEALTH_TIMEOUT = 60.0
 CANVAS_TIMEOUT_MS = 30_000
 STEP_TIMEOUT_MS = 20_000
