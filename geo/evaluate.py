@@ -2,7 +2,8 @@
 
 Gold format: ``tests/gold/README.md``. Predictions follow the ``extract`` output contract
 (one JSON object per article). ``score`` and ``format_table`` are pure; ``main`` is the
-``python -m geo evaluate GOLD [--pred FILE] [--json OUT]`` entry point.
+``python -m geo evaluate GOLD [--pred FILE] [--json OUT] [--folds K] [--fold I/K] [--errors]``
+entry point; folds split the gold by article id, for held-out figures.
 
 Rules, in short (the README has the long form):
 - places: same span and within 25 km; toponyms and demonyms are counted apart; the error
@@ -365,6 +366,71 @@ def format_table(scores: dict) -> str:
     return "\n".join(lines)
 
 
+# ------------------------------------------------------------------ held-out folds
+
+
+def split_folds(gold: list[dict], folds: int) -> list[list[dict]]:
+    """The gold articles in ``folds`` parts by sorted id: article i goes to part i mod ``folds``."""
+    ids = sorted(str(g.get("id")) for g in gold)
+    where = {i: n % folds for n, i in enumerate(ids)}
+    parts: list[list[dict]] = [[] for _ in range(folds)]
+    for g in gold:
+        parts[where[str(g.get("id"))]].append(g)
+    return parts
+
+
+HEADLINE = (("places", "toponym"), ("places", "demonym"), ("actors", None),
+            ("events", "visit"), ("events", "front_line"), ("events", "diplomatic_flow"), ("events", "all"))
+
+
+def _headline(scores: dict) -> dict[str, dict]:
+    out = {}
+    for layer, group in HEADLINE:
+        s = scores[layer][group] if group else scores[layer]
+        out[group or layer] = s
+    return out
+
+
+def fold_table(per_fold: list[dict]) -> str:
+    """P/R/F1 per fold for the headline layers, then the mean and the worst fold (by F1)."""
+    heads = [_headline(s) for s in per_fold]
+    cols = list(heads[0])
+    lines = [f"{'':10}" + "".join(f"{c[:15]:>17}" for c in cols),
+             f"{'':10}" + "".join(f"{'P    R    F1':>17}" for _ in cols)]
+    for i, h in enumerate(heads):
+        lines.append(f"{'fold ' + str(i):10}" + "".join(
+            f"{h[c]['precision']:>7.2f}{h[c]['recall']:>5.2f}{h[c]['f1']:>5.2f}" for c in cols))
+    mean = {c: {k: statistics.fmean(h[c][k] for h in heads) for k in ("precision", "recall", "f1")} for c in cols}
+    worst = {c: min((h[c] for h in heads), key=lambda s: s["f1"]) for c in cols}
+    for label, row in (("mean", mean), ("worst", worst)):
+        lines.append(f"{label:10}" + "".join(
+            f"{row[c]['precision']:>7.2f}{row[c]['recall']:>5.2f}{row[c]['f1']:>5.2f}" for c in cols))
+    return "\n".join(lines)
+
+
+def error_listing(gold: list[dict], predicted: list[dict]) -> str:
+    """Every missed and every spurious event, with its sentence: what to read when tuning."""
+    by_id = {str(p.get("id")): p for p in predicted}
+    lines = []
+    for g in gold:
+        gevents, pevents = g.get("events", []), by_id.get(str(g.get("id")), {}).get("events", [])
+        pairs = match_events(gevents, pevents)
+        mg, mp = {gi for gi, _ in pairs}, {pi for _, pi in pairs}
+        for gi, e in enumerate(gevents):
+            if gi not in mg and not e.get("optional"):
+                lines.append(f"{g['id']} MISS {e['type']:<15} {e.get('actors')} -> {e.get('counterparts')} "
+                             f"@ {e.get('place')} [{e.get('status')}]\n    {squash(e.get('evidence'))}")
+        for pi, e in enumerate(pevents):
+            if pi not in mp:
+                names_ = [a.get("name") for a in e.get("actors", [])]
+                cps = [a.get("name") for a in e.get("counterparts", [])]
+                place = (e.get("place") or {}).get("name")
+                lines.append(f"{g['id']} FP   {e['type']:<15} {names_} -> {cps} @ {place} "
+                             f"[{e.get('status')}, {e.get('subtype')}, {e.get('trigger')}]\n"
+                             f"    {squash(e.get('sentence'))}")
+    return "\n".join(lines)
+
+
 # ------------------------------------------------------------------ command line
 
 def load_records(path: str | Path) -> list[dict]:
@@ -417,12 +483,31 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--pred", help="predictions JSONL; default: run the extractor on the gold articles")
     parser.add_argument("--json", dest="json_out", help="also write the scores as JSON here")
     parser.add_argument("--seeds", default=str(SEEDS), help="folder the gold 'file' names live in")
+    parser.add_argument("--folds", type=int, metavar="K",
+                        help="also score K folds of the articles (by sorted id) apart: mean and worst fold")
+    parser.add_argument("--fold", metavar="I/K", help="score only fold I of K (e.g. 0/2, the first half)")
+    parser.add_argument("--errors", action="store_true", help="also list every missed and spurious event")
     args = parser.parse_args(argv)
 
     gold = load_records(args.gold)
+    if args.fold:
+        try:
+            index, folds = (int(x) for x in args.fold.split("/"))
+            gold = split_folds(gold, folds)[index]
+        except (ValueError, IndexError):
+            parser.error(f"--fold wants I/K with 0 <= I < K, got {args.fold!r}")
     predicted = load_records(args.pred) if args.pred else run_extractor(gold, Path(args.seeds))
     scores = score(gold, predicted)
     print(format_table(scores))
+    if args.folds:
+        by_id = {str(p.get("id")): p for p in predicted}
+        per_fold = [score(part, [by_id[str(g["id"])] for g in part if str(g["id"]) in by_id])
+                    for part in split_folds(gold, args.folds)]
+        print(f"\nFOLDS ({args.folds}, by sorted article id: article n is in fold n mod {args.folds})")
+        print(fold_table(per_fold))
+        scores["folds"] = per_fold
+    if args.errors:
+        print("\nEVENT ERRORS\n" + error_listing(gold, predicted))
     if args.json_out:
         Path(args.json_out).write_text(json.dumps(scores, ensure_ascii=False, indent=2) + "\n",
                                        encoding="utf-8")
