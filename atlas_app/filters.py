@@ -18,9 +18,11 @@ from typing import Callable, Mapping
 import pandas as pd
 import streamlit as st
 
+from geo.events.kinds import EVENT_TYPES
+
 from .style import KIND_LABELS, STATUS_LABELS, bilingual
 
-KINDS = ("visit", "front_line", "diplomatic_flow")
+KINDS = EVENT_TYPES
 STATUSES = ("occurred", "planned")
 FILTER_KEYS = ("actor", "aff", "kind", "status", "from", "to")
 PAGE_KEYS = ("sel", "present", "per", "color", "period", "doc", "sentence")

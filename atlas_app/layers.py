@@ -19,6 +19,8 @@ import pydeck as pdk
 from pydeck.bindings.json_tools import default_serialize
 from pydeck.types import String
 
+from geo.events.kinds import KINDS
+
 from . import basemap
 from .hull import convex_hull
 from .style import AFFILIATION_COLORS, KIND_COLORS, SUBTYPE_COLORS, UNKNOWN, assign_colors, bilingual, group_color
@@ -39,8 +41,8 @@ TOOLTIP = {
     "style": {"backgroundColor": "#1f2430", "color": "#f5f5f5", "fontSize": "12px", "maxWidth": "360px"},
 }
 HIGHLIGHT = [255, 200, 0]
-_NOUNS = {"visit": ("visit", "visits"), "front_line": ("clash", "clashes"),
-          "diplomatic_flow": ("contact", "contacts"), "": ("event", "events")}
+ARC_KINDS = [k.name for k in KINDS.values() if k.arcs]
+_NOUNS = {k.name: k.nouns for k in KINDS.values()} | {"": ("event", "events")}
 
 
 class CompactDeck(pdk.Deck):
@@ -275,7 +277,7 @@ def _rgba(rgb, alpha: int) -> list[int]:
 def overview_layers(df: pd.DataFrame) -> list[pdk.Layer]:
     """All three kinds: places by kind, and arcs for visits and diplomatic flows."""
     pts = aggregate(df, ["type", "place_id"], limit=MAX_OBJECTS)
-    arcs = aggregate(df[df["type"] != "front_line"], ["type", "origin_id", "place_id"], arcs=True, limit=MAX_OBJECTS)
+    arcs = aggregate(df[df["type"].isin(ARC_KINDS)], ["type", "origin_id", "place_id"], arcs=True, limit=MAX_OBJECTS)
     return [points_layer("places", pts, lambda r: _rgba(KIND_COLORS.get(r["type"], (99, 99, 99)), 170)),
             arcs_layer("arcs", arcs, lambda r: _rgba(KIND_COLORS.get(r["type"], (99, 99, 99)), 190))]
 

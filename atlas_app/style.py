@@ -3,15 +3,18 @@ from __future__ import annotations
 
 import hashlib
 
-KIND_LABELS = {"visit": "Visit", "front_line": "Front line", "diplomatic_flow": "Diplomatic flow"}
+from geo.events.kinds import KINDS
+
+KIND_LABELS = {k.name: k.label for k in KINDS.values()}
 STATUS_LABELS = {"occurred": "Occurred", "planned": "Planned"}
 
-KIND_COLORS = {"visit": (31, 119, 180), "front_line": (214, 39, 40), "diplomatic_flow": (44, 160, 44)}
+KIND_COLORS = {k.name: k.colour for k in KINDS.values()}
 SUBTYPE_COLORS = {
     "call": (23, 190, 207), "meeting": (44, 160, 44), "delegation": (148, 103, 189),
     "invitation": (255, 127, 14), "mediation": (140, 86, 75), "support": (227, 119, 194),
     "statement": (127, 127, 127), "visit": (31, 119, 180), "reception": (31, 119, 180),
-    "fighting": (214, 39, 40),
+    "fighting": (214, 39, 40), "agreement": (188, 189, 34), "appeal": (255, 187, 120),
+    "return": (31, 119, 180),
 }
 AFFILIATION_COLORS = {
     "GNA": (31, 119, 180), "LNA": (166, 86, 40), "HoR": (230, 171, 2), "United States": (55, 55, 140),

@@ -26,9 +26,10 @@ from pathlib import Path
 
 from geopy.distance import geodesic
 
+from .events.kinds import EVENT_TYPES
+
 MATCH_KM = 25.0          # a place (or an event's place) is right within this distance
 ACCURACY_KM = 161.0      # accuracy@161 km (100 miles), the usual toponym-resolution measure
-EVENT_TYPES = ("visit", "front_line", "diplomatic_flow")
 REPO = Path(__file__).resolve().parents[1]
 SEEDS = REPO / "seeds"
 

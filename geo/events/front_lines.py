@@ -1,0 +1,66 @@
+"""Front lines: places fought over, near a fighting word (after it by preference), with the
+places listed alongside them, and the parties the sentence names."""
+from __future__ import annotations
+
+import re
+
+from ..model import Event, PlaceMention
+from .sentence import (APPOSITION_CHARS, FROM, Context, SentenceView, confidence, date_and_status, gap, nearest,
+                       words)
+
+FRONT_KINDS = {"city", "district", "site"}
+FRONT_REACH_TOKENS = 10          # from a fighting trigger to the place fought over
+FRONT_CUE_REACH_TOKENS = 5       # ``يعتزم الجيش الوطني الليبي شن هجوم``
+_JOINERS_RE = re.compile(r"[\s\W_و]*")
+_CITY = words("مدينة")
+
+
+def extract(v: SentenceView, ctx: Context, earlier: dict[str, list[Event]]) -> list[Event]:
+    triggers = v.of_kind("front_line")
+    if not triggers:
+        return []
+    belligerents = [a for a in v.actors if ctx.roles.has(a.actor, "belligerent")]
+    places = candidates(v)
+    out: dict[str, Event] = {}
+    for m, trig in triggers:
+        subject = nearest([a for a in v.actors if gap(a, m) <= APPOSITION_CHARS], m)   # قصف الجيش المصري
+        parties = list({a.actor.id: a.actor for a in belligerents + ([subject] if subject else [])}.values())
+        after = [p for p in places if p.start >= m.end and v.tokens_between(m.end, p.start) <= FRONT_REACH_TOKENS]
+        before = [p for p in places if p.end <= m.start and v.tokens_between(p.end, m.start) <= FRONT_REACH_TOKENS]
+        for p in with_listed(v, places, after[:1] or before[-1:]):
+            ev = Event("front_line", v.sentence, m.start, m.end, v.surface(m), subtype="fighting",
+                       actors=parties, place=p.place)
+            date_and_status(ev, v, m, trig, m.start, ctx, reach=FRONT_CUE_REACH_TOKENS)
+            ev.confidence = confidence(0.5, bool(parties), ev.date_source == "text", gap(p, m))
+            out.setdefault(p.place.id, ev)
+    return list(out.values())
+
+
+def candidates(v: SentenceView) -> list[PlaceMention]:
+    """Places that can be fought over: named places, not demonyms, not someone's destination."""
+    return [p for p in v.places if not p.demonym and p.place.kind in FRONT_KINDS
+            and not v.inside_actor(p) and p.start not in v.claimed and not coming_from(v, p)]
+
+
+def coming_from(v: SentenceView, p: PlaceMention) -> bool:
+    """``قادمة من مدينة الإسكندرية``: a place something comes from is not where the fighting is."""
+    before = v.keys_before(p.start, 2)
+    return bool(before) and (before[-1] in FROM or (len(before) == 2 and before[0] in FROM and before[1] in _CITY))
+
+
+def with_listed(v: SentenceView, places: list[PlaceMention], chosen: list[PlaceMention]) -> list[PlaceMention]:
+    """The chosen places plus those coordinated with them (``عين زارة و خلة الفرجان و قصر بن غشير``)."""
+    if not chosen:
+        return []
+    i = places.index(chosen[0])
+    lo = hi = i
+    while lo > 0 and only_joiners(v, places[lo - 1].end, places[lo].start):
+        lo -= 1
+    while hi + 1 < len(places) and only_joiners(v, places[hi].end, places[hi + 1].start):
+        hi += 1
+    return places[lo:hi + 1]
+
+
+def only_joiners(v: SentenceView, start: int, end: int) -> bool:
+    """Between two list items stand only punctuation, spaces and ``و`` (attached or not)."""
+    return _JOINERS_RE.fullmatch(v.between(start, end)) is not None

@@ -1,0 +1,178 @@
+"""One sentence seen whole: its tokens, places, actors, dates and triggers, and the small
+grammar the event rules share (who is the subject, when, planned or not)."""
+from __future__ import annotations
+
+import bisect
+import calendar
+from dataclasses import dataclass, field
+from datetime import date
+
+from ..actors import ActorLexicon
+from ..gazetteer import Gazetteer
+from ..lexicon import Lexicon, Match
+from ..model import Actor, ActorMention, Article, Event, Place, PlaceMention, Sentence, TimeExpr
+from ..text import Token, is_punct, normalize
+from .roles import Roles
+from .triggers import Trigger
+
+APPOSITION_CHARS = 3        # between an office and its holder's name: ``الليبي، المشير``
+CUE_REACH_TOKENS = 6        # a modality cue governs what follows it within this many tokens
+
+
+def words(*ws: str) -> frozenset[str]:
+    """Normalized keys of a few function words."""
+    return frozenset(normalize(w) for w in ws)
+
+
+TO = words("إلى", "الى")
+IN = words("في", "فى")
+FROM = words("من")
+
+
+@dataclass(frozen=True)
+class Context:
+    """What every rule may consult besides the sentence: the article and the lexicons."""
+    article: Article
+    gazetteer: Gazetteer
+    actors: ActorLexicon
+    roles: Roles
+
+
+@dataclass
+class SentenceView:
+    """Everything found in one sentence, ordered by position."""
+    sentence: Sentence
+    tokens: list[Token]
+    places: list[PlaceMention]
+    actors: list[ActorMention]
+    times: list[TimeExpr]
+    triggers: list[tuple[Match, Trigger]]
+    claimed: set[int] = field(default_factory=set)   # starts of places taken as visit destinations
+    states: list[ActorMention] = field(default_factory=list)  # countries and capitals standing for states
+
+    def of_kind(self, kind: str) -> list[tuple[Match, Trigger]]:
+        return [(m, t) for m, t in self.triggers if t.type == kind]
+
+    def token_before(self, start: int) -> str:
+        prev = self.keys_before(start, 1)
+        return prev[0] if prev else ""
+
+    def keys_before(self, start: int, n: int) -> list[str]:
+        return [t.key for t in self.tokens if t.end <= start][-n:]
+
+    def introduced_by(self, p: PlaceMention, cue: frozenset[str], reach: int = 5) -> bool:
+        """Whether one of ``cue`` stands before the place, past at most ``reach`` filler tokens
+        (punctuation, ``العاصمة``, adjectives…), with no other place or actor in between."""
+        prev = [t for t in self.tokens if t.end <= p.start][-reach - 1:]
+        for t in reversed(prev):
+            if t.key in cue:
+                return True
+            if any(m.start <= t.start < m.end for m in self.places if not m.demonym) or \
+                    any(a.start <= t.start < a.end for a in self.actors):
+                return False
+        return False
+
+    def tokens_between(self, start: int, end: int) -> int:
+        return sum(1 for t in self.tokens if start <= t.start < end and not is_punct(t.text))
+
+    def inside_actor(self, p: PlaceMention) -> bool:
+        return any(a.start <= p.start and p.end <= a.end for a in self.actors)
+
+    def surface(self, m: Match) -> str:
+        s = self.sentence
+        return s.text[m.start - s.start:m.end - s.start]
+
+    def between(self, start: int, end: int) -> str:
+        s = self.sentence
+        return s.text[start - s.start:end - s.start]
+
+
+def in_sentence(items: list, starts: list[int], s: Sentence) -> list:
+    """The items (sorted by start, with their ``starts``) that begin inside the sentence."""
+    return items[bisect.bisect_left(starts, s.start):bisect.bisect_left(starts, s.end)]
+
+
+def state_actors(v: SentenceView, lex: ActorLexicon) -> list[ActorMention]:
+    """Countries (``مصر``, ``مصرية``) and capitals (``القاهرة``) named in the sentence, standing for their states."""
+    out = []
+    for p in v.places:
+        stands_for_state = p.place.kind == "country" or (p.place.kind == "city" and p.place.seat)
+        state = lex.by_affiliation_state(p.place.country) if stands_for_state else None
+        if state:
+            out.append(ActorMention(p.start, p.end, p.text, state, v.sentence.index))
+    return out
+
+
+def nearest(actors: list[ActorMention], m: Match) -> ActorMention | None:
+    """The subject: the closest actor before the trigger, else the closest after it; an office
+    followed by its holder's name (``قائد الجيش الوطني الليبي، المشير خليفة حفتر``) is the person."""
+    before = [a for a in actors if a.end <= m.start]
+    after = [a for a in actors if a.start >= m.end]
+    if before:
+        return before[-1]
+    if not after:
+        return None
+    first = after[0]
+    person = next((a for a in after[1:2] if a.actor.kind == "person" and a.start - first.end <= APPOSITION_CHARS), None)
+    return person if first.actor.kind != "person" and person else first
+
+
+def gap(x, m: Match) -> int:
+    """Characters between a mention and a trigger, whichever comes first."""
+    return x.start - m.end if x.start >= m.end else m.start - x.end
+
+
+def seat(actor: Actor | None, gaz: Gazetteer) -> Place | None:
+    return gaz.get(actor.home_base) if actor else None
+
+
+def date_event(ev: Event, v: SentenceView, anchor: int, article: Article) -> None:
+    """The time expression of the sentence nearest the anchor, else the publication date."""
+    if v.times:
+        t = min(v.times, key=lambda t: abs(t.start - anchor))
+        ev.date_start, ev.date_end, ev.date_precision, ev.date_source = t.date_start, t.date_end, t.precision, "text"
+    elif article.published:
+        ev.date_start, ev.date_end = publication_window(article.published, article.published_precision)
+        ev.date_precision, ev.date_source = article.published_precision, "published"
+
+
+def publication_window(day: date, precision: str) -> tuple[date, date]:
+    """The days a publication date stands for: one day, or its whole month or year."""
+    if precision == "month":
+        return day.replace(day=1), day.replace(day=calendar.monthrange(day.year, day.month)[1])
+    if precision == "year":
+        return date(day.year, 1, 1), date(day.year, 12, 31)
+    return day, day
+
+
+def set_status(ev: Event, status: str, article: Article) -> None:
+    """Set the status; a planned event dated before publication took the report's date, not its own."""
+    ev.status = status
+    if status == "planned" and ev.date_source == "text" and article.published and ev.date_end < article.published:
+        ev.date_start, ev.date_end = publication_window(article.published, article.published_precision)
+        ev.date_precision, ev.date_source = article.published_precision, "published"
+
+
+def status_of(v: SentenceView, m: Match, trig: Trigger, anchor: int, ev: Event, article: Article,
+              reach: int = CUE_REACH_TOKENS) -> str:
+    """Planned if the date is after publication, else as the nearest modality cue before the anchor
+    (within ``reach`` tokens, or right after the trigger: ``لقاء مرتقب``) says, else as the trigger says."""
+    if ev.date_source == "text" and article.published and ev.date_start > article.published:
+        return "planned"
+    cues = [(c, t) for c, t in v.triggers if t.status
+            and ((c.start < anchor and v.tokens_between(c.end, anchor) <= reach)
+                 or (c.start >= m.end and v.tokens_between(m.end, c.start) <= 1))]
+    if cues:
+        return max(cues, key=lambda ct: (ct[0].start, ct[1].status == "planned"))[1].status
+    return trig.status or "occurred"
+
+
+def date_and_status(ev: Event, v: SentenceView, m: Match, trig: Trigger, anchor: int, ctx: Context,
+                    reach: int = CUE_REACH_TOKENS) -> None:
+    date_event(ev, v, anchor, ctx.article)
+    set_status(ev, status_of(v, m, trig, anchor, ev, ctx.article, reach), ctx.article)
+
+
+def confidence(base: float, has_actor: bool, dated: bool, distance: int) -> float:
+    score = base + (0.2 if has_actor else 0.0) + (0.1 if dated else 0.0) - min(abs(distance), 200) / 1000
+    return round(max(0.05, min(score, 0.95)), 2)
