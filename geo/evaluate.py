@@ -9,8 +9,9 @@ Rules, in short (the README has the long form):
 - places: same span and within 25 km; toponyms and demonyms are counted apart; the error
   distance is measured over every span-matched pair, near or far.
 - actors: same span and same English name (case-insensitive).
-- events: one-to-one, greedy by best; same type, sentence/evidence containment, place within
-  25 km (if gold has a place), actor sets intersect. Status, date and counterparts are
+- events: greedy by best; same type, sentence/evidence containment, place within 25 km (if gold
+  has a place), actor sets intersect. A predicted event merged from several reports may pair with
+  one gold event per sentence it carries; it is a false positive only when it pairs with none. Status, date and counterparts are
   checked among matched pairs only.
 - optional gold items are never misses; a prediction matching one is neither right nor wrong.
 """
@@ -177,11 +178,19 @@ def summarize_actors(rows: list[str]) -> dict:
 
 # ------------------------------------------------------------------ events
 
-def same_sentence(g: dict, p: dict) -> bool:
-    """The predicted sentence contains the gold evidence, or the evidence contains the sentence."""
-    evidence, sentence = squash(g.get("evidence")), p.get("sentence")
-    sentence = squash(sentence.get("text") if isinstance(sentence, dict) else sentence)
-    return bool(evidence and sentence) and (evidence in sentence or sentence in evidence)
+def sentences_of(p: dict) -> list[str]:
+    """Every sentence a predicted event is told in: its own, then the other reports merged into it."""
+    first = p.get("sentence")
+    first = first.get("text") if isinstance(first, dict) else first
+    return [squash(t) for t in [first] + [r.get("sentence") for r in p.get("reports") or []] if t]
+
+
+def same_sentence(g: dict, p: dict, sentence: str | None = None) -> bool:
+    """The predicted sentence (or the given one of its reports) contains the gold evidence, or the
+    evidence contains the sentence."""
+    evidence = squash(g.get("evidence"))
+    candidates = [sentence] if sentence is not None else sentences_of(p)
+    return bool(evidence) and any(t and (evidence in t or t in evidence) for t in candidates)
 
 
 def place_ok(g: dict, p: dict) -> bool:
@@ -206,9 +215,10 @@ def actors_ok(g: dict, p: dict) -> bool:
     return symmetric and bool(want & names(p.get("counterparts")))
 
 
-def event_matches(g: dict, p: dict) -> bool:
-    """Whether a predicted event may be paired with a gold one at all."""
-    return (g.get("type") == p.get("type") and same_sentence(g, p)
+def event_matches(g: dict, p: dict, sentence: str | None = None) -> bool:
+    """Whether a predicted event (told in ``sentence``, or in any of its sentences) may be paired
+    with a gold one at all."""
+    return (g.get("type") == p.get("type") and same_sentence(g, p, sentence)
             and place_ok(g, p) and actors_ok(g, p))
 
 
@@ -247,23 +257,26 @@ def attributes_right(g: dict, p: dict) -> int:
 
 
 def match_events(gold: list[dict], pred: list[dict]) -> list[tuple[int, int]]:
-    """One-to-one (gold index, pred index) pairs, greedy by best.
+    """(gold index, pred index) pairs, greedy by best: each gold event at most once, each predicted
+    event at most once per sentence that tells it (an event merged from three reports can stand for
+    three gold events, one in each of its sentences).
 
     Best = non-optional gold first, then more attributes right, then the nearer place.
     """
     candidates = []
     for gi, g in enumerate(gold):
         for pi, p in enumerate(pred):
-            if event_matches(g, p):
-                km = distance_km(g, p.get("place"))
-                candidates.append((bool(g.get("optional")), -attributes_right(g, p),
-                                   float("inf") if km is None else km, gi, pi))
-    pairs, used_g, used_p = [], set(), set()
-    for *_, gi, pi in sorted(candidates):
-        if gi not in used_g and pi not in used_p:
+            for si, sentence in enumerate(sentences_of(p)):
+                if event_matches(g, p, sentence):
+                    km = distance_km(g, p.get("place"))
+                    candidates.append((bool(g.get("optional")), -attributes_right(g, p),
+                                       float("inf") if km is None else km, si, gi, pi))
+    pairs, used_g, used_units = [], set(), set()
+    for *_, si, gi, pi in sorted(candidates):
+        if gi not in used_g and (pi, si) not in used_units:
             pairs.append((gi, pi))
             used_g.add(gi)
-            used_p.add(pi)
+            used_units.add((pi, si))
     return pairs
 
 

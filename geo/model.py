@@ -96,6 +96,7 @@ class Event:
     subtype: str = ""       # call | meeting | delegation | invitation | mediation | support | statement | visit | fighting
     confidence: float = 0.5
     venue: bool = False     # a flow whose place is named in the sentence, not taken from a seat
+    reports: list[Sentence] = field(default_factory=list)   # other sentences telling the same event
 
 
 @dataclass

@@ -110,6 +110,7 @@ def event_json(e: Event) -> dict:
         "date_end": e.date_end.isoformat() if e.date_end else None,
         "date_precision": e.date_precision, "date_source": e.date_source,
         "status": e.status, "sentence": e.sentence.text, "sentence_index": e.sentence.index,
+        "reports": [{"sentence_index": s.index, "sentence": s.text} for s in e.reports],
         "start": e.start, "end": e.end, "trigger": e.trigger, "confidence": e.confidence,
     }
 

@@ -12,6 +12,7 @@ from ..lexicon import Lexicon
 from ..model import ActorMention, Article, Event, PlaceMention, Sentence, TimeExpr
 from ..text import Token, is_punct
 from . import flows, front_lines, visits
+from .merge import merge_reports
 from .kinds import EVENT_TYPES, KINDS, EventKind
 from .roles import load_roles
 from .sentence import Context, SentenceView, in_sentence, publication_window, state_actors, words
@@ -33,8 +34,10 @@ def sentence_views(sentences: list[Sentence], tokens: list[Token], places: list[
     lists = (tokens, places, actors, times, trig_matches)
     starts = [[x.start for x in xs] for xs in lists[:-1]] + [[m.start for m, _ in trig_matches]]
     previous_times: list[TimeExpr] = []
+    previous_actors: list[ActorMention] = []
     for s in sentences:
         view = SentenceView(s, *(in_sentence(xs, st, s) for xs, st in zip(lists, starts)))
+        view.previous_actors, previous_actors = previous_actors, view.actors
         if not view.triggers:
             previous_times = view.times
             continue
@@ -53,7 +56,7 @@ def extract_events(article: Article, sentences: list[Sentence], tokens: list[Tok
     events: list[Event] = []
     for view in sentence_views(sentences, tokens, places, actors, times, triggers, lexicon):
         events += events_of(view, ctx)
-    return events
+    return merge_reports(events)
 
 
 def events_of(view: SentenceView, ctx: Context) -> list[Event]:

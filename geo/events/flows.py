@@ -3,17 +3,25 @@ delegations, invitations, mediation, support, statements), placed at the venue t
 names, else at the counterpart's seat."""
 from __future__ import annotations
 
+import re
+
 from ..lexicon import Match
 from ..model import ActorMention, Event, PlaceMention
-from .sentence import IN, Context, SentenceView, confidence, date_and_status, gap, nearest, seat, words
+from ..text import normalize
+from .sentence import IN, TO, Context, SentenceView, confidence, date_and_status, gap, nearest, seat, words
 from .visits import delegation_actor
 
-SIDE_REACH_CHARS = 120        # from a flow trigger to its sides
+# From a flow trigger to its sides. An agreement's parties are named in its own phrase
+# (``اتفاق أمريكي روسي``, ``وقع الطرفان اتفاقا``): ``الاتفاق`` far from anyone is a topic, not a flow.
+SIDE_REACH_CHARS = {"": 120, "agreement": 40}
+STATE_SUBJECT_REACH_CHARS = 25  # a state acting: ``باريس تستضيف``, ``اعتذرت الحكومة البريطانية``
 STATE_REACH_CHARS = 60        # a country standing for its state must be close to the trigger
 VENUE_REACH_TOKENS = 20       # from a meeting trigger to the ``في X`` that places it
 VENUE_KINDS = {"city", "district", "site"}
 _RECEIVED = words("تلقى", "تلقت", "يتلقى", "تتلقى", "تلقي", "تلقيه", "وتلقى", "وتلقت")
 RECEIVED_REACH_TOKENS = 8
+_SUBJECT_ENDINGS = tuple(normalize(e) for e in ("ه", "ها", "هما", "هم", "يا", "وا"))
+_LISTED_RE = re.compile(r"[\s\W_]*(?:و|ومع|وبين|وكذلك|إضافة إلى)?[\s\W_]*(?:ال)?(?:رئيس|وزير|مبعوث|الرئيس|قائد)?[\s\W_]*")
 
 
 def extract(v: SentenceView, ctx: Context, earlier: dict[str, list[Event]]) -> list[Event]:
@@ -21,28 +29,70 @@ def extract(v: SentenceView, ctx: Context, earlier: dict[str, list[Event]]) -> l
     out: dict[frozenset, Event] = {}
     people = [a for a in v.actors if not ctx.roles.has(a.actor, "not_diplomatic")]
     for m, trig in v.of_kind("diplomatic_flow"):
-        near = [a for a in people if gap(a, m) <= SIDE_REACH_CHARS]
-        a = (delegation_actor(v, m) if trig.subtype == "delegation" else None) or nearest(near, m)
+        reach = SIDE_REACH_CHARS.get(trig.subtype, SIDE_REACH_CHARS[""])
+        near = [a for a in people if gap(a, m) <= reach]
+        states = [x for x in v.states if gap(x, m) <= min(reach, STATE_REACH_CHARS)]
+        a = (delegation_actor(v, m) if trig.subtype == "delegation" else None) or subject(v, m, near, states)
         if a is None or (trig.subtype == "delegation" and a.actor.id in visitors):
             continue   # a delegation's trip is already told by the sentence's visit
-        states = [x for x in v.states if gap(x, m) <= STATE_REACH_CHARS]
         others = [x for x in near + states if x.actor.affiliation != a.actor.affiliation]
         b = next((x for x in others if x.start >= m.end), None) or nearest(others, m)
         if b is None:
             continue
         if trig.subtype == "invitation" and right_after(v, m, people):
             continue   # ``دعوة بومبيو أن…``: Pompeo's appeal, not an invitation to anyone
+        sides = counterparts(v, b, others)
         if received(v, m):
-            a, b = b, a   # ``تلقى حفتر اتصالا من بومبيو``: the call runs from the caller
+            a, sides = b, [a]   # ``تلقى حفتر اتصالا من بومبيو``: the call runs from the caller
         place = venue(v, m)
         ev = Event("diplomatic_flow", v.sentence, m.start, m.end, v.surface(m), subtype=trig.subtype,
-                   actors=[a.actor], counterparts=[b.actor],
-                   origin=seat(a.actor, ctx.gazetteer), place=place.place if place else seat(b.actor, ctx.gazetteer))
+                   actors=[a.actor], counterparts=[x.actor for x in sides],
+                   origin=seat(a.actor, ctx.gazetteer),
+                   place=place.place if place else seat(sides[0].actor, ctx.gazetteer))
         date_and_status(ev, v, m, trig, m.start, ctx)
         ev.confidence = confidence(0.5, True, ev.date_source == "text", abs(b.start - m.end))
         ev.venue = place is not None
-        out.setdefault(frozenset((a.actor.id, b.actor.id)), ev)
+        out.setdefault(frozenset((a.actor.id, sides[0].actor.id)), ev)
     return list(out.values())
+
+
+def subject(v: SentenceView, m: Match, near: list[ActorMention], states: list[ActorMention]) -> ActorMention | None:
+    """Who acts: the nearest person or body before the trigger; else a state right beside it and
+    nearer than any actor after it (``باريس تستضيف``, ``اعتذرت الحكومة البريطانية``); else whom the
+    sentence before spoke of when the trigger carries its own subject (``التقيا``, ``تواصله``);
+    else the first actor after it."""
+    a = nearest(near, m)
+    if a is not None and a.end <= m.start:
+        return a
+    state = next((x for x in states if gap(x, m) <= STATE_SUBJECT_REACH_CHARS and not _destination(v, x)
+                  and (a is None or x.end <= m.start or x.start < a.start)), None)
+    return state or carried_subject(v, m) or a
+
+
+def _destination(v: SentenceView, x: ActorMention) -> bool:
+    """A state named as where something goes (``وفد إلى القاهرة``) is not the one acting."""
+    return v.token_before(x.start) in TO
+
+
+def carried_subject(v: SentenceView, m: Match) -> ActorMention | None:
+    """The last person of the sentence before, when the trigger carries its own subject: a pronoun
+    suffix (``تواصله``, ``لقائه``) or a dual or plural verb (``التقيا``, ``اجتمعوا``)."""
+    key = next((t.key for t in v.tokens if t.start <= m.start < t.end), "")
+    if not v.previous_actors or not key.endswith(_SUBJECT_ENDINGS):
+        return None
+    return next((a for a in reversed(v.previous_actors) if a.actor.kind == "person"), None)
+
+
+def counterparts(v: SentenceView, b: ActorMention, others: list[ActorMention]) -> list[ActorMention]:
+    """The first counterpart and those listed with it (``السراج وحفتر``): every party of a meeting."""
+    ordered = sorted({x.start: x for x in others}.values(), key=lambda x: x.start)
+    out, i = [b], ordered.index(b) if b in ordered else len(ordered)
+    for x in ordered[i + 1:]:
+        if not _LISTED_RE.fullmatch(v.between(out[-1].end, x.start)):
+            break
+        if all(x.actor.id != y.actor.id for y in out):
+            out.append(x)
+    return out
 
 
 def received(v: SentenceView, m: Match) -> bool:

@@ -11,6 +11,7 @@ from .sentence import (APPOSITION_CHARS, FROM, Context, SentenceView, confidence
 FRONT_KINDS = {"city", "district", "site"}
 FRONT_REACH_TOKENS = 10          # from a fighting trigger to the place fought over
 FRONT_CUE_REACH_TOKENS = 5       # ``يعتزم الجيش الوطني الليبي شن هجوم``
+NOT_FIGHTING_REACH_TOKENS = 4    # ``إطلاق النار احتفالا``, ``قمة … وقف إطلاق النار``: no fighting sense
 _JOINERS_RE = re.compile(r"[\s\W_و]*")
 _CITY = words("مدينة")
 
@@ -23,6 +24,8 @@ def extract(v: SentenceView, ctx: Context, earlier: dict[str, list[Event]]) -> l
     places = candidates(v)
     out: dict[str, Event] = {}
     for m, trig in triggers:
+        if not_fighting(v, m):
+            continue
         subject = nearest([a for a in v.actors if gap(a, m) <= APPOSITION_CHARS], m)   # قصف الجيش المصري
         parties = list({a.actor.id: a.actor for a in belligerents + ([subject] if subject else [])}.values())
         after = [p for p in places if p.start >= m.end and v.tokens_between(m.end, p.start) <= FRONT_REACH_TOKENS]
@@ -34,6 +37,13 @@ def extract(v: SentenceView, ctx: Context, earlier: dict[str, list[Event]]) -> l
             ev.confidence = confidence(0.5, bool(parties), ev.date_source == "text", gap(p, m))
             out.setdefault(p.place.id, ev)
     return list(out.values())
+
+
+def not_fighting(v: SentenceView, m) -> bool:
+    """A celebration, a summit or a closure next to the fighting word takes its fighting sense away."""
+    return any(t.subtype == "not_fighting" and
+               v.tokens_between(min(c.end, m.end), max(c.start, m.start)) <= NOT_FIGHTING_REACH_TOKENS
+               for c, t in v.triggers if t.type == "cue")
 
 
 def candidates(v: SentenceView) -> list[PlaceMention]:

@@ -49,6 +49,7 @@ class SentenceView:
     triggers: list[tuple[Match, Trigger]]
     claimed: set[int] = field(default_factory=set)   # starts of places taken as visit destinations
     states: list[ActorMention] = field(default_factory=list)  # countries and capitals standing for states
+    previous_actors: list[ActorMention] = field(default_factory=list)  # of the sentence before
 
     def of_kind(self, kind: str) -> list[tuple[Match, Trigger]]:
         return [(m, t) for m, t in self.triggers if t.type == kind]
@@ -93,14 +94,21 @@ def in_sentence(items: list, starts: list[int], s: Sentence) -> list:
 
 
 def state_actors(v: SentenceView, lex: ActorLexicon) -> list[ActorMention]:
-    """Countries (``مصر``, ``مصرية``) and capitals (``القاهرة``) named in the sentence, standing for their states."""
+    """Countries (``مصر``, ``مصرية``) and capitals (``القاهرة``) named in the sentence, standing for
+    their states; not a demonym inside someone's title (``الرئيس الأمريكي دونالد ترامب``)."""
     out = []
     for p in v.places:
         stands_for_state = p.place.kind == "country" or (p.place.kind == "city" and p.place.seat)
         state = lex.by_affiliation_state(p.place.country) if stands_for_state else None
-        if state:
+        if state and not (p.demonym and _in_title(v, p)):
             out.append(ActorMention(p.start, p.end, p.text, state, v.sentence.index))
     return out
+
+
+def _in_title(v: SentenceView, p: PlaceMention) -> bool:
+    """The adjective is part of an actor's name or title, or stands right before a person's name."""
+    return any((a.start <= p.start and p.end <= a.end) or
+               (a.actor.kind == "person" and 0 <= a.start - p.end <= APPOSITION_CHARS) for a in v.actors)
 
 
 def nearest(actors: list[ActorMention], m: Match) -> ActorMention | None:

@@ -1,0 +1,73 @@
+"""One real event told in several sentences of an article becomes one event carrying every
+sentence that reports it: one trip, one battle for a place, one contact between two sides."""
+from __future__ import annotations
+
+import math
+
+from ..model import Event
+
+SAME_CITY_KM = 25.0
+
+def merge_reports(events: list[Event]) -> list[Event]:
+    """Events in article order, each later report of an earlier event folded into it."""
+    out: list[Event] = []
+    for e in events:
+        same = next((o for o in out if same_event(o, e)), None)
+        if same is None:
+            out.append(e)
+        else:
+            absorb(same, e)
+    return out
+
+
+def same_event(a: Event, b: Event) -> bool:
+    """Same kind, status and period, the same place (or one inside the other), and the same sides."""
+    if a.type != b.type or a.status != b.status or not _overlap(a, b) or not _same_place(a, b):
+        return False
+    ids_a, ids_b = {x.id for x in a.actors}, {x.id for x in b.actors}
+    if a.type == "front_line":
+        return True     # one battle for one place, whoever each sentence names
+    if a.type == "visit":
+        return bool(ids_a & ids_b) or not (ids_a or ids_b)
+    sides_a, sides_b = ids_a | {x.id for x in a.counterparts}, ids_b | {x.id for x in b.counterparts}
+    return bool(ids_a & sides_b) and bool(ids_b & sides_a) and a.subtype == b.subtype
+
+
+def absorb(into: Event, other: Event) -> None:
+    """Fold a later report into an event: its sentence, any side it adds, a place or a date it lacked."""
+    if other.sentence.index != into.sentence.index and all(s.index != other.sentence.index for s in into.reports):
+        into.reports.append(other.sentence)
+    into.actors += [a for a in other.actors if a not in into.actors]
+    into.counterparts += [c for c in other.counterparts if c not in into.counterparts and c not in into.actors]
+    if into.place is None and other.place is not None:
+        into.place, into.venue = other.place, other.venue
+    if into.date_source != "text" and other.date_source == "text":
+        into.date_start, into.date_end = other.date_start, other.date_end
+        into.date_precision, into.date_source = other.date_precision, other.date_source
+    into.confidence = max(into.confidence, other.confidence)
+
+
+def _overlap(a: Event, b: Event) -> bool:
+    """Periods that overlap; a report dated only by the article's own date contradicts none."""
+    if None in (a.date_start, a.date_end, b.date_start, b.date_end) or "text" not in (a.date_source, b.date_source) \
+            or a.date_source != b.date_source:
+        return True
+    return a.date_start <= b.date_end and b.date_start <= a.date_end
+
+
+def _same_place(a: Event, b: Event) -> bool:
+    """The same place, or for a trip or a contact two places of one city (Washington, the White House)."""
+    if a.place is None or b.place is None:
+        return a.place is b.place
+    if a.place.id == b.place.id:
+        return True
+    if a.type == "front_line":
+        return False    # each quarter of a city is a front of its own
+    cities = {"city", "district", "site"}
+    return a.place.kind in cities and b.place.kind in cities and _km(a.place, b.place) <= SAME_CITY_KM
+
+
+def _km(p, q) -> float:
+    """Equirectangular distance: exact enough at city scale, and no import on the hot path."""
+    x = math.radians(q.lon - p.lon) * math.cos(math.radians((p.lat + q.lat) / 2))
+    return 6371.0 * math.hypot(x, math.radians(q.lat - p.lat))
