@@ -149,7 +149,7 @@ def test_a_quarter_is_nearer_its_own_city_than_any_other(by_id):
     ("قنفودة", "ly-bg-ganfouda", 32.04, 19.97, 6),
     ("قار يونس", "ly-bg-garyounis", 32.07, 20.04, 5),
     ("بو عطني", "ly-bg-bu-atni", 32.09, 20.14, 5),
-    ("الظهر الأحمر", "ly-derna-dhahr-al-hamar", 32.75, 22.62, 3),
+    ("الظهر الأحمر", "ly-derna-dhahr-al-hamar", 32.755, 22.605, 3),
     ("بو مسافر", "ly-derna-bu-msafer", 32.77, 22.61, 3),
     ("بومسافر", "ly-derna-bu-msafer", 32.77, 22.61, 3),
     ("الفتائح", "ly-derna-fatayah", 32.74, 22.68, 5),
@@ -161,6 +161,8 @@ def test_a_quarter_is_nearer_its_own_city_than_any_other(by_id):
     ("مطار طبرق", "ly-nasser-base", 31.86, 23.91, 5),
     ("هراوة", "ly-harawa", 31.05, 17.2, 25),
     ("زلة", "ly-zella", 28.55, 17.58, 10),
+    ("قصر أبو هادي", "ly-bu-hadi", 31.06, 16.66, 3),          # 2 km east of the Gardabiya air base
+    ("الوشكة", "ly-washka", 31.35, 15.8, 25),
     ("الرياينة", "ly-riyayna", 32.03, 12.36, 3),
 ])
 def test_new_places_resolve_by_arabic_name(gaz, name, place_id, lat, lon, reach):
