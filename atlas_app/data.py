@@ -123,7 +123,7 @@ _EMPTY_COLUMNS = ["id", "doc_id", "sentence", "start", "end", "type", "subtype",
                   "date_start", "date_end", "date_precision", "date_source", "place_id", "place_en", "place_ar",
                   "lat", "lon", "place_kind", "place_country", "origin_id", "origin_en", "origin_ar", "origin_lat",
                   "origin_lon", "actors_en", "actors_ar", "affiliation", "counterparts_en", "counterparts_ar",
-                  "counterpart_affiliation", "sentence_text", "doc_title", "outlet", "published", "url"]
+                  "counterpart_affiliation", "sentence_text", "report_sentences", "doc_title", "outlet", "published", "url"]
 
 
 @st.cache_resource(show_spinner=False, max_entries=4)

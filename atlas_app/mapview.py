@@ -2,6 +2,8 @@
 each linking to its sentence in the source. The selection lives in the URL as ``sel``."""
 from __future__ import annotations
 
+import math
+
 from functools import partial
 from html import escape
 from typing import Callable
@@ -67,6 +69,14 @@ def show_map(page, frame: pd.DataFrame, build_layers: Callable[[], list], view: 
     return selected
 
 
+def report_sentences(row) -> list[int]:
+    """The other sentences of the article that tell the same event (merged reports)."""
+    raw = row.get("report_sentences") if hasattr(row, "get") else None
+    if raw is None or (isinstance(raw, float) and math.isnan(raw)):
+        return []
+    return sorted(int(x) for x in str(raw).split(",") if x.strip().isdigit())
+
+
 def selection_panel(selected: pd.DataFrame) -> None:
     """The events behind the selected map object, each with a link to its sentence in the source."""
     st.markdown(f"#### Selected on the map: {len(selected)} event{'s' if len(selected) != 1 else ''}")
@@ -83,5 +93,8 @@ def selection_panel(selected: pd.DataFrame) -> None:
             where = f"article {row['doc_id']}" + (f", sentence {params['sentence']}" if "sentence" in params else "")
             st.page_link(SOURCES_PAGE, label=f"Read it in the source ({md_escape(where)})", icon=":material/article:",
                          query_params=params)
+            for other in report_sentences(row):
+                st.page_link(SOURCES_PAGE, label=f"Also told in sentence {other}", icon=":material/format_quote:",
+                             query_params=source_params(row["doc_id"], other))
     if len(selected) > MAX_LISTED:
         st.caption(f"… and {len(selected) - MAX_LISTED} more: narrow the filters to see them.")

@@ -17,7 +17,7 @@ from .gazetteer import DATA_DIR
 from .model import Actor, Event, Extraction, Place
 
 DEFAULT_PATH = DATA_DIR / "atlas.sqlite"
-SCHEMA_VERSION = 2   # 2: corrections
+SCHEMA_VERSION = 3   # 2: corrections; 3: event_reports
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS documents (
@@ -48,6 +48,9 @@ CREATE TABLE IF NOT EXISTS events (
 CREATE TABLE IF NOT EXISTS event_actors (
     event_id TEXT NOT NULL REFERENCES events(id) ON DELETE CASCADE, actor_id TEXT REFERENCES actors(id),
     role TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS event_reports (
+    event_id TEXT NOT NULL REFERENCES events(id) ON DELETE CASCADE, sentence INTEGER NOT NULL,
+    PRIMARY KEY (event_id, sentence));
 CREATE INDEX IF NOT EXISTS ix_events_doc ON events(doc_id);
 CREATE INDEX IF NOT EXISTS ix_event_actors ON event_actors(event_id);
 CREATE INDEX IF NOT EXISTS ix_pm_doc ON place_mentions(doc_id);
@@ -137,6 +140,7 @@ def save(conn: sqlite3.Connection, ex: Extraction, source: str = "") -> str:
             conn.executemany("INSERT INTO event_actors VALUES (?,?,?)",
                              [(eid, a.id, "actor") for a in e.actors] +
                              [(eid, a.id, "counterpart") for a in e.counterparts])
+            conn.executemany("INSERT OR IGNORE INTO event_reports VALUES (?,?)", [(eid, r.index) for r in e.reports])
     return "replaced" if replaced else "added"
 
 
@@ -170,7 +174,7 @@ def id_taken(conn: sqlite3.Connection, doc_id: str) -> bool:
 
 def count(conn: sqlite3.Connection, table: str) -> int:
     if table not in ("documents", "sentences", "places", "actors", "place_mentions", "actor_mentions",
-                     "time_mentions", "events", "event_actors"):
+                     "time_mentions", "events", "event_actors", "event_reports"):
         raise ValueError(f"unknown table {table!r}")
     return conn.execute(f"SELECT COUNT(*) FROM {table}").fetchone()[0]
 
@@ -194,7 +198,9 @@ SELECT e.id, e.doc_id, e.sentence, e.start, e."end", e.type, e.subtype, e.trigge
        sa.ids AS actor_ids, sa.names_en AS actors_en, sa.names_ar AS actors_ar, sa.affiliations AS affiliation,
        sc.ids AS counterpart_ids, sc.names_en AS counterparts_en, sc.names_ar AS counterparts_ar,
        sc.affiliations AS counterpart_affiliation,
-       s.text AS sentence_text, d.title AS doc_title, d.outlet AS outlet, d.published AS published, d.url AS url
+       s.text AS sentence_text,
+       (SELECT group_concat(r.sentence) FROM event_reports r WHERE r.event_id = e.id) AS report_sentences,
+       d.title AS doc_title, d.outlet AS outlet, d.published AS published, d.url AS url
 FROM events e
 LEFT JOIN places p ON p.id = e.place_id
 LEFT JOIN places o ON o.id = e.origin_id

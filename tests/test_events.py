@@ -216,7 +216,8 @@ def test_a_future_date_makes_the_event_planned():
 # --- the seeds ----------------------------------------------------------------------------------
 
 def in_sentence(ev: Event, words: str) -> bool:
-    return words in ev.sentence.text
+    """The event is told in a sentence holding these words (its own, or a report merged into it)."""
+    return any(words in s.text for s in [ev.sentence, *ev.reports])
 
 
 def overlaps(ev: Event, start: date, end: date) -> bool:

@@ -8,18 +8,20 @@ import re
 from ..lexicon import Match
 from ..model import ActorMention, Event, PlaceMention
 from ..text import normalize
+from .kinds import KINDS
 from .sentence import IN, TO, Context, SentenceView, confidence, date_and_status, gap, nearest, seat, words
 from .visits import delegation_actor
 
-# From a flow trigger to its sides. An agreement's parties are named in its own phrase
+# From a flow trigger to its sides. An agreement or support names its parties in its own phrase
 # (``اتفاق أمريكي روسي``, ``وقع الطرفان اتفاقا``): ``الاتفاق`` far from anyone is a topic, not a flow.
-SIDE_REACH_CHARS = {"": 120, "agreement": 40}
+SIDE_REACH_CHARS = {"": 120, "agreement": 40, "support": 40}
 STATE_SUBJECT_REACH_CHARS = 25  # a state acting: ``باريس تستضيف``, ``اعتذرت الحكومة البريطانية``
 STATE_REACH_CHARS = 60        # a country standing for its state must be close to the trigger
 VENUE_REACH_TOKENS = 20       # from a meeting trigger to the ``في X`` that places it
 VENUE_KINDS = {"city", "district", "site"}
 _RECEIVED = words("تلقى", "تلقت", "يتلقى", "تتلقى", "تلقي", "تلقيه", "وتلقى", "وتلقت")
 RECEIVED_REACH_TOKENS = 8
+_RANK = {s: i for i, s in enumerate(KINDS["diplomatic_flow"].subtypes)}   # the registry lists the telling first
 _SUBJECT_ENDINGS = tuple(normalize(e) for e in ("ه", "ها", "هما", "هم", "يا", "وا"))
 _LISTED_RE = re.compile(r"[\s\W_]*(?:و|ومع|وبين|وكذلك|إضافة إلى)?[\s\W_]*(?:ال)?(?:رئيس|وزير|مبعوث|الرئيس|قائد)?[\s\W_]*")
 
@@ -32,7 +34,8 @@ def extract(v: SentenceView, ctx: Context, earlier: dict[str, list[Event]]) -> l
         reach = SIDE_REACH_CHARS.get(trig.subtype, SIDE_REACH_CHARS[""])
         near = [a for a in people if gap(a, m) <= reach]
         states = [x for x in v.states if gap(x, m) <= min(reach, STATE_REACH_CHARS)]
-        a = (delegation_actor(v, m) if trig.subtype == "delegation" else None) or subject(v, m, near, states)
+        a = (delegation_actor(v, m) if trig.subtype == "delegation" else None) or \
+            subject(v, m, near, [] if trig.subtype == "delegation" else states)
         if a is None or (trig.subtype == "delegation" and a.actor.id in visitors):
             continue   # a delegation's trip is already told by the sentence's visit
         others = [x for x in near + states if x.actor.affiliation != a.actor.affiliation]
@@ -52,7 +55,9 @@ def extract(v: SentenceView, ctx: Context, earlier: dict[str, list[Event]]) -> l
         date_and_status(ev, v, m, trig, m.start, ctx)
         ev.confidence = confidence(0.5, True, ev.date_source == "text", abs(b.start - m.end))
         ev.venue = place is not None
-        out.setdefault(frozenset((a.actor.id, sides[0].actor.id)), ev)
+        key = frozenset((a.actor.id, sides[0].actor.id))
+        if key not in out or _RANK[ev.subtype] < _RANK[out[key].subtype]:
+            out[key] = ev   # ``دعا بومبيو، في اتصال هاتفي مع شكري``: the call, the more telling reading
     return list(out.values())
 
 

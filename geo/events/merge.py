@@ -2,11 +2,7 @@
 sentence that reports it: one trip, one battle for a place, one contact between two sides."""
 from __future__ import annotations
 
-import math
-
 from ..model import Event
-
-SAME_CITY_KM = 25.0
 
 def merge_reports(events: list[Event]) -> list[Event]:
     """Events in article order, each later report of an earlier event folded into it."""
@@ -37,7 +33,7 @@ def absorb(into: Event, other: Event) -> None:
     """Fold a later report into an event: its sentence, any side it adds, a place or a date it lacked."""
     if other.sentence.index != into.sentence.index and all(s.index != other.sentence.index for s in into.reports):
         into.reports.append(other.sentence)
-    into.actors += [a for a in other.actors if a not in into.actors]
+    into.actors += [a for a in other.actors if a not in into.actors and a not in into.counterparts]
     into.counterparts += [c for c in other.counterparts if c not in into.counterparts and c not in into.actors]
     if into.place is None and other.place is not None:
         into.place, into.venue = other.place, other.venue
@@ -56,18 +52,5 @@ def _overlap(a: Event, b: Event) -> bool:
 
 
 def _same_place(a: Event, b: Event) -> bool:
-    """The same place, or for a trip or a contact two places of one city (Washington, the White House)."""
-    if a.place is None or b.place is None:
-        return a.place is b.place
-    if a.place.id == b.place.id:
-        return True
-    if a.type == "front_line":
-        return False    # each quarter of a city is a front of its own
-    cities = {"city", "district", "site"}
-    return a.place.kind in cities and b.place.kind in cities and _km(a.place, b.place) <= SAME_CITY_KM
-
-
-def _km(p, q) -> float:
-    """Equirectangular distance: exact enough at city scale, and no import on the hot path."""
-    x = math.radians(q.lon - p.lon) * math.cos(math.radians((p.lat + q.lat) / 2))
-    return 6371.0 * math.hypot(x, math.radians(q.lat - p.lat))
+    """The same place: each stop of a tour, each quarter of a city, is an event of its own."""
+    return (a.place.id if a.place else None) == (b.place.id if b.place else None)
