@@ -39,7 +39,7 @@ def extract(v: SentenceView, ctx: Context, earlier: dict[str, list[Event]]) -> l
         if a is None or (trig.subtype == "delegation" and a.actor.id in visitors):
             continue   # a delegation's trip is already told by the sentence's visit
         others = [x for x in near + states if x.actor.affiliation != a.actor.affiliation]
-        b = next((x for x in others if x.start >= m.end), None) or nearest(others, m)
+        b = next((x for x in others if x.start >= m.end), None) or nearest(others, m, v)
         if b is None:
             continue
         if trig.subtype == "invitation" and right_after(v, m, people):
@@ -66,7 +66,7 @@ def subject(v: SentenceView, m: Match, near: list[ActorMention], states: list[Ac
     nearer than any actor after it (``باريس تستضيف``, ``اعتذرت الحكومة البريطانية``); else whom the
     sentence before spoke of when the trigger carries its own subject (``التقيا``, ``تواصله``);
     else the first actor after it."""
-    a = nearest(near, m)
+    a = nearest(near, m, v)
     if a is not None and a.end <= m.start:
         return a
     state = next((x for x in states if gap(x, m) <= STATE_SUBJECT_REACH_CHARS and not _destination(v, x)

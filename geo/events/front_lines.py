@@ -26,7 +26,7 @@ def extract(v: SentenceView, ctx: Context, earlier: dict[str, list[Event]]) -> l
     for m, trig in triggers:
         if not_fighting(v, m):
             continue
-        subject = nearest([a for a in v.actors if gap(a, m) <= APPOSITION_CHARS], m)   # قصف الجيش المصري
+        subject = nearest([a for a in v.actors if gap(a, m) <= APPOSITION_CHARS], m, v)   # قصف الجيش المصري
         parties = list({a.actor.id: a.actor for a in belligerents + ([subject] if subject else [])}.values())
         after = [p for p in places if p.start >= m.end and v.tokens_between(m.end, p.start) <= FRONT_REACH_TOKENS]
         before = [p for p in places if p.end <= m.start and v.tokens_between(p.end, m.start) <= FRONT_REACH_TOKENS]

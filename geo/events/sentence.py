@@ -111,9 +111,10 @@ def _in_title(v: SentenceView, p: PlaceMention) -> bool:
                (a.actor.kind == "person" and 0 <= a.start - p.end <= APPOSITION_CHARS) for a in v.actors)
 
 
-def nearest(actors: list[ActorMention], m: Match) -> ActorMention | None:
+def nearest(actors: list[ActorMention], m: Match, v: SentenceView | None = None) -> ActorMention | None:
     """The subject: the closest actor before the trigger, else the closest after it; an office
-    followed by its holder's name (``قائد الجيش الوطني الليبي، المشير خليفة حفتر``) is the person."""
+    followed by its holder's name (``قائد الجيش الوطني الليبي، المشير خليفة حفتر``) is the person,
+    but not a name behind a preposition (``الحكومة البريطانية للسراج``)."""
     before = [a for a in actors if a.end <= m.start]
     after = [a for a in actors if a.start >= m.end]
     if before:
@@ -121,7 +122,8 @@ def nearest(actors: list[ActorMention], m: Match) -> ActorMention | None:
     if not after:
         return None
     first = after[0]
-    person = next((a for a in after[1:2] if a.actor.kind == "person" and a.start - first.end <= APPOSITION_CHARS), None)
+    person = next((a for a in after[1:2] if a.actor.kind == "person" and a.start - first.end <= APPOSITION_CHARS
+                   and not (v and any(c.isalpha() for c in v.between(first.end, a.start)))), None)
     return person if first.actor.kind != "person" and person else first
 
 

@@ -59,7 +59,7 @@ def candidates(v: SentenceView) -> list[VisitCandidate]:
         if trig.subtype == "reception":
             visitor, dests = reception(v, m)
         else:
-            visitor = delegation_actor(v, m) or nearest(v.actors, m)
+            visitor = delegation_actor(v, m) or nearest(v.actors, m, v)
             dests = destinations(v, m, seg_end)
         origin = origin_of(v, m, seg_end)
         if visitor is not None or origin is not None:

@@ -1,0 +1,133 @@
+"""The event rules one class at a time, each on a sentence in the style of real news, plus the
+registry of kinds, the trigger table's checks and the merging of reports."""
+from datetime import date
+
+import pytest
+
+from geo.events import KINDS, TriggerTableError
+from geo.events.merge import merge_reports
+from geo.events.triggers import check_row, load_triggers
+from geo.model import Article, Event
+from geo.pipeline import extract
+
+PUBLISHED = date(2018, 6, 12)
+
+
+def events(text: str, kind: str | None = None) -> list[Event]:
+    evs = extract(Article("t", text, PUBLISHED)).events
+    return [e for e in evs if kind is None or e.type == kind]
+
+
+def names(actors) -> set[str]:
+    return {a.name_en for a in actors}
+
+
+# --- diplomatic flows -----------------------------------------------------------------------------
+
+@pytest.mark.parametrize("text", [
+    "أجرى السراج اتصالا هاتفيا مع الرئيس المصري عبد الفتاح السيسي.",
+    "بحث السراج في تواصل مع الرئيس المصري عبد الفتاح السيسي الأوضاع في طرابلس.",
+])
+def test_a_call_in_its_other_wordings_joins_both_sides(text):
+    (ev,) = events(text, "diplomatic_flow")
+    assert ev.subtype == "call"
+    assert {a.id for a in ev.actors + ev.counterparts} >= {"fayez-al-sarraj", "abdel-fattah-el-sisi"}
+
+
+def test_a_state_acts_when_it_stands_beside_the_trigger():
+    (ev,) = events("اعتذرت الحكومة البريطانية للسراج عن تصريحات وزير سابق.", "diplomatic_flow")
+    assert names(ev.actors) == {"United Kingdom"}
+    assert names(ev.counterparts) == {"Fayez al-Sarraj"}
+
+
+def test_a_demonym_inside_a_title_is_the_person_not_a_second_side():
+    evs = events("التقى الرئيس الأمريكي دونالد ترامب مع السراج في البيت الأبيض.", "diplomatic_flow")
+    assert evs
+    sides = [names(e.actors) | names(e.counterparts) for e in evs]
+    assert all("United States" not in s for s in sides)
+
+
+def test_every_party_listed_in_a_meeting_is_a_counterpart_host_first():
+    (ev,) = events("استضاف الرئيس الفرنسي إيمانويل ماكرون لقاء مع السراج وحفتر في باريس.", "diplomatic_flow")
+    assert names(ev.actors) == {"Emmanuel Macron"}
+    assert names(ev.counterparts) == {"Fayez al-Sarraj", "Khalifa Haftar"}
+
+
+def test_a_trigger_with_its_own_subject_takes_whom_the_sentence_before_named():
+    text = "وصل السراج وحفتر إلى باريس أمس. والتقيا بالرئيس ماكرون في قصر الإليزيه."
+    flows = [e for e in events(text, "diplomatic_flow") if e.sentence.index == 1]
+    assert flows and "Emmanuel Macron" in names(flows[0].actors) | names(flows[0].counterparts)
+    assert names(flows[0].actors) | names(flows[0].counterparts) & {"Fayez al-Sarraj", "Khalifa Haftar"}
+
+
+def test_an_agreement_far_from_any_side_is_a_topic_not_a_flow():
+    text = ("قال حفتر إن الحوار مع قيادات موالية لحكومة الوفاق يهدف إلى البدء في حوار غير مباشر "
+            "من أجل الاتفاق على عدة نقاط.")
+    assert not [e for e in events(text, "diplomatic_flow") if e.subtype == "agreement"]
+
+
+def test_of_two_readings_for_one_pair_the_call_is_kept():
+    text = "دعا وزير الخارجية الأمريكي مايك بومبيو، في اتصال هاتفي مع وزير الخارجية المصري سامح شكري، إلى حل سياسي."
+    (ev,) = [e for e in events(text, "diplomatic_flow") if "Mike Pompeo" in names(e.actors)]
+    assert ev.subtype == "call"
+
+
+# --- front lines ----------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("text", [
+    "ويقاتل الجيش الوطني الليبي للسيطرة على درنة.",
+    "أحرزت قوات الجيش الوطني الليبي تقدما جديدا في مدينة درنة.",
+])
+def test_fighting_in_verb_and_noun_wordings(text):
+    (ev,) = events(text, "front_line")
+    assert ev.place.name_en == "Derna"
+    assert "Libyan National Army" in names(ev.actors)
+
+
+def test_an_armed_group_named_in_the_sentence_is_a_party():
+    (ev,) = events("اندلعت اشتباكات عنيفة بين الجيش الوطني الليبي وتنظيم أنصار الشريعة في بنغازي.", "front_line")
+    assert names(ev.actors) >= {"Libyan National Army", "Ansar al-Sharia"}
+
+
+@pytest.mark.parametrize("text", [
+    "أطلق سكان بنغازي النار في الهواء احتفالا بعيد الفطر.",
+    "عقدت في باريس قمة حول وقف إطلاق النار في ليبيا.",
+])
+def test_celebrations_and_summits_are_not_fighting(text):
+    assert events(text, "front_line") == []
+
+
+# --- one event, several reports -------------------------------------------------------------------
+
+def test_one_battle_told_twice_is_one_event_with_both_sentences():
+    text = "اندلعت اشتباكات في درنة أمس. وتواصلت المعارك في درنة حتى المساء."
+    (ev,) = events(text, "front_line")
+    assert [ev.sentence.index] + [s.index for s in ev.reports] == [0, 1]
+
+
+def test_two_quarters_of_a_city_stay_two_fronts():
+    text = "اندلعت اشتباكات في عين زارة أمس. وتواصلت المعارك في قصر بن غشير حتى المساء."
+    assert {e.place.name_en for e in events(text, "front_line")} == {"Ain Zara", "Qasr bin Ghashir"}
+
+
+def test_merging_needs_the_same_status():
+    planned, done = events("سيزور حفتر باريس الأسبوع المقبل.", "visit") + events("زار حفتر باريس.", "visit")
+    assert len(merge_reports([planned, done])) == 2
+
+
+# --- the registry and the trigger table -----------------------------------------------------------
+
+def test_every_trigger_in_the_table_names_a_registered_kind_and_subtype():
+    for _, trig in [(p, t) for bucket in load_triggers()._index.items() for p, t in [(bucket[0], x) for x in bucket[1]]]:
+        assert trig.type == "cue" or trig.subtype in KINDS[trig.type].subtypes
+
+
+@pytest.mark.parametrize("row, message", [
+    ({"phrase_ar": "هدنة", "type": "truce", "subtype": "", "status": ""}, "unknown type 'truce'"),
+    ({"phrase_ar": "هدنة", "type": "front_line", "subtype": "truce", "status": ""}, "no subtype 'truce'"),
+    ({"phrase_ar": "هدنة", "type": "front_line", "subtype": "fighting", "status": "maybe"}, "status"),
+    ({"phrase_ar": "", "type": "front_line", "subtype": "fighting", "status": ""}, "no phrase"),
+])
+def test_a_bad_trigger_row_is_an_error_naming_its_line(row, message):
+    with pytest.raises(TriggerTableError, match=f"line 7: .*{message}"):
+        check_row(7, row)
