@@ -40,7 +40,7 @@ def plausible(place: Place, context: set[str], cue: bool = False, known: bool = 
     place (``known``), a city of a million, or a locative cue before a big town."""
     if place.source == "curated" or place.country in context or known:
         return True
-    return cue and place.population >= PACKAGED_MIN_POPULATION or place.population >= 3000000
+    return place.population >= METROPOLIS or (cue and place.population >= PACKAGED_MIN_POPULATION)
 
 
 _CITY_CUES = {normalize("العاصمة"), normalize("مدينة"), normalize("بالعاصمة"), normalize("بمدينة")}

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 
 from .gazetteer import Gazetteer, NameEntry
-from .text import Token, normalize
+from .text import Token, normalize, original_offset
 
 # Words before a name that make it a place rather than a word. ``من``, ``عن`` and ``بين`` also
 # come before people (``رسالة من بشار``), so they are weak: enough for a curated name only.
@@ -18,7 +18,7 @@ _WEAK_CUES = frozenset(normalize(w) for w in ("من", "عن", "بين"))
 _CUES = frozenset(normalize(w) for w in (
     "في", "فى", "إلى", "الى", "نحو", "قرب", "بقرب", "محيط", "داخل", "حول", "وسط",
     "مدينة", "بمدينة", "لمدينة", "ومدينة", "منطقة", "بمنطقة", "بلدة", "ضواحي", "أطراف", "مطار", "قاعدة",
-    "سجن", "ميناء", "ميناءي", "منطقتي", "مدينتي", "ولاية", "بولاية",
+    "سجن", "ميناء", "ميناءي", "منطقتي", "مدينتي", "ولاية", "بولاية", "وادي", "جبل", "جبال", "جسر",
     "تحرير", "جنوب", "شمال", "شرق", "غرب", "جنوبي", "شمالي", "شرقي", "غربي", "مدن",
 )) | _WEAK_CUES
 
@@ -27,8 +27,12 @@ _CUES = frozenset(normalize(w) for w in (
 PLACE_NOUNS = frozenset(normalize(w) for w in (
     "منطقة", "بمنطقة", "لمنطقة", "ومنطقة", "حي", "بحي", "مدينة", "بمدينة", "لمدينة", "ومدينة", "بلدة", "ببلدة",
     "ضاحية", "قرية", "محلة", "منطقتي", "بمنطقتي", "مدينتي", "ولاية", "بولاية"))
+_CUES = _CUES | PLACE_NOUNS
 # The feminine ones: a masculine adjective after ``منطقة الساحل`` belongs to the name (``الشرقي``).
 _FEMININE_PLACE_NOUNS = frozenset(k for k in PLACE_NOUNS if k.endswith("ه"))
+# ``حي`` is part of a quarter's name (``حي المغار``, ``حي الأندلس``): it goes inside the span.
+_QUARTER = frozenset(normalize(w) for w in ("حي", "بحي", "وحي", "لحي", "وبحي"))
+_QUOTES = frozenset('"«»“”\'')
 
 
 @dataclass
@@ -63,7 +67,8 @@ def find_toponyms(text: str, tokens: list[Token], gazetteer: Gazetteer) -> list[
             continue
         if first + 1 < m.last and tokens[first].key in PLACE_NOUNS and _head_is_generic(tokens, m, gazetteer):
             first, start = first + 1, tokens[first + 1].start   # ``منطقة الهلال النفطي`` -> ``الهلال النفطي``
-        previous = tokens[first - 1].key if first > 0 else ""
+        before = first - 1 if first > 0 and tokens[first - 1].text not in _QUOTES else first - 2
+        previous = tokens[before].key if before >= 0 else ""     # through an opening quote: جسر "الشلال"
         if (previous in _FEMININE_PLACE_NOUNS or tokens[first].key in _FEMININE_PLACE_NOUNS) and \
                 _name_goes_on(tokens, first, m.last, previous):
             if first == m.first and tokens[first].key in _FEMININE_PLACE_NOUNS:
@@ -78,7 +83,10 @@ def find_toponyms(text: str, tokens: list[Token], gazetteer: Gazetteer) -> list[
         entries = tuple(e for e in m.payloads
                         if (previous in PLACE_NOUNS if e.nonplace else not e.needs_cue or joined or weak))
         if entries:
-            preceding = (tokens[first - 2].key if first > 1 else "", previous)
+            preceding = (tokens[before - 1].key if before > 0 else "", previous)
+            if previous in _QUARTER and before == first - 1 and not clitics:
+                head = tokens[before]
+                start = head.start + (original_offset(head.text, len(previous) - 2) if len(previous) > 2 else 0)
             found.append(Toponym(start, m.end, text[start:m.end], entries, first, m.last, previous, cue, preceding))
     return found
 

@@ -174,3 +174,28 @@ def test_a_name_joined_to_the_place_before_it_needs_no_cue_of_its_own(gazetteer)
     found = places("سيطرت ميليشيات على ميناءي راس لانوف والسدرة", gazetteer)
     assert ("السدرة", "ly-sidra", False) in found
     assert places("كان السدرة", gazetteer) == []
+
+
+def _derna_sites():
+    """Derna's quarter and sites, each an ordinary word too (needs a cue)."""
+    from geo.gazetteer import build_gazetteer
+    from geo.model import Place
+    rows = [("ly-derna-maghar", "المغار", "district"), ("ly-derna-shallal", "الشلال", "site"),
+            ("ly-derna-shawaer", "الشواعر", "site")]
+    return build_gazetteer([(Place(pid, pid, ar, kind, "LY", 32.75, 22.64), [ar], True) for pid, ar, kind in rows],
+                           [], [], set())
+
+
+def test_a_quarter_keeps_hay_in_its_name():
+    """`حي المغار` is the quarter's name, as the gold writes it; an attached ب stays outside."""
+    gaz = _derna_sites()
+    assert places("طارد الجيش المسلحين في أزقة حي المغار", gaz) == [("حي المغار", "ly-derna-maghar", False)]
+    assert places("اشتباكات بحي المغار", gaz) == [("حي المغار", "ly-derna-maghar", False)]
+    assert places("عاد إلى المغار", gaz) == [("المغار", "ly-derna-maghar", False)]
+
+
+def test_a_cue_counts_through_an_opening_quote():
+    """`جسر "الشلّال"`, `وادي "الشواعر"`: the name in quotes after a bridge or a wadi is a place."""
+    found = places('قام المسلحون بتفجير جسر "الشلّال" عبر وادي "الشواعر"', _derna_sites())
+    assert [pid for _, pid, _ in found] == ["ly-derna-shallal", "ly-derna-shawaer"]
+    assert places('قال إن "الشلال" جميل', _derna_sites()) == []
