@@ -131,3 +131,51 @@ def test_every_trigger_in_the_table_names_a_registered_kind_and_subtype():
 def test_a_bad_trigger_row_is_an_error_naming_its_line(row, message):
     with pytest.raises(TriggerTableError, match=f"line 7: .*{message}"):
         check_row(7, row)
+
+
+# --- visits ---------------------------------------------------------------------------------------
+
+def test_a_return_home_is_a_visit():
+    (ev,) = events("عاد المشير خليفة حفتر إلى بنغازي أمس بعد رحلة علاج في باريس.", "visit")
+    assert (ev.subtype, ev.place.name_en, names(ev.actors)) == ("return", "Benghazi", {"Khalifa Haftar"})
+
+
+def test_a_tour_visits_every_stop_it_lists():
+    evs = events("بدأ السراج جولة إلى روما وباريس وبرلين.", "visit")
+    assert {e.place.name_en for e in evs} == {"Rome", "Paris", "Berlin"}
+
+
+def test_a_visit_noun_after_in_x_is_a_stay_there():
+    (ev,) = events("وكان حفتر في باريس في جولة خارجية قبل نحو أسبوعين.", "visit")
+    assert (ev.place.name_en, names(ev.actors)) == ("Paris", {"Khalifa Haftar"})
+
+
+def test_a_verb_that_wants_ila_takes_no_bare_object():
+    assert events("ورجحت الصحيفة أن تتوجه إيطاليا نحو تنظيم انتخابات جديدة.", "visit") == []
+
+
+def test_a_destination_column_other_than_to_is_refused():
+    with pytest.raises(TriggerTableError, match="destination"):
+        check_row(3, {"phrase_ar": "توجه", "type": "visit", "subtype": "visit", "status": "", "destination": "by"})
+
+
+# --- more flows and front lines -------------------------------------------------------------------
+
+def test_the_sides_named_after_bayna_are_the_flow():
+    (ev,) = events("عقد لقاء أمس بين الجانبين المصري والإيطالي في القاهرة.", "diplomatic_flow")
+    assert names(ev.actors) | names(ev.counterparts) == {"Egypt", "Italy"}
+
+
+def test_a_newspapers_demonym_is_not_its_state_acting():
+    evs = events("وقالت صحيفة العرب اللندنية إن المؤتمر هدفه تكريس حضور باريس في ليبيا.", "diplomatic_flow")
+    assert all("United Kingdom" not in names(e.actors) | names(e.counterparts) for e in evs)
+
+
+def test_a_place_something_is_driven_out_of_is_the_front():
+    (ev,) = events("وأطلق الجيش الوطني الليبي حملته العسكرية لطرد داعش من بنغازي.", "front_line")
+    assert ev.place.name_en == "Benghazi"
+
+
+def test_where_a_body_sits_is_not_a_front():
+    text = "وقال المتحدث إن حكومة الوفاق في طرابلس لن تقبل باستمرار الحرب."
+    assert [e.place.name_en for e in events(text, "front_line")] == []

@@ -21,6 +21,8 @@ VENUE_REACH_TOKENS = 20       # from a meeting trigger to the ``في X`` that pl
 VENUE_KINDS = {"city", "district", "site"}
 _RECEIVED = words("تلقى", "تلقت", "يتلقى", "تتلقى", "تلقي", "تلقيه", "وتلقى", "وتلقت")
 RECEIVED_REACH_TOKENS = 8
+_BETWEEN = words("بين", "وبين")
+BETWEEN_REACH_TOKENS = 5      # ``جلسة عقدت يوم امس السبت بين``; further, بين is some other noun's
 _RANK = {s: i for i, s in enumerate(KINDS["diplomatic_flow"].subtypes)}   # the registry lists the telling first
 _SUBJECT_ENDINGS = tuple(normalize(e) for e in ("ه", "ها", "هما", "هم", "يا", "وا"))
 _LISTED_RE = re.compile(r"[\s\W_]*(?:و|ومع|وبين|وكذلك|إضافة إلى)?[\s\W_]*(?:ال)?(?:رئيس|وزير|مبعوث|الرئيس|قائد)?[\s\W_]*")
@@ -34,12 +36,13 @@ def extract(v: SentenceView, ctx: Context, earlier: dict[str, list[Event]]) -> l
         reach = SIDE_REACH_CHARS.get(trig.subtype, SIDE_REACH_CHARS[""])
         near = [a for a in people if gap(a, m) <= reach]
         states = [x for x in v.states if gap(x, m) <= min(reach, STATE_REACH_CHARS)]
-        a = (delegation_actor(v, m) if trig.subtype == "delegation" else None) or \
+        pair = between_sides(v, m, near + states) if trig.subtype != "delegation" else None   # a delegation is one side's
+        a = pair[0] if pair else (delegation_actor(v, m) if trig.subtype == "delegation" else None) or \
             subject(v, m, near, [] if trig.subtype == "delegation" else states)
         if a is None or (trig.subtype == "delegation" and a.actor.id in visitors):
             continue   # a delegation's trip is already told by the sentence's visit
         others = [x for x in near + states if x.actor.affiliation != a.actor.affiliation]
-        b = next((x for x in others if x.start >= m.end), None) or nearest(others, m, v)
+        b = pair[1] if pair else next((x for x in others if x.start >= m.end), None) or nearest(others, m, v)
         if b is None:
             continue
         if trig.subtype == "invitation" and right_after(v, m, people):
@@ -59,6 +62,19 @@ def extract(v: SentenceView, ctx: Context, earlier: dict[str, list[Event]]) -> l
         if key not in out or _RANK[ev.subtype] < _RANK[out[key].subtype]:
             out[key] = ev   # ``دعا بومبيو، في اتصال هاتفي مع شكري``: the call, the more telling reading
     return list(out.values())
+
+
+def between_sides(v: SentenceView, m: Match, sides: list[ActorMention]) -> tuple[ActorMention, ActorMention] | None:
+    """``جلسة … بين الطرفين التونسي والليبي``, ``لقاء بين السراج وحفتر``: the two sides named after
+    ``بين`` following the trigger, of different affiliations."""
+    at = next((t for t in v.tokens if t.start >= m.end and t.key in _BETWEEN
+               and v.tokens_between(m.end, t.start) <= BETWEEN_REACH_TOKENS), None)
+    if at is None:
+        return None
+    after = sorted((x for x in sides if x.start >= at.end), key=lambda x: x.start)
+    first = after[0] if after else None
+    second = next((x for x in after[1:] if first and x.actor.affiliation != first.actor.affiliation), None)
+    return (first, second) if second else None
 
 
 def subject(v: SentenceView, m: Match, near: list[ActorMention], states: list[ActorMention]) -> ActorMention | None:

@@ -2,18 +2,18 @@
 places listed alongside them, and the parties the sentence names."""
 from __future__ import annotations
 
-import re
 
 from ..model import Event, PlaceMention
-from .sentence import (APPOSITION_CHARS, FROM, Context, SentenceView, confidence, date_and_status, gap, nearest,
+from .sentence import (APPOSITION_CHARS, FROM, IN, Context, SentenceView, confidence, date_and_status, gap, nearest,
                        words)
 
 FRONT_KINDS = {"city", "district", "site"}
 FRONT_REACH_TOKENS = 10          # from a fighting trigger to the place fought over
 FRONT_CUE_REACH_TOKENS = 5       # ``يعتزم الجيش الوطني الليبي شن هجوم``
 NOT_FIGHTING_REACH_TOKENS = 4    # ``إطلاق النار احتفالا``, ``قمة … وقف إطلاق النار``: no fighting sense
-_JOINERS_RE = re.compile(r"[\s\W_و]*")
 _CITY = words("مدينة")
+_EXPEL = words("طرد", "لطرد", "وطرد", "بطرد", "إخراج", "لإخراج", "تطهير", "لتطهير", "تحرير", "لتحرير", "دحر")
+EXPEL_REACH_TOKENS = 4           # ``لطرد داعش من بنغازي``: from the expelling word to ``من``
 
 
 def extract(v: SentenceView, ctx: Context, earlier: dict[str, list[Event]]) -> list[Event]:
@@ -28,8 +28,9 @@ def extract(v: SentenceView, ctx: Context, earlier: dict[str, list[Event]]) -> l
             continue
         subject = nearest([a for a in v.actors if gap(a, m) <= APPOSITION_CHARS], m, v)   # قصف الجيش المصري
         parties = list({a.actor.id: a.actor for a in belligerents + ([subject] if subject else [])}.values())
-        after = [p for p in places if p.start >= m.end and v.tokens_between(m.end, p.start) <= FRONT_REACH_TOKENS]
-        before = [p for p in places if p.end <= m.start and v.tokens_between(p.end, m.start) <= FRONT_REACH_TOKENS]
+        places_here = [p for p in places if not seat_of_actor(v, p, m)]
+        after = [p for p in places_here if p.start >= m.end and v.tokens_between(m.end, p.start) <= FRONT_REACH_TOKENS]
+        before = [p for p in places_here if p.end <= m.start and v.tokens_between(p.end, m.start) <= FRONT_REACH_TOKENS]
         for p in with_listed(v, places, after[:1] or before[-1:]):
             ev = Event("front_line", v.sentence, m.start, m.end, v.surface(m), subtype="fighting",
                        actors=parties, place=p.place)
@@ -52,10 +53,22 @@ def candidates(v: SentenceView) -> list[PlaceMention]:
             and not v.inside_actor(p) and p.start not in v.claimed and not coming_from(v, p)]
 
 
+def seat_of_actor(v: SentenceView, p: PlaceMention, m) -> bool:
+    """``حكومة الوفاق في طرابلس … الحرب``: a place that only says where a body sits, before and away
+    from the fighting word, is not a front (``اشتباكات بين الجيش وقوات الوفاق في عين زارة`` still is)."""
+    if m.start < p.end or v.token_before(p.start) not in IN:
+        return False
+    holder = next((a for a in v.actors if 0 <= v.tokens_between(a.end, p.start) <= 1 and a.end <= p.start
+                   and a.actor.kind == "organisation"), None)
+    return holder is not None and gap(holder, m) > APPOSITION_CHARS
+
+
 def coming_from(v: SentenceView, p: PlaceMention) -> bool:
-    """``قادمة من مدينة الإسكندرية``: a place something comes from is not where the fighting is."""
+    """``قادمة من مدينة الإسكندرية``: a place something comes from is not where the fighting is,
+    unless what is driven out of it is the fighting (``لطرد داعش من بنغازي``)."""
     before = v.keys_before(p.start, 2)
-    return bool(before) and (before[-1] in FROM or (len(before) == 2 and before[0] in FROM and before[1] in _CITY))
+    after_from = bool(before) and (before[-1] in FROM or (len(before) == 2 and before[0] in FROM and before[1] in _CITY))
+    return after_from and not any(k in _EXPEL for k in v.keys_before(p.start, EXPEL_REACH_TOKENS))
 
 
 def with_listed(v: SentenceView, places: list[PlaceMention], chosen: list[PlaceMention]) -> list[PlaceMention]:
@@ -64,13 +77,8 @@ def with_listed(v: SentenceView, places: list[PlaceMention], chosen: list[PlaceM
         return []
     i = places.index(chosen[0])
     lo = hi = i
-    while lo > 0 and only_joiners(v, places[lo - 1].end, places[lo].start):
+    while lo > 0 and v.only_joiners(places[lo - 1].end, places[lo].start):
         lo -= 1
-    while hi + 1 < len(places) and only_joiners(v, places[hi].end, places[hi + 1].start):
+    while hi + 1 < len(places) and v.only_joiners(places[hi].end, places[hi + 1].start):
         hi += 1
     return places[lo:hi + 1]
-
-
-def only_joiners(v: SentenceView, start: int, end: int) -> bool:
-    """Between two list items stand only punctuation, spaces and ``و`` (attached or not)."""
-    return _JOINERS_RE.fullmatch(v.between(start, end)) is not None

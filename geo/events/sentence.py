@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import bisect
 import calendar
+import re
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -15,6 +16,7 @@ from ..text import Token, is_punct, normalize
 from .roles import Roles
 from .triggers import Trigger
 
+_JOINERS_RE = re.compile(r"[\s\W_و]*")
 APPOSITION_CHARS = 3        # between an office and its holder's name: ``الليبي، المشير``
 CUE_REACH_TOKENS = 6        # a modality cue governs what follows it within this many tokens
 
@@ -87,6 +89,10 @@ class SentenceView:
         s = self.sentence
         return s.text[start - s.start:end - s.start]
 
+    def only_joiners(self, start: int, end: int) -> bool:
+        """Between two list items stand only punctuation, spaces and ``و`` (attached or not)."""
+        return _JOINERS_RE.fullmatch(self.between(start, end)) is not None
+
 
 def in_sentence(items: list, starts: list[int], s: Sentence) -> list:
     """The items (sorted by start, with their ``starts``) that begin inside the sentence."""
@@ -100,9 +106,18 @@ def state_actors(v: SentenceView, lex: ActorLexicon) -> list[ActorMention]:
     for p in v.places:
         stands_for_state = p.place.kind == "country" or (p.place.kind == "city" and p.place.seat)
         state = lex.by_affiliation_state(p.place.country) if stands_for_state else None
-        if state and not (p.demonym and _in_title(v, p)):
+        if state and not (p.demonym and (_in_title(v, p) or _in_media_name(v, p))):
             out.append(ActorMention(p.start, p.end, p.text, state, v.sentence.index))
     return out
+
+
+_MEDIA = words("صحيفة", "الصحيفة", "لصحيفة", "وكالة", "لوكالة", "قناة", "لقناة", "موقع", "جريدة", "إذاعة", "مجلة")
+MEDIA_NAME_TOKENS = 3       # ``صحيفة العرب اللندنية``: the adjective belongs to the paper's name
+
+
+def _in_media_name(v: SentenceView, p: PlaceMention) -> bool:
+    """``صحيفة العرب اللندنية``, ``وكالة الأنباء الإيطالية``: a newspaper or agency, not its state acting."""
+    return any(k in _MEDIA for k in v.keys_before(p.start, MEDIA_NAME_TOKENS))
 
 
 def _in_title(v: SentenceView, p: PlaceMention) -> bool:

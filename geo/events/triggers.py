@@ -11,6 +11,7 @@ from ..lexicon import Lexicon
 from .kinds import CUE_SUBTYPES, KINDS
 
 STATUSES = ("", "occurred", "planned")
+DESTINATIONS = ("", "to")   # "to": the destination must follow إلى (توجه إلى), never a bare object
 
 
 @dataclass(frozen=True)
@@ -18,6 +19,7 @@ class Trigger:
     type: str       # a kind in KINDS, or "cue"
     subtype: str
     status: str     # occurred | planned | "" (the sentence decides)
+    destination: str = ""   # "" | "to" (see DESTINATIONS)
 
 
 class TriggerTableError(ValueError):
@@ -38,9 +40,13 @@ def check_row(line: int, row: dict) -> Trigger:
                                 f"(known: {', '.join(s or '(empty)' for s in allowed)})")
     if status not in STATUSES:
         raise TriggerTableError(f"triggers.csv line {line}: status must be occurred, planned or empty, got {status!r}")
+    destination = row.get("destination") or ""
+    if destination not in DESTINATIONS or (destination and kind != "visit"):
+        raise TriggerTableError(f"triggers.csv line {line}: destination must be empty or 'to' (visits only), "
+                                f"got {destination!r}")
     if not (row.get("phrase_ar") or "").strip():
         raise TriggerTableError(f"triggers.csv line {line}: no phrase")
-    return Trigger(kind, subtype, status)
+    return Trigger(kind, subtype, status, destination)
 
 
 @lru_cache(maxsize=4)

@@ -13,6 +13,7 @@ from .triggers import Trigger
 
 DIRECT_OBJECT_REACH_TOKENS = 4   # a destination right after the trigger: زيارة باريس، وصل القاهرة الثلاثاء
 TO_REACH_TOKENS = 6              # from ``إلى`` to its place, past ``العاصمة الفرنسية،``
+STAY_GAP_TOKENS = 1              # ``في باريس في جولة``: only the second في between place and noun
 ORIGIN_REACH_CHARS = 80          # ``الوفد القادم من غرب ليبيا``
 HOST_REACH_CHARS = 25            # between a reception and its host
 DELEGATION_REACH_CHARS = 40      # between the trigger and ``وفد``
@@ -40,9 +41,10 @@ def extract(v: SentenceView, ctx: Context, earlier: dict[str, list[Event]]) -> l
     for c in most_specific(found):
         v.claimed.add(c.destination.start)
         visitor = c.visitor.actor if c.visitor else None
-        ev = Event("visit", v.sentence, c.trigger.start, c.trigger.end, v.surface(c.trigger), subtype="visit",
-                   actors=[visitor] if visitor else [], place=c.destination.place,
-                   origin=c.origin.place if c.origin else seat(visitor, ctx.gazetteer))
+        origin = c.origin.place if c.origin else seat(visitor, ctx.gazetteer)
+        ev = Event("visit", v.sentence, c.trigger.start, c.trigger.end, v.surface(c.trigger), subtype=c.kind.subtype
+                   if c.kind.subtype == "return" else "visit", actors=[visitor] if visitor else [],
+                   place=c.destination.place, origin=None if origin == c.destination.place else origin)
         date_and_status(ev, v, c.trigger, c.kind, c.destination.start, ctx)
         ev.confidence = confidence(0.55, visitor is not None, ev.date_source == "text",
                                    c.destination.start - c.trigger.end)
@@ -60,11 +62,13 @@ def candidates(v: SentenceView) -> list[VisitCandidate]:
             visitor, dests = reception(v, m)
         else:
             visitor = delegation_actor(v, m) or nearest(v.actors, m, v)
-            dests = destinations(v, m, seg_end)
+            if trig.subtype == "return" and (visitor is None or visitor.actor.kind != "person"):
+                continue   # ``وعاد إلى ليبيا`` after a body named in passing: whose return is unclear
+            dests = destinations(v, m, seg_end, object_allowed=trig.destination != "to") or stay(v, m, trig)
         origin = origin_of(v, m, seg_end)
         if visitor is not None or origin is not None:
             found += [VisitCandidate(visitor, d, m, trig, origin) for d in dests
-                      if not (visitor and d.place.id == visitor.actor.home_base)]
+                      if trig.subtype == "return" or not (visitor and d.place.id == visitor.actor.home_base)]
     return found
 
 
@@ -92,13 +96,30 @@ def eligible(v: SentenceView, p: PlaceMention) -> bool:
     return not p.demonym and not v.inside_actor(p) and v.token_before(p.start) not in FROM
 
 
-def destinations(v: SentenceView, m: Match, seg_end: int) -> list[PlaceMention]:
-    """Places in the trigger's segment introduced by ``إلى``, or standing right after the trigger."""
+def destinations(v: SentenceView, m: Match, seg_end: int, object_allowed: bool = True) -> list[PlaceMention]:
+    """Places in the trigger's segment introduced by ``إلى``, or standing right after the trigger
+    (``زار باريس``; not after a verb that wants ``إلى``: ``تتوجه إيطاليا نحو…`` is Italy heading somewhere),
+    with the stops listed alongside them (``جولة إلى روما وباريس وبرلين``)."""
     after = [p for p in v.places if m.end <= p.start < seg_end and eligible(v, p)]
-    return [p for i, p in enumerate(after)
-            if v.introduced_by(p, TO, reach=TO_REACH_TOKENS)
-            or (i == 0 and v.tokens_between(m.end, p.start) <= DIRECT_OBJECT_REACH_TOKENS
-                and not v.introduced_by(p, IN))]
+    chosen = [i for i, p in enumerate(after)
+              if v.introduced_by(p, TO, reach=TO_REACH_TOKENS)
+              or (object_allowed and i == 0 and v.tokens_between(m.end, p.start) <= DIRECT_OBJECT_REACH_TOKENS
+                  and not v.introduced_by(p, IN))]
+    listed = set(chosen)
+    for i in chosen:
+        j = i
+        while j + 1 < len(after) and v.only_joiners(after[j].end, after[j + 1].start):
+            j += 1
+            listed.add(j)
+    return [after[i] for i in sorted(listed)]
+
+
+def stay(v: SentenceView, m: Match, trig: Trigger) -> list[PlaceMention]:
+    """``حفتر كان في باريس في جولة خارجية``: a visit noun after ``في X`` is a stay at X."""
+    if trig.status or v.token_before(m.start) not in IN:
+        return []
+    before = [p for p in v.places if p.end <= m.start and eligible(v, p) and v.introduced_by(p, IN)]
+    return before[-1:] if before and v.tokens_between(before[-1].end, m.start) <= STAY_GAP_TOKENS else []
 
 
 def most_specific(found: list[VisitCandidate]) -> list[VisitCandidate]:
