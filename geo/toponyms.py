@@ -122,8 +122,9 @@ def _head_is_generic(tokens: list[Token], m, gazetteer: Gazetteer) -> bool:
 
 def _name_goes_on(tokens: list[Token], first: int, last: int, previous: str) -> bool:
     """``منطقة الساحل الشرقي`` is a Derna district, not the Sahel: after a feminine place noun, a
-    masculine definite adjective agrees with the name, so the name is longer than the one known."""
+    masculine definite adjective (a nisba ``الشرقي``, or ``الأوسط``, ``الأخضر``) agrees with the name,
+    so the name is longer than the one known."""
     if last >= len(tokens) or (previous not in _FEMININE_PLACE_NOUNS and tokens[first].key not in _FEMININE_PLACE_NOUNS):
         return False
     nxt = tokens[last].key
-    return nxt.startswith("ال") and len(nxt) > 4 and nxt.endswith("ي")
+    return nxt.startswith("ال") and ((len(nxt) > 4 and nxt.endswith("ي")) or (len(nxt) == 6 and nxt[2] == "ا"))

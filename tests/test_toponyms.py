@@ -151,6 +151,11 @@ def test_a_longer_name_after_a_place_noun_is_not_the_shorter_known_region():
     assert [pid for _, pid, _ in places(text, _sahel_only())] == ["ly-derna"]
 
 
+@pytest.mark.parametrize("adjective", ["الشرقي", "الأوسط", "الغربي"])
+def test_any_masculine_adjective_makes_the_name_longer(adjective):
+    assert places(f"وقعت اشتباكات في منطقة الساحل {adjective} للمدينة", _sahel_only()) == []
+
+
 def test_the_known_region_with_a_feminine_adjective_is_still_the_region():
     assert [pid for _, pid, _ in places("تنشط الجماعات في منطقة الساحل الإفريقية", _sahel_only())] == ["region-sahel"]
 
