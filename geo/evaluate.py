@@ -66,13 +66,21 @@ def parse_day(value) -> date | None:
 
 
 def names(items) -> set[str]:
-    """Case-folded English names from a list of actor dicts (``{"name": ...}``) or strings."""
+    """Case-folded English names from a list of actor dicts (``{"name": ..., "aliases": [...]}``,
+    the aliases being the same actor's other spellings) or strings."""
     out = set()
     for item in items or []:
-        name = item.get("name") if isinstance(item, dict) else item
-        if name:
-            out.add(str(name).casefold())
+        out |= actor_names(item)
     return out
+
+
+def actor_names(item) -> set[str]:
+    """The case-folded English name of one actor dict or string, with its ``aliases`` if any."""
+    if not isinstance(item, dict):
+        return {str(item).casefold()} if item else set()
+    aliases = item.get("aliases")
+    found = [item.get("name"), *(aliases if isinstance(aliases, list) else [])]
+    return {str(n).casefold() for n in found if n}
 
 
 def squash(text) -> str:
@@ -152,7 +160,8 @@ def summarize_places(rows: list[tuple]) -> dict:
 # ------------------------------------------------------------------ actors
 
 def actor_outcomes(gold: list[dict], pred: list[dict]) -> list[str]:
-    """tp | fp | fn | optional per decision: same span and same English name (case-insensitive)."""
+    """tp | fp | fn | optional per decision: same span and same English name (case-insensitive), the
+    predicted name or one of its ``aliases`` (spelling variants: el-Sisi / al-Sisi)."""
     by_span: dict[tuple, list[dict]] = {}
     for p in pred:
         by_span.setdefault(span(p), []).append(p)
@@ -160,7 +169,7 @@ def actor_outcomes(gold: list[dict], pred: list[dict]) -> list[str]:
     for g in gold:
         candidates = by_span.pop(span(g), [])
         want = str(g.get("name", "")).casefold()
-        hit = next((p for p in candidates if str(p.get("name", "")).casefold() == want), None)
+        hit = next((p for p in candidates if want in actor_names(p)), None)
         rows += ["fp" for p in candidates if p is not hit]
         if hit is not None:
             rows.append("optional" if g.get("optional") else "tp")

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
 
-from .actors import ActorLexicon, find_actors, load_actors
+from .actors import ActorLexicon, actor_aliases, find_actors, load_actors
 from .augment import discount_online, merge_ner, optional_resources
 from .dates import find_dates
 from .events import Trigger, extract_events, load_triggers, publication_window
@@ -121,8 +121,8 @@ def extraction_json(ex: Extraction) -> dict:
         "places": [{"start": p.start, "end": p.end, "text": p.text, **place_json(p.place),
                     "demonym": p.demonym, "sentence": p.sentence, "recognizer": p.recognizer} for p in ex.places],
         "actors": [{"start": a.start, "end": a.end, "text": a.text, "id": a.actor.id, "name": a.actor.name_en,
-                    "name_ar": a.actor.name_ar, "affiliation": a.actor.affiliation, "sentence": a.sentence,
-                    "recognizer": a.recognizer}
+                    "name_ar": a.actor.name_ar, "aliases": actor_aliases(a.actor), "affiliation": a.actor.affiliation,
+                    "sentence": a.sentence, "recognizer": a.recognizer}
                    for a in ex.actors],
         "events": [event_json(e) for e in ex.events],
     }
