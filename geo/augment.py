@@ -147,12 +147,13 @@ def _toponyms(text: str, tokens: list[Token], starts: list[int], e: Entity, gaze
         entries = tuple(gazetteer.names.lookup(f"{stem} {rest}".strip()))
         if entries:
             start = words[0].start + (original_offset(words[0].text, cut) if cut else 0)
-            return [Toponym(start, words[-1].end, text[start:words[-1].end], entries, first, last, previous)]
+            # the NER vouches for the span: as good as a locative cue for a packaged town
+            return [Toponym(start, words[-1].end, text[start:words[-1].end], entries, first, last, previous, cue=True)]
     out = []
     for m in gazetteer.names.find(tokens[first:last]):
         i = first + m.first
         out.append(Toponym(m.start, m.end, text[m.start:m.end], tuple(m.payloads), i, first + m.last,
-                           tokens[i - 1].key if i > 0 else ""))
+                           tokens[i - 1].key if i > 0 else "", cue=True))
     return out
 
 

@@ -56,7 +56,32 @@ def test_the_page_shows_the_committed_figures(store, committed):
     text = "\n".join(m.value for m in at.markdown)
     assert f"{committed['articles']['scored']} seed articles" in text and "training-set" in text
     assert "Known weaknesses" in text and "lowest precision" in text
-    assert [c.value for c in at.code] == [about.COMMAND]
+    assert [c.value for c in at.code] == [about.HELDOUT_COMMAND, about.COMMAND]
+
+
+CORPUS_GOLD = ROOT.parent / "shared" / "corpus" / "gold.jsonl"
+
+
+@pytest.mark.skipif(not CORPUS_GOLD.exists(), reason="the shared corpus (../shared/corpus) is not beside the repo")
+def test_the_committed_heldout_scores_are_a_fresh_evaluation():
+    from geo.evaluate import split_folds
+    committed = json.loads(about.HELDOUT_PATH.read_text(encoding="utf-8"))
+    gold = load_records(CORPUS_GOLD)
+    predicted = {p["id"]: p for p in run_extractor(gold, ROOT / "seeds")}
+    fresh = [score(part, [predicted[g["id"]] for g in part]) for part in split_folds(gold, 2)]
+    assert rounded(committed["folds"]) == rounded(fresh), (
+        f"data/heldout_scores.json is out of date: extraction changed. Run `{about.HELDOUT_COMMAND}` and commit it.")
+
+
+def test_the_page_shows_the_heldout_folds_beside_the_seeds(store, committed):
+    heldout = json.loads(about.HELDOUT_PATH.read_text(encoding="utf-8"))
+    at = ok(run(ABOUT))
+    table = frame(at, "Worst").set_index("Layer")
+    visits = [f["events"]["visit"]["f1"] for f in heldout["folds"]]
+    assert table.loc["Visit", ["Fold 0", "Fold 1"]].tolist() == pytest.approx(visits)
+    assert table.loc["Visit", "Worst"] == pytest.approx(min(visits))
+    assert table.loc["Visit", "Seeds (training)"] == pytest.approx(committed["events"]["visit"]["f1"])
+    assert "held-out figure" in "\n".join(m.value for m in at.markdown)
 
 
 def test_the_page_shows_the_stores_counts(store, events):

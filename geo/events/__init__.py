@@ -14,7 +14,7 @@ from ..text import Token, is_punct
 from . import flows, front_lines, visits
 from .merge import merge_reports
 from .kinds import EVENT_TYPES, KINDS, EventKind
-from .roles import load_roles
+from .roles import Roles, load_roles
 from .sentence import Context, SentenceView, in_sentence, publication_window, state_actors, words
 from .triggers import Trigger, TriggerTableError, load_triggers
 
@@ -27,7 +27,7 @@ _BACK_REFERENCES = {tuple(sorted(words(*ws))) for ws in (("جاء", "ذلك"), (
 
 def sentence_views(sentences: list[Sentence], tokens: list[Token], places: list[PlaceMention],
                    actors: list[ActorMention], times: list[TimeExpr], triggers: Lexicon[Trigger],
-                   lexicon: ActorLexicon):
+                   lexicon: ActorLexicon, roles: Roles):
     """One SentenceView per sentence that has a trigger, its dates carried over from the
     sentence before when it opens on ``جاء ذلك``/``وذلك``."""
     trig_matches = [(m, t) for m in triggers.find(tokens) for t in m.payloads]
@@ -44,7 +44,8 @@ def sentence_views(sentences: list[Sentence], tokens: list[Token], places: list[
         if not view.times and view.tokens and refers_back(view.tokens):
             view.times = previous_times   # ``جاء ذلك خلال لقاء…`` happened when the sentence before says
         previous_times = view.times
-        view.states = state_actors(view, lexicon)
+        view.named_states = state_actors(view, lexicon)
+        view.states = [x for x in view.named_states if not roles.has(x.actor, "contested_state")]
         yield view
 
 
@@ -54,7 +55,7 @@ def extract_events(article: Article, sentences: list[Sentence], tokens: list[Tok
     """All events of an article, sentence by sentence."""
     ctx = Context(article, gazetteer, lexicon, load_roles())
     events: list[Event] = []
-    for view in sentence_views(sentences, tokens, places, actors, times, triggers, lexicon):
+    for view in sentence_views(sentences, tokens, places, actors, times, triggers, lexicon, ctx.roles):
         events += events_of(view, ctx)
     return merge_reports(events)
 

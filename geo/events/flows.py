@@ -36,7 +36,7 @@ def extract(v: SentenceView, ctx: Context, earlier: dict[str, list[Event]]) -> l
         reach = SIDE_REACH_CHARS.get(trig.subtype, SIDE_REACH_CHARS[""])
         near = [a for a in people if gap(a, m) <= reach]
         states = [x for x in v.states if gap(x, m) <= min(reach, STATE_REACH_CHARS)]
-        pair = between_sides(v, m, near + states) if trig.subtype != "delegation" else None   # a delegation is one side's
+        pair = between_sides(v, m, near + [x for x in v.named_states if gap(x, m) <= STATE_REACH_CHARS]) if trig.subtype != "delegation" else None   # a delegation is one side's
         a = pair[0] if pair else (delegation_actor(v, m) if trig.subtype == "delegation" else None) or \
             subject(v, m, near, [] if trig.subtype == "delegation" else states)
         if a is None or (trig.subtype == "delegation" and a.actor.id in visitors):
@@ -66,7 +66,8 @@ def extract(v: SentenceView, ctx: Context, earlier: dict[str, list[Event]]) -> l
 
 def between_sides(v: SentenceView, m: Match, sides: list[ActorMention]) -> tuple[ActorMention, ActorMention] | None:
     """``جلسة … بين الطرفين التونسي والليبي``, ``لقاء بين السراج وحفتر``: the two sides named after
-    ``بين`` following the trigger, of different affiliations."""
+    ``بين`` following the trigger, of different affiliations; two sides so named may be states whose
+    bare name stands for nobody elsewhere (Libya's)."""
     at = next((t for t in v.tokens if t.start >= m.end and t.key in _BETWEEN
                and v.tokens_between(m.end, t.start) <= BETWEEN_REACH_TOKENS), None)
     if at is None:

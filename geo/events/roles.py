@@ -1,5 +1,6 @@
 """Domain lists about actors that the event rules need, from ``data/event_roles.csv``: which sides
-fight (front-line parties) and which never take part in diplomacy."""
+fight (front-line parties), which never take part in diplomacy, and which states a bare country
+name does not stand for (their government is contested between sides the lexicon names)."""
 from __future__ import annotations
 
 import csv
@@ -10,7 +11,7 @@ from pathlib import Path
 from ..gazetteer import DATA_DIR
 from ..model import Actor
 
-ROLES = ("belligerent", "not_diplomatic")
+ROLES = ("belligerent", "not_diplomatic", "contested_state")
 
 
 @dataclass(frozen=True)

@@ -51,6 +51,7 @@ class SentenceView:
     triggers: list[tuple[Match, Trigger]]
     claimed: set[int] = field(default_factory=set)   # starts of places taken as visit destinations
     states: list[ActorMention] = field(default_factory=list)  # countries and capitals standing for states
+    named_states: list[ActorMention] = field(default_factory=list)  # the same, contested states too
     previous_actors: list[ActorMention] = field(default_factory=list)  # of the sentence before
 
     def of_kind(self, kind: str) -> list[tuple[Match, Trigger]]:
@@ -101,16 +102,21 @@ def in_sentence(items: list, starts: list[int], s: Sentence) -> list:
 
 def state_actors(v: SentenceView, lex: ActorLexicon) -> list[ActorMention]:
     """Countries (``مصر``, ``مصرية``) and capitals (``القاهرة``) named in the sentence, standing for
-    their states; not a demonym inside someone's title (``الرئيس الأمريكي دونالد ترامب``)."""
+    their states; not a demonym inside someone's title (``الرئيس الأمريكي دونالد ترامب``) or a paper's
+    name, nor a country named as a topic or a destination (``في ليبيا``, ``إلى القاهرة``)."""
     out = []
     for p in v.places:
         stands_for_state = p.place.kind == "country" or (p.place.kind == "city" and p.place.seat)
         state = lex.by_affiliation_state(p.place.country) if stands_for_state else None
-        if state and not (p.demonym and (_in_title(v, p) or _in_media_name(v, p))):
+        if state and not (p.demonym and (_in_title(v, p) or _in_media_name(v, p))) \
+                and not (not p.demonym and v.token_before(p.start) in _TOPIC):
             out.append(ActorMention(p.start, p.end, p.text, state, v.sentence.index))
     return out
 
 
+# ``الأوضاع في ليبيا``, ``مؤتمر حول ليبيا``, ``وفد إلى القاهرة``: a country or capital after these is
+# where or what something is about, not a state acting.
+_TOPIC = words("في", "فى", "حول", "بشأن", "عن", "إلى", "الى", "داخل", "بخصوص", "تجاه")
 _MEDIA = words("صحيفة", "الصحيفة", "لصحيفة", "وكالة", "لوكالة", "قناة", "لقناة", "موقع", "جريدة", "إذاعة", "مجلة")
 MEDIA_NAME_TOKENS = 3       # ``صحيفة العرب اللندنية``: the adjective belongs to the paper's name
 

@@ -36,7 +36,7 @@ class VisitCandidate:
 
 
 def extract(v: SentenceView, ctx: Context, earlier: dict[str, list[Event]]) -> list[Event]:
-    found = candidates(v)
+    found = candidates(v, ctx)
     out: dict[tuple, Event] = {}
     for c in most_specific(found):
         v.claimed.add(c.destination.start)
@@ -52,7 +52,7 @@ def extract(v: SentenceView, ctx: Context, earlier: dict[str, list[Event]]) -> l
     return list(out.values())
 
 
-def candidates(v: SentenceView) -> list[VisitCandidate]:
+def candidates(v: SentenceView, ctx: Context) -> list[VisitCandidate]:
     """Every (visitor, destination) a travel or reception word of the sentence supports."""
     triggers = v.of_kind("visit")
     found = []
@@ -68,8 +68,17 @@ def candidates(v: SentenceView) -> list[VisitCandidate]:
         origin = origin_of(v, m, seg_end)
         if visitor is not None or origin is not None:
             found += [VisitCandidate(visitor, d, m, trig, origin) for d in dests
-                      if trig.subtype == "return" or not (visitor and d.place.id == visitor.actor.home_base)]
+                      if trig.subtype == "return" or not at_home(visitor, d, ctx)]
     return found
+
+
+def at_home(visitor: ActorMention | None, dest: PlaceMention, ctx: Context) -> bool:
+    """Going to one's own seat, or to one's own country as a whole, is no visit (only a return)."""
+    if visitor is None:
+        return False
+    home = ctx.gazetteer.get(visitor.actor.home_base)
+    return dest.place.id == visitor.actor.home_base or (
+        home is not None and dest.place.kind == "country" and dest.place.country == home.country)
 
 
 def reception(v: SentenceView, m: Match) -> tuple[ActorMention | None, list[PlaceMention]]:
