@@ -16,7 +16,7 @@ from .dates import find_dates
 from .events import Trigger, extract_events, load_triggers, publication_window
 from .gazetteer import Gazetteer, load_gazetteer
 from .lexicon import Lexicon
-from .model import Article, Event, Extraction, Place, PlaceMention, TimeExpr
+from .model import Actor, Article, Event, Extraction, Place, PlaceMention, TimeExpr
 from .ner import NerRecognizer
 from .online import OnlineGeocoder
 from .resolve import resolve
@@ -99,12 +99,16 @@ def place_json(p: Place | None) -> dict | None:
             "kind": p.kind, "country": p.country, "source": p.source}
 
 
+def side_json(a: Actor) -> dict:
+    return {"id": a.id, "name": a.name_en, "name_ar": a.name_ar, "aliases": actor_aliases(a),
+            "affiliation": a.affiliation}
+
+
 def event_json(e: Event) -> dict:
     return {
         "type": e.type, "subtype": e.subtype,
-        "actors": [{"id": a.id, "name": a.name_en, "name_ar": a.name_ar, "affiliation": a.affiliation} for a in e.actors],
-        "counterparts": [{"id": a.id, "name": a.name_en, "name_ar": a.name_ar, "affiliation": a.affiliation}
-                         for a in e.counterparts],
+        "actors": [side_json(a) for a in e.actors],
+        "counterparts": [side_json(a) for a in e.counterparts],
         "place": place_json(e.place), "origin": place_json(e.origin),
         "date_start": e.date_start.isoformat() if e.date_start else None,
         "date_end": e.date_end.isoformat() if e.date_end else None,

@@ -9,7 +9,7 @@ from ..lexicon import Match
 from ..model import ActorMention, Event, PlaceMention
 from ..text import normalize
 from .kinds import KINDS
-from .sentence import IN, TO, Context, SentenceView, confidence, date_and_status, gap, nearest, seat, words
+from .sentence import FROM, IN, TO, Context, SentenceView, cancelled, confidence, date_and_status, gap, nearest, seat, words
 from .visits import delegation_actor
 
 # From a flow trigger to its sides. An agreement or support names its parties in its own phrase
@@ -18,10 +18,16 @@ SIDE_REACH_CHARS = {"": 120, "agreement": 40, "support": 40}
 STATE_SUBJECT_REACH_CHARS = 25  # a state acting: ``باريس تستضيف``, ``اعتذرت الحكومة البريطانية``
 STATE_REACH_CHARS = 60        # a country standing for its state must be close to the trigger
 VENUE_REACH_TOKENS = 20       # from a meeting trigger to the ``في X`` that places it
+_AT_PLACE = words("بقصر", "بمقر", "بمدينة", "بالعاصمة", "بفندق", "بمطار", "بقاعة")   # ``بقصر باردو``
 VENUE_KINDS = {"city", "district", "site"}
 _RECEIVED = words("تلقى", "تلقت", "يتلقى", "تتلقى", "تلقي", "تلقيه", "وتلقى", "وتلقت")
 RECEIVED_REACH_TOKENS = 8
 _BETWEEN = words("بين", "وبين")
+SOURCE_REACH_TOKENS = 4      # ``من رئيسة الوزراء، تيريزا ماي``
+NOT_DIPLOMATIC_REACH_TOKENS = 1
+AGENT_REACH_TOKENS = 3       # ``الوساطة التي قامت بها``
+_AGENT = words("بها", "به")   # the last word of ``قام به``/``قامت بها``/``التي يقوم بها``
+_PARTY_LIST_RE = re.compile(r"[\s\W_]*و?[^\s]*(?:\s+[^\s]+){0,5}?[\s\W_]*")
 BETWEEN_REACH_TOKENS = 5      # ``جلسة عقدت يوم امس السبت بين``; further, بين is some other noun's
 _RANK = {s: i for i, s in enumerate(KINDS["diplomatic_flow"].subtypes)}   # the registry lists the telling first
 _SUBJECT_ENDINGS = tuple(normalize(e) for e in ("ه", "ها", "هما", "هم", "يا", "وا"))
@@ -33,30 +39,23 @@ def extract(v: SentenceView, ctx: Context, earlier: dict[str, list[Event]]) -> l
     out: dict[frozenset, Event] = {}
     people = [a for a in v.actors if not ctx.roles.has(a.actor, "not_diplomatic")]
     for m, trig in v.of_kind("diplomatic_flow"):
-        reach = SIDE_REACH_CHARS.get(trig.subtype, SIDE_REACH_CHARS[""])
-        near = [a for a in people if gap(a, m) <= reach]
-        states = [x for x in v.states if gap(x, m) <= min(reach, STATE_REACH_CHARS)]
-        pair = between_sides(v, m, near + [x for x in v.named_states if gap(x, m) <= STATE_REACH_CHARS]) if trig.subtype != "delegation" else None   # a delegation is one side's
-        a = pair[0] if pair else (delegation_actor(v, m) if trig.subtype == "delegation" else None) or \
-            subject(v, m, near, [] if trig.subtype == "delegation" else states)
-        if a is None or (trig.subtype == "delegation" and a.actor.id in visitors):
-            continue   # a delegation's trip is already told by the sentence's visit
-        others = [x for x in near + states if x.actor.affiliation != a.actor.affiliation]
-        b = pair[1] if pair else next((x for x in others if x.start >= m.end), None) or nearest(others, m, v)
-        if b is None:
+        if cancelled(v, m, "not_diplomatic", NOT_DIPLOMATIC_REACH_TOKENS):
+            continue   # ``جلسات تحقيق``: a court's sessions, not talks
+        found = sides_of(v, m, trig, people)
+        if found is None:
             continue
+        a, sides = found
+        if trig.subtype == "delegation" and a.actor.id in visitors:
+            continue   # a delegation's trip is already told by the sentence's visit
         if trig.subtype == "invitation" and right_after(v, m, people):
             continue   # ``دعوة بومبيو أن…``: Pompeo's appeal, not an invitation to anyone
-        sides = counterparts(v, b, others)
-        if received(v, m):
-            a, sides = b, [a]   # ``تلقى حفتر اتصالا من بومبيو``: the call runs from the caller
         place = venue(v, m)
         ev = Event("diplomatic_flow", v.sentence, m.start, m.end, v.surface(m), subtype=trig.subtype,
                    actors=[a.actor], counterparts=[x.actor for x in sides],
                    origin=seat(a.actor, ctx.gazetteer),
                    place=place.place if place else seat(sides[0].actor, ctx.gazetteer))
         date_and_status(ev, v, m, trig, m.start, ctx)
-        ev.confidence = confidence(0.5, True, ev.date_source == "text", abs(b.start - m.end))
+        ev.confidence = confidence(0.5, True, ev.date_source == "text", min(gap(x, m) for x in sides))
         ev.venue = place is not None
         key = frozenset((a.actor.id, sides[0].actor.id))
         if key not in out or _RANK[ev.subtype] < _RANK[out[key].subtype]:
@@ -64,18 +63,73 @@ def extract(v: SentenceView, ctx: Context, earlier: dict[str, list[Event]]) -> l
     return list(out.values())
 
 
-def between_sides(v: SentenceView, m: Match, sides: list[ActorMention]) -> tuple[ActorMention, ActorMention] | None:
-    """``جلسة … بين الطرفين التونسي والليبي``, ``لقاء بين السراج وحفتر``: the two sides named after
-    ``بين`` following the trigger, of different affiliations; two sides so named may be states whose
-    bare name stands for nobody elsewhere (Libya's)."""
+def sides_of(v: SentenceView, m: Match, trig, people: list[ActorMention]
+             ) -> tuple[ActorMention, list[ActorMention]] | None:
+    """Who the flow runs from, and to whom: the parties after ``بين``; else the subject (the agent
+    of ``قامت بها``, a delegation's owner, the nearest side) and the sides of another affiliation,
+    turned round when the trigger is received (``تلقى اتصالا من``) or sent from someone (``رسالة من``)."""
+    reach = SIDE_REACH_CHARS.get(trig.subtype, SIDE_REACH_CHARS[""])
+    near = [a for a in people if gap(a, m) <= reach]
+    states = [x for x in v.states if gap(x, m) <= min(reach, STATE_REACH_CHARS)]
+    if trig.subtype != "delegation":   # a delegation is one side's
+        parties = between_sides(v, m, near + [x for x in v.named_states if gap(x, m) <= STATE_REACH_CHARS])
+        if parties:
+            return parties[0], parties[1:]
+    a = agent(v, m, near + states) or (delegation_actor(v, m) if trig.subtype == "delegation" else None) or \
+        subject(v, m, near, [] if trig.subtype == "delegation" else states)
+    if a is None:
+        return None
+    others = [x for x in near + states if x.actor.affiliation != a.actor.affiliation]
+    sender = source(v, m, others)
+    b = next((x for x in others if x.start >= m.end), None) or nearest(others, m, v)
+    if b is None:
+        return None
+    if received(v, m):
+        return b, [a]   # ``تلقى حفتر اتصالا من بومبيو``: the call runs from the caller
+    if sender is not None:
+        return sender, [a]   # ``سلم السفير بلحاج رسالة اعتذار من رئيسة الوزراء``
+    return a, counterparts(v, b, others)
+
+
+def between_sides(v: SentenceView, m: Match, sides: list[ActorMention]) -> list[ActorMention] | None:
+    """``جلسة … بين الطرفين التونسي والليبي``, ``اجتماع بين محمد بن زايد والسيسي والسراج وحفتر``: every
+    party named after ``بين`` following the trigger, the first as host; at least two affiliations. Two
+    sides so named may be states whose bare name stands for nobody elsewhere (Libya's)."""
     at = next((t for t in v.tokens if t.start >= m.end and t.key in _BETWEEN
                and v.tokens_between(m.end, t.start) <= BETWEEN_REACH_TOKENS), None)
     if at is None:
         return None
     after = sorted((x for x in sides if x.start >= at.end), key=lambda x: x.start)
-    first = after[0] if after else None
-    second = next((x for x in after[1:] if first and x.actor.affiliation != first.actor.affiliation), None)
-    return (first, second) if second else None
+    if not after:
+        return None
+    out = [after[0]]
+    for x in after[1:]:
+        if not _PARTY_LIST_RE.fullmatch(v.between(out[-1].end, x.start)):
+            break
+        if all(x.actor.id != y.actor.id for y in out):
+            out.append(x)
+    first = out[0].actor.affiliation
+    rest = [x for x in out[1:] if x.actor.affiliation != first]
+    return [out[0], *rest] if rest else None
+
+
+def agent(v: SentenceView, m: Match, sides: list[ActorMention]) -> ActorMention | None:
+    """``جهود الوساطة التي قامت بها الأمم المتحدة``: the side named right after ``قام/قامت بها``."""
+    for t in v.tokens:
+        if t.start >= m.end and t.key in _AGENT and v.tokens_between(m.end, t.start) <= AGENT_REACH_TOKENS:
+            return next((x for x in sorted(sides, key=lambda x: x.start)
+                         if x.start >= t.end and v.tokens_between(t.end, x.start) <= 1), None)
+    return None
+
+
+def source(v: SentenceView, m: Match, sides: list[ActorMention]) -> ActorMention | None:
+    """A side introduced by ``من`` after a message, call or statement is who sent it
+    (``رسالة اعتذار له من رئيسة الوزراء، تيريزا ماي``)."""
+    for x in sorted(sides, key=lambda x: x.start):
+        if x.start >= m.end and any(k in FROM for k in v.keys_before(x.start, SOURCE_REACH_TOKENS)) \
+                and not any(y.start < x.start and y.end > m.end and y.start > m.end for y in sides if y is not x):
+            return x
+    return None
 
 
 def subject(v: SentenceView, m: Match, near: list[ActorMention], states: list[ActorMention]) -> ActorMention | None:
@@ -129,13 +183,14 @@ def right_after(v: SentenceView, m: Match, actors: list[ActorMention]) -> bool:
 
 
 def venue(v: SentenceView, m: Match) -> PlaceMention | None:
-    """Where a meeting happens: ``في X`` soon after the trigger, not a place of fighting."""
+    """Where a meeting happens: ``في X`` (``بقصر X``, ``بإسطنبول``) soon after the trigger, not a place
+    of fighting."""
     fronts = [c.start for c, t in v.triggers if t.type == "front_line" and c.start >= m.end]
     for p in v.places:
         if p.start < m.end or p.demonym or p.place.kind not in VENUE_KINDS:
             continue
         if v.tokens_between(m.end, p.start) > VENUE_REACH_TOKENS or any(f < p.start for f in fronts):
             return None
-        if v.introduced_by(p, IN):
+        if v.introduced_by(p, IN | _AT_PLACE) or v.attached_in(p):
             return p
     return None

@@ -4,14 +4,19 @@ from __future__ import annotations
 
 
 from ..model import Event, PlaceMention
-from .sentence import (APPOSITION_CHARS, FROM, IN, Context, SentenceView, confidence, date_and_status, gap, nearest,
-                       words)
+from .sentence import (APPOSITION_CHARS, FROM, IN, Context, SentenceView, cancelled, confidence, date_and_status,
+                       gap, nearest, words)
 
 FRONT_KINDS = {"city", "district", "site"}
 FRONT_REACH_TOKENS = 10          # from a fighting trigger to the place fought over
 FRONT_CUE_REACH_TOKENS = 5       # ``يعتزم الجيش الوطني الليبي شن هجوم``
 NOT_FIGHTING_REACH_TOKENS = 4    # ``إطلاق النار احتفالا``, ``قمة … وقف إطلاق النار``: no fighting sense
 _CITY = words("مدينة")
+_STRIKES = words("غارات", "غارة", "الغارات", "الغارة", "قصف", "القصف", "قصفت", "ضربات", "ضربة", "غاراتها", "غاراته",
+                 "قصفها", "قصفه")
+_LAUNCH = words("شن", "يشن", "تشن", "شنت", "نفذ", "ينفذ", "تنفذ", "نفذت", "يواصل", "تواصل", "واصل", "واصلت")
+LAUNCH_REACH_TOKENS = 3          # ``يشن سلسلة غارات``
+_KILLING = words("قتل", "بقتل", "مقتل", "اغتيال", "باغتيال")
 _EXPEL = words("طرد", "لطرد", "وطرد", "بطرد", "إخراج", "لإخراج", "تطهير", "لتطهير", "تحرير", "لتحرير", "دحر")
 EXPEL_REACH_TOKENS = 4           # ``لطرد داعش من بنغازي``: from the expelling word to ``من``
 
@@ -24,14 +29,15 @@ def extract(v: SentenceView, ctx: Context, earlier: dict[str, list[Event]]) -> l
     places = candidates(v)
     out: dict[str, Event] = {}
     for m, trig in triggers:
-        if not_fighting(v, m):
+        if cancelled(v, m, "not_fighting", NOT_FIGHTING_REACH_TOKENS) or killing_of(v, m):
             continue
-        subject = nearest([a for a in v.actors if gap(a, m) <= APPOSITION_CHARS], m, v)   # قصف الجيش المصري
+        subject = nearest([a for a in v.actors if gap(a, m) <= APPOSITION_CHARS], m, v) or launcher(v, m)
         parties = list({a.actor.id: a.actor for a in belligerents + ([subject] if subject else [])}.values())
         places_here = [p for p in places if not seat_of_actor(v, p, m)]
         after = [p for p in places_here if p.start >= m.end and v.tokens_between(m.end, p.start) <= FRONT_REACH_TOKENS]
         before = [p for p in places_here if p.end <= m.start and v.tokens_between(p.end, m.start) <= FRONT_REACH_TOKENS]
-        for p in with_listed(v, places, after[:1] or before[-1:]):
+        chosen = with_listed(v, places, after[:1] or before[-1:]) or (country_front(v, m) if strike(v, m) else [])
+        for p in chosen:
             ev = Event("front_line", v.sentence, m.start, m.end, v.surface(m), subtype="fighting",
                        actors=parties, place=p.place)
             date_and_status(ev, v, m, trig, m.start, ctx, reach=FRONT_CUE_REACH_TOKENS)
@@ -40,11 +46,35 @@ def extract(v: SentenceView, ctx: Context, earlier: dict[str, list[Event]]) -> l
     return list(out.values())
 
 
-def not_fighting(v: SentenceView, m) -> bool:
-    """A celebration, a summit or a closure next to the fighting word takes its fighting sense away."""
-    return any(t.subtype == "not_fighting" and
-               v.tokens_between(min(c.end, m.end), max(c.start, m.start)) <= NOT_FIGHTING_REACH_TOKENS
-               for c, t in v.triggers if t.type == "cue")
+def killing_of(v: SentenceView, m) -> bool:
+    """``بقتل الشورابي``: a killing whose object is a named person is a crime, not a front."""
+    if not any(k in _KILLING for k in v.keys_before(m.end, 1)):
+        return False
+    return any(a.actor.kind == "person" and 0 <= a.start - m.end <= APPOSITION_CHARS for a in v.actors)
+
+
+def strike(v: SentenceView, m) -> bool:
+    """An air strike or shelling (not a battle in general), the kind of attack one state makes on another's soil."""
+    return any(k in _STRIKES for k in v.keys_before(m.end, 1))
+
+
+def launcher(v: SentenceView, m):
+    """``الجيش المصري يشن ضربات``, ``يواصل الجيش المصري عمليات القصف``: who launches or keeps up
+    the attack, named around its verb right before the fighting word."""
+    verbs = [t for t in v.tokens if t.end <= m.start and t.key in _LAUNCH][-1:]
+    if not verbs or v.tokens_between(verbs[0].end, m.start) > LAUNCH_REACH_TOKENS:
+        return None
+    verb = verbs[0]
+    near = [a for a in v.actors if (0 <= verb.start - a.end <= APPOSITION_CHARS) or (0 <= a.start - verb.end <= APPOSITION_CHARS)]
+    return near[0] if near else None
+
+
+def country_front(v: SentenceView, m) -> list[PlaceMention]:
+    """``غارات على معسكرات لتدريب متشددين في ليبيا``: with no town in reach, the country the attack
+    is ``في`` is the front."""
+    return [p for p in v.places if p.start >= m.end and not p.demonym and p.place.kind == "country"
+            and v.token_before(p.start) in IN and v.tokens_between(m.end, p.start) <= FRONT_REACH_TOKENS
+            and not v.inside_actor(p)][:1]
 
 
 def candidates(v: SentenceView) -> list[PlaceMention]:

@@ -25,4 +25,4 @@ KINDS: dict[str, EventKind] = {k.name: k for k in (
 EVENT_TYPES = tuple(KINDS)
 
 # Trigger rows that are not events but say something about the events near them.
-CUE_SUBTYPES = ("", "not_fighting")
+CUE_SUBTYPES = ("", "not_fighting", "not_diplomatic")

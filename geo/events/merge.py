@@ -52,5 +52,8 @@ def _overlap(a: Event, b: Event) -> bool:
 
 
 def _same_place(a: Event, b: Event) -> bool:
-    """The same place: each stop of a tour, each quarter of a city, is an event of its own."""
+    """The same place: each stop of a tour, each quarter of a city, is an event of its own. A flow
+    placed only at a counterpart's seat (no venue named) has no place of its own to differ by."""
+    if a.type == "diplomatic_flow" and not (a.venue and b.venue):
+        return True
     return (a.place.id if a.place else None) == (b.place.id if b.place else None)

@@ -76,6 +76,11 @@ class SentenceView:
                 return False
         return False
 
+    def attached_in(self, p: PlaceMention) -> bool:
+        """The place carries the preposition ``ب`` ("in") on its own word: ``بإسطنبول``, ``وبتونس``."""
+        head = next((t for t in self.tokens if t.start <= p.start < t.end), None)
+        return head is not None and head.start < p.start and self.between(head.start, p.start).endswith("ب")
+
     def tokens_between(self, start: int, end: int) -> int:
         return sum(1 for t in self.tokens if start <= t.start < end and not is_punct(t.text))
 
@@ -93,6 +98,13 @@ class SentenceView:
     def only_joiners(self, start: int, end: int) -> bool:
         """Between two list items stand only punctuation, spaces and ``و`` (attached or not)."""
         return _JOINERS_RE.fullmatch(self.between(start, end)) is not None
+
+
+def cancelled(v: SentenceView, m: Match, cue: str, reach: int) -> bool:
+    """A cue of this subtype within ``reach`` tokens of the trigger takes its sense away
+    (``إطلاق النار احتفالا``: no fighting; ``جلسات تحقيق``: no diplomacy)."""
+    return any(t.type == "cue" and t.subtype == cue and
+               v.tokens_between(min(c.end, m.end), max(c.start, m.start)) <= reach for c, t in v.triggers)
 
 
 def in_sentence(items: list, starts: list[int], s: Sentence) -> list:
