@@ -179,3 +179,52 @@ def test_a_place_something_is_driven_out_of_is_the_front():
 def test_where_a_body_sits_is_not_a_front():
     text = "وقال المتحدث إن حكومة الوفاق في طرابلس لن تقبل باستمرار الحرب."
     assert [e.place.name_en for e in events(text, "front_line")] == []
+
+
+# --- round two: rules written on the second half of the corpus ------------------------------------
+
+def test_every_party_after_bayna_takes_part_the_first_hosting():
+    text = ("وجرى أمس اجتماع بين ولي عهد أبوظبي الشيخ محمد بن زايد، والرئيس المصري عبد الفتاح السيسي، "
+            "ورئيس حكومة الوفاق فايز السراج، وقائد الجيش الوطني الليبي خليفة حفتر.")
+    (ev,) = events(text, "diplomatic_flow")
+    assert {a.id for a in ev.actors} == {"mohammed-bin-zayed"}
+    assert {a.id for a in ev.counterparts} >= {"abdel-fattah-el-sisi", "fayez-al-sarraj", "khalifa-haftar"}
+
+
+def test_the_agent_of_qamat_biha_is_the_side_acting():
+    (ev,) = events("وفشلت جهود الوساطة التي قامت بها الأمم المتحدة بين السراج وحفتر.", "diplomatic_flow")
+    assert names(ev.actors) == {"United Nations"}
+
+
+def test_a_message_runs_from_whom_it_comes_from():
+    text = "سلم السفير البريطاني عبد الحكيم بلحاج رسالة اعتذار من رئيسة الوزراء تيريزا ماي خلال استقباله بإسطنبول."
+    (ev,) = [e for e in events(text, "diplomatic_flow") if e.subtype == "statement"]
+    assert "Theresa May" in names(ev.actors)
+    assert ev.place.name_en == "Istanbul" and ev.venue
+
+
+def test_a_courts_sessions_are_not_talks():
+    text = "وحضر قاضي التحقيق جلسات تحقيق مع عدد من الموقوفين المصريين في القاهرة."
+    assert events(text, "diplomatic_flow") == []
+
+
+def test_the_killing_of_a_named_person_is_not_a_front():
+    assert events("وأكدت شهادات مصريين مقتل الصحفي سفيان الشورابي في مدينة درنة.", "front_line") == []
+
+
+def test_strikes_on_a_country_with_no_town_named_put_the_front_on_the_country():
+    (ev,) = events("وشن الجيش المصري سلسلة غارات على معسكرات لتدريب متشددين في ليبيا.", "front_line")
+    assert ev.place.name_en == "Libya"
+    assert "Egypt" in names(ev.actors)
+
+
+def test_a_battle_in_general_does_not_fall_back_on_the_country():
+    assert events("وعجز عن حسم المعارك المتتالية وفشل في إثبات أنه الأقوى في ليبيا.", "front_line") == []
+
+
+def test_a_named_venue_wins_over_a_seat_when_reports_merge():
+    text = ("لقاء محمد الناصر بوزير خارجية مصر سامح شكري. "
+            "وجمع اللقاء بقصر باردو رئيس مجلس نواب الشعب محمد الناصر بوزير الخارجية المصري سامح شكري.")
+    (ev,) = events(text, "diplomatic_flow")
+    assert ev.venue and ev.place.country == "TN"
+    assert len(ev.reports) == 1

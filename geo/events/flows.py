@@ -9,7 +9,7 @@ from ..lexicon import Match
 from ..model import ActorMention, Event, PlaceMention
 from ..text import normalize
 from .kinds import KINDS
-from .sentence import FROM, IN, TO, Context, SentenceView, cancelled, confidence, date_and_status, gap, nearest, seat, words
+from .sentence import APPOSITION_CHARS, AT_PLACE, FROM, IN, TO, Context, SentenceView, cancelled, confidence, date_and_status, gap, nearest, seat, words
 from .visits import delegation_actor
 
 # From a flow trigger to its sides. An agreement or support names its parties in its own phrase
@@ -18,7 +18,6 @@ SIDE_REACH_CHARS = {"": 120, "agreement": 40, "support": 40}
 STATE_SUBJECT_REACH_CHARS = 25  # a state acting: ``باريس تستضيف``, ``اعتذرت الحكومة البريطانية``
 STATE_REACH_CHARS = 60        # a country standing for its state must be close to the trigger
 VENUE_REACH_TOKENS = 20       # from a meeting trigger to the ``في X`` that places it
-_AT_PLACE = words("بقصر", "بمقر", "بمدينة", "بالعاصمة", "بفندق", "بمطار", "بقاعة")   # ``بقصر باردو``
 VENUE_KINDS = {"city", "district", "site"}
 _RECEIVED = words("تلقى", "تلقت", "يتلقى", "تتلقى", "تلقي", "تلقيه", "وتلقى", "وتلقت")
 RECEIVED_REACH_TOKENS = 8
@@ -71,11 +70,14 @@ def sides_of(v: SentenceView, m: Match, trig, people: list[ActorMention]
     reach = SIDE_REACH_CHARS.get(trig.subtype, SIDE_REACH_CHARS[""])
     near = [a for a in people if gap(a, m) <= reach]
     states = [x for x in v.states if gap(x, m) <= min(reach, STATE_REACH_CHARS)]
+    doer = agent(v, m, near + states)
     if trig.subtype != "delegation":   # a delegation is one side's
-        parties = between_sides(v, m, near + [x for x in v.named_states if gap(x, m) <= STATE_REACH_CHARS])
+        parties = between_sides(v, m, people + [x for x in v.named_states if gap(x, m) <= STATE_REACH_CHARS])
+        if parties and doer:
+            return doer, [x for x in parties if x.actor.id != doer.actor.id]
         if parties:
             return parties[0], parties[1:]
-    a = agent(v, m, near + states) or (delegation_actor(v, m) if trig.subtype == "delegation" else None) or \
+    a = doer or (delegation_actor(v, m) if trig.subtype == "delegation" else None) or \
         subject(v, m, near, [] if trig.subtype == "delegation" else states)
     if a is None:
         return None
@@ -106,7 +108,9 @@ def between_sides(v: SentenceView, m: Match, sides: list[ActorMention]) -> list[
     for x in after[1:]:
         if not _PARTY_LIST_RE.fullmatch(v.between(out[-1].end, x.start)):
             break
-        if all(x.actor.id != y.actor.id for y in out):
+        if x.actor.kind == "person" and out[-1].actor.kind != "person" and x.start - out[-1].end <= APPOSITION_CHARS:
+            out[-1] = x   # ``رئيس حكومة الوفاق فايز السراج``: the office's holder, not the office
+        elif all(x.actor.id != y.actor.id for y in out):
             out.append(x)
     first = out[0].actor.affiliation
     rest = [x for x in out[1:] if x.actor.affiliation != first]
@@ -191,6 +195,6 @@ def venue(v: SentenceView, m: Match) -> PlaceMention | None:
             continue
         if v.tokens_between(m.end, p.start) > VENUE_REACH_TOKENS or any(f < p.start for f in fronts):
             return None
-        if v.introduced_by(p, IN | _AT_PLACE) or v.attached_in(p):
+        if v.introduced_by(p, IN | AT_PLACE) or v.attached_in(p):
             return p
     return None

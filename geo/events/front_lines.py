@@ -4,11 +4,11 @@ from __future__ import annotations
 
 
 from ..model import Event, PlaceMention
-from .sentence import (APPOSITION_CHARS, FROM, IN, Context, SentenceView, cancelled, confidence, date_and_status,
+from .sentence import (APPOSITION_CHARS, FROM, IN, Context, SentenceView, bare, cancelled, confidence, date_and_status,
                        gap, nearest, words)
 
 FRONT_KINDS = {"city", "district", "site"}
-FRONT_REACH_TOKENS = 10          # from a fighting trigger to the place fought over
+FRONT_REACH_TOKENS = 12          # from a fighting trigger to the place fought over
 FRONT_CUE_REACH_TOKENS = 5       # ``يعتزم الجيش الوطني الليبي شن هجوم``
 NOT_FIGHTING_REACH_TOKENS = 4    # ``إطلاق النار احتفالا``, ``قمة … وقف إطلاق النار``: no fighting sense
 _CITY = words("مدينة")
@@ -50,7 +50,8 @@ def killing_of(v: SentenceView, m) -> bool:
     """``بقتل الشورابي``: a killing whose object is a named person is a crime, not a front."""
     if not any(k in _KILLING for k in v.keys_before(m.end, 1)):
         return False
-    return any(a.actor.kind == "person" and 0 <= a.start - m.end <= APPOSITION_CHARS for a in v.actors)
+    return any(a.actor.kind == "person" and a.start >= m.end and v.tokens_between(m.end, a.start) <= 1
+               for a in v.actors)   # ``بقتل الشورابي``, ``مقتل الصحفي سفيان الشورابي``
 
 
 def strike(v: SentenceView, m) -> bool:
@@ -61,7 +62,7 @@ def strike(v: SentenceView, m) -> bool:
 def launcher(v: SentenceView, m):
     """``الجيش المصري يشن ضربات``, ``يواصل الجيش المصري عمليات القصف``: who launches or keeps up
     the attack, named around its verb right before the fighting word."""
-    verbs = [t for t in v.tokens if t.end <= m.start and t.key in _LAUNCH][-1:]
+    verbs = [t for t in v.tokens if t.end <= m.start and bare(t.key) in _LAUNCH][-1:]
     if not verbs or v.tokens_between(verbs[0].end, m.start) > LAUNCH_REACH_TOKENS:
         return None
     verb = verbs[0]

@@ -35,8 +35,8 @@ def absorb(into: Event, other: Event) -> None:
         into.reports.append(other.sentence)
     into.actors += [a for a in other.actors if a not in into.actors and a not in into.counterparts]
     into.counterparts += [c for c in other.counterparts if c not in into.counterparts and c not in into.actors]
-    if into.place is None and other.place is not None:
-        into.place, into.venue = other.place, other.venue
+    if other.place is not None and (into.place is None or (other.venue and not into.venue)):
+        into.place, into.venue = other.place, other.venue   # a named venue over a seat taken by default
     if into.date_source != "text" and other.date_source == "text":
         into.date_start, into.date_end = other.date_start, other.date_end
         into.date_precision, into.date_source = other.date_precision, other.date_source

@@ -21,12 +21,18 @@ APPOSITION_CHARS = 3        # between an office and its holder's name: ``الل�
 CUE_REACH_TOKENS = 6        # a modality cue governs what follows it within this many tokens
 
 
+def bare(key: str) -> str:
+    """A word key without a leading conjunction (``وشن`` -> ``شن``), for verbs that clauses open with."""
+    return key[1:] if key[:1] in ("و", "ف") and len(key) >= 3 else key
+
+
 def words(*ws: str) -> frozenset[str]:
     """Normalized keys of a few function words."""
     return frozenset(normalize(w) for w in ws)
 
 
 TO = words("إلى", "الى")
+AT_PLACE = words("بقصر", "بمقر", "بمدينة", "بالعاصمة", "بفندق", "بمطار", "بقاعة")   # ``بقصر باردو``: a venue
 IN = words("في", "فى")
 FROM = words("من")
 
@@ -121,7 +127,7 @@ def state_actors(v: SentenceView, lex: ActorLexicon) -> list[ActorMention]:
         stands_for_state = p.place.kind == "country" or (p.place.kind == "city" and p.place.seat)
         state = lex.by_affiliation_state(p.place.country) if stands_for_state else None
         if state and not (p.demonym and (_in_title(v, p) or _in_media_name(v, p))) \
-                and not (not p.demonym and v.token_before(p.start) in _TOPIC):
+                and not (not p.demonym and (v.token_before(p.start) in _TOPIC | AT_PLACE or v.attached_in(p))):
             out.append(ActorMention(p.start, p.end, p.text, state, v.sentence.index))
     return out
 
