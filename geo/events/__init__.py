@@ -38,7 +38,7 @@ def sentence_views(sentences: list[Sentence], tokens: list[Token], places: list[
     for s in sentences:
         view = SentenceView(s, *(in_sentence(xs, st, s) for xs, st in zip(lists, starts)))
         view.previous_actors, previous_actors = previous_actors, view.actors
-        if not view.triggers:
+        if all(t.type == "cue" for _, t in view.triggers):
             previous_times = view.times
             continue
         if not view.times and view.tokens and refers_back(view.tokens):

@@ -62,7 +62,7 @@ def strike(v: SentenceView, m) -> bool:
 def launcher(v: SentenceView, m):
     """``الجيش المصري يشن ضربات``, ``يواصل الجيش المصري عمليات القصف``: who launches or keeps up
     the attack, named around its verb right before the fighting word."""
-    verbs = [t for t in v.tokens if t.end <= m.start and bare(t.key) in _LAUNCH][-1:]
+    verbs = [t for t in v.tokens_before(m.start, LAUNCH_REACH_TOKENS + 1) if bare(t.key) in _LAUNCH][-1:]
     if not verbs or v.tokens_between(verbs[0].end, m.start) > LAUNCH_REACH_TOKENS:
         return None
     verb = verbs[0]

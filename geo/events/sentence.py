@@ -7,6 +7,7 @@ import calendar
 import re
 from dataclasses import dataclass, field
 from datetime import date
+from functools import cached_property
 
 from ..actors import ActorLexicon
 from ..gazetteer import Gazetteer
@@ -60,6 +61,22 @@ class SentenceView:
     named_states: list[ActorMention] = field(default_factory=list)  # the same, contested states too
     previous_actors: list[ActorMention] = field(default_factory=list)  # of the sentence before
 
+    # Offsets and running word counts, made on first use, so position questions are bisections, not scans.
+    @cached_property
+    def _starts(self) -> list[int]:
+        return [t.start for t in self.tokens]
+
+    @cached_property
+    def _ends(self) -> list[int]:
+        return [t.end for t in self.tokens]
+
+    @cached_property
+    def _words(self) -> list[int]:
+        out = [0]
+        for t in self.tokens:
+            out.append(out[-1] + (not is_punct(t.text)))
+        return out
+
     def of_kind(self, kind: str) -> list[tuple[Match, Trigger]]:
         return [(m, t) for m, t in self.triggers if t.type == kind]
 
@@ -67,13 +84,19 @@ class SentenceView:
         prev = self.keys_before(start, 1)
         return prev[0] if prev else ""
 
+    def tokens_before(self, start: int, n: int) -> list[Token]:
+        """The last ``n`` tokens that end at or before ``start``."""
+        i = bisect.bisect_right(self._ends, start)
+        return self.tokens[max(0, i - n):i]
+
     def keys_before(self, start: int, n: int) -> list[str]:
-        return [t.key for t in self.tokens if t.end <= start][-n:]
+        return [t.key for t in self.tokens_before(start, n)]
 
     def introduced_by(self, p: PlaceMention, cue: frozenset[str], reach: int = 5) -> bool:
         """Whether one of ``cue`` stands before the place, past at most ``reach`` filler tokens
         (punctuation, ``العاصمة``, adjectives…), with no other place or actor in between."""
-        prev = [t for t in self.tokens if t.end <= p.start][-reach - 1:]
+        i = bisect.bisect_right(self._ends, p.start)
+        prev = self.tokens[max(0, i - reach - 1):i]
         for t in reversed(prev):
             if t.key in cue:
                 return True
@@ -84,11 +107,16 @@ class SentenceView:
 
     def attached_in(self, p: PlaceMention) -> bool:
         """The place carries the preposition ``ب`` ("in") on its own word: ``بإسطنبول``, ``وبتونس``."""
-        head = next((t for t in self.tokens if t.start <= p.start < t.end), None)
-        return head is not None and head.start < p.start and self.between(head.start, p.start).endswith("ب")
+        i = bisect.bisect_right(self._starts, p.start) - 1
+        head = self.tokens[i] if i >= 0 else None
+        return head is not None and head.start < p.start < head.end and \
+            self.between(head.start, p.start).endswith("ب")
 
     def tokens_between(self, start: int, end: int) -> int:
-        return sum(1 for t in self.tokens if start <= t.start < end and not is_punct(t.text))
+        """Words (not punctuation) that begin in [start, end)."""
+        if end <= start:
+            return 0
+        return self._words[bisect.bisect_left(self._starts, end)] - self._words[bisect.bisect_left(self._starts, start)]
 
     def inside_actor(self, p: PlaceMention) -> bool:
         return any(a.start <= p.start and p.end <= a.end for a in self.actors)
