@@ -191,12 +191,20 @@ def merge_implied(visits: list[Event], implied: list[Event]) -> list[Event]:
 
 
 def add_hosts(visits: list[Event], ctx: Context) -> None:
-    """A visit abroad with nobody named to meet is hosted by the destination's state."""
+    """A visit abroad is hosted by the destination's state unless someone of that country is named
+    to meet the visitor (a contested state, Libya's, hosts nobody)."""
     for v in visits:
         home = ctx.gazetteer.get(v.actors[0].home_base) if v.actors else v.origin
         host = ctx.actors.by_affiliation_state(v.place.country) if v.place.country else None
-        if not v.counterparts and host and (home is None or home.country != v.place.country):
+        if host is None or ctx.roles.has(host, "contested_state") or (home and home.country == v.place.country):
+            continue
+        if not any(_country(c, ctx) == v.place.country for c in v.counterparts):
             v.counterparts.append(host)
+
+
+def _country(actor, ctx: Context) -> str:
+    seat_place = ctx.gazetteer.get(actor.home_base)
+    return seat_place.country if seat_place else ""
 
 
 def add_counterparts(visits: list[Event], flows: list[Event]) -> None:
