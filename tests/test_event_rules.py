@@ -117,9 +117,12 @@ def test_merging_needs_the_same_status():
 
 # --- the registry and the trigger table -----------------------------------------------------------
 
-def test_every_trigger_in_the_table_names_a_registered_kind_and_subtype():
-    for _, trig in [(p, t) for bucket in load_triggers()._index.items() for p, t in [(bucket[0], x) for x in bucket[1]]]:
-        assert trig.type == "cue" or trig.subtype in KINDS[trig.type].subtypes
+def test_the_shipped_trigger_table_loads_and_an_unknown_kind_in_one_stops_the_load(tmp_path):
+    assert load_triggers().lookup("اتصال هاتفي")[0].subtype == "call"
+    assert set(KINDS) == {"visit", "front_line", "diplomatic_flow"}
+    (tmp_path / "triggers.csv").write_text("phrase_ar,type,subtype,status\nهدنة,truce,,\n", encoding="utf-8")
+    with pytest.raises(TriggerTableError, match="line 2: unknown type 'truce'"):
+        load_triggers(tmp_path)
 
 
 @pytest.mark.parametrize("row, message", [

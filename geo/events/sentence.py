@@ -11,7 +11,7 @@ from functools import cached_property
 
 from ..actors import ActorLexicon
 from ..gazetteer import Gazetteer
-from ..lexicon import Lexicon, Match
+from ..lexicon import Match
 from ..model import Actor, ActorMention, Article, Event, Place, PlaceMention, Sentence, TimeExpr
 from ..text import Token, is_punct, normalize
 from .roles import Roles
