@@ -45,8 +45,7 @@ def absorb(into: Event, other: Event) -> None:
 
 def _overlap(a: Event, b: Event) -> bool:
     """Periods that overlap; a report dated only by the article's own date contradicts none."""
-    if None in (a.date_start, a.date_end, b.date_start, b.date_end) or "text" not in (a.date_source, b.date_source) \
-            or a.date_source != b.date_source:
+    if not (a.date_source == b.date_source == "text"):
         return True
     return a.date_start <= b.date_end and b.date_start <= a.date_end
 
