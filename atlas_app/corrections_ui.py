@@ -17,7 +17,7 @@ from geo import corrections
 from geo.corrections import CorrectionError
 from geo.export import to_csv
 
-from . import data, places
+from . import auth, data, places
 from .links import md_escape
 from .style import KIND_LABELS, STATUS_LABELS, bilingual
 from .tables import CORRECTED_BADGE
@@ -131,15 +131,19 @@ def _submit(kind: str, target: str, value: Callable[[], dict], note_key: str, do
     try:
         with data.writing() as conn:
             cid = corrections.add(conn, kind, target, value(), (st.session_state.get(note_key) or "").strip())
-    except CorrectionError as e:
-        _flash("error", f"Not saved: {e}.")
+    except (CorrectionError, auth.NotAnEditor) as e:
+        _flash("error", f"Not saved: {e}")
     else:
         _flash("success", f"Saved correction #{cid}: {done}.")
 
 
 def _undo(correction_id: int) -> None:
-    with data.writing() as conn:
-        ok = corrections.undo(conn, correction_id)
+    try:
+        with data.writing() as conn:
+            ok = corrections.undo(conn, correction_id)
+    except auth.NotAnEditor as e:
+        _flash("error", f"Not undone: {e}")
+        return
     _flash("success" if ok else "warning",
            f"Undid correction #{correction_id}." if ok else f"Correction #{correction_id} was already undone.")
 
@@ -160,10 +164,14 @@ def show(page, doc: dict) -> None:
     flash = st.session_state.pop(FLASH, None)
     if flash:
         getattr(st, flash[0])(md_escape(flash[1]))
-    doc_events = page.all[page.all["doc_id"] == doc["id"]].sort_values(["sentence", "start"])
-    event_panel(doc, doc_events)
-    mention_panel(doc)
-    history(doc)
+    editing = auth.editor() is not None
+    if editing:
+        doc_events = page.all[page.all["doc_id"] == doc["id"]].sort_values(["sentence", "start"])
+        event_panel(doc, doc_events)
+        mention_panel(doc)
+    else:
+        auth.viewer_notice("Correcting events needs an editor.")
+    history(doc, editing)
 
 
 def event_panel(doc: dict, doc_events: pd.DataFrame) -> None:
@@ -229,8 +237,8 @@ def mention_panel(doc: dict) -> None:
                   args=("mention_place", target, value, f"{key}_note", "mention moved"))
 
 
-def history(doc: dict) -> None:
-    """The article's corrections, newest first, with Undo; and the export of all corrections."""
+def history(doc: dict, editing: bool) -> None:
+    """The article's corrections, newest first, with Undo for an editor; and the export of all corrections."""
     stored = {e["id"]: e for e in data.stored_events(doc["id"])}
     everything = data.corrections()
     mine = for_document(everything, doc["id"], set(stored))
@@ -244,7 +252,7 @@ def history(doc: dict) -> None:
             left, right = st.columns([8, 1], vertical_alignment="center")
             text = md_escape(describe(c, stored, mentions))
             left.markdown(f"~~{text}~~" if c.get("undone_at") else text)
-            if not c.get("undone_at"):
+            if editing and not c.get("undone_at"):
                 right.button("Undo", key=f"undo_{c['id']}", on_click=_undo, args=(c["id"],))
         st.caption(f"Export every correction in the store ({len(everything)}, undone ones included):")
         c1, c2 = st.columns(2)

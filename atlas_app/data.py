@@ -17,6 +17,7 @@ import streamlit as st
 from geo import corrections as geo_corrections
 from geo import store as geo_store
 
+from . import auth
 from .links import source_href
 from .style import bilingual
 
@@ -216,7 +217,9 @@ def invalidate() -> None:
 
 @contextmanager
 def writing() -> Iterator[sqlite3.Connection]:
-    """A write connection to the store; when it closes, every cached read is dropped."""
+    """A write connection to the store, for editors only (raises auth.NotAnEditor for anyone else: the server's
+    own check, whatever the page showed); when it closes, every cached read is dropped."""
+    auth.require()
     path, _ = ensure()
     try:
         with closing(geo_store.connect(path)) as conn:

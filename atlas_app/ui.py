@@ -13,7 +13,7 @@ import streamlit as st
 
 from geo.export import export_events
 
-from . import basemap, data, filters
+from . import auth, basemap, data, filters
 from .filters import Filters, Options
 from .links import ABOUT_PAGE, ADD_PAGE, SOURCES_PAGE, md_escape
 from .style import KIND_LABELS, STATUS_LABELS, hex_color
@@ -106,6 +106,7 @@ def nav(f: Filters, current: str) -> None:
     with sb:
         self_link("⛶ Presenter view", filters.read_url() | {"present": ["1"]},
                   "Full-width map without the sidebar; the link keeps the filters.")
+    auth.sidebar()
     sb.caption(basemap.describe())
 
 

@@ -1,6 +1,10 @@
-"""Add articles: upload .txt/.html files or paste a text; each is extracted and saved, with a result per article."""
-from atlas_app import ui, upload
+"""Add articles: upload .txt/.html files or paste a text; each is extracted and saved, with a result per article.
+Editors only: anyone else sees why the form is not there."""
+from atlas_app import auth, ui, upload
 from atlas_app.links import ADD_PAGE
 
 page = ui.start(ADD_PAGE, "Add articles")
-upload.show(page)
+if auth.editor():
+    upload.show(page)
+else:
+    auth.viewer_notice("Adding articles needs an editor.")
