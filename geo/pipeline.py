@@ -21,7 +21,7 @@ from .ner import NerRecognizer
 from .online import OnlineGeocoder
 from .resolve import resolve
 from .sources import PRECISIONS, ArticleError, parse_date
-from .text import split_sentences, tokenize
+from .text import Spans, split_sentences, tokenize
 from .toponyms import PLACE_NOUNS, find_toponyms
 
 
@@ -50,8 +50,9 @@ def extract(article: Article, resources: Resources | None = None) -> Extraction:
     named_places = {(t.start, t.end) for t in toponyms if t.previous in PLACE_NOUNS}
     actors = [a for a in find_actors(text, tokens, res.actors, article.published)
               if (a.start, a.end) not in named_places]
-    names = [(a.start, a.end) for a in actors if a.actor.kind == "person" and not a.title]
-    places = [p for p in resolve(toponyms) if p.demonym or not _inside(p, names)]
+    names = Spans((a.start, a.end) for a in actors if a.actor.kind == "person" and not a.title)
+    # A place name inside a person's name is part of the name (``فائز السراج``, not the Sarraj district).
+    places = [p for p in resolve(toponyms) if p.demonym or not names.contain(p.start, p.end)]
     if res.ner is not None:
         places, actors = merge_ner(article, sentences, tokens, places, actors, res.ner, res.gazetteer, res.actors,
                                    res.online, toponyms=toponyms)
@@ -75,11 +76,6 @@ def resolve_times(text: str, published: date | None, precision: str = "day") -> 
     return [b if (a.date_start, a.date_end) == (b.date_start, b.date_end) else
             TimeExpr(a.start, a.end, a.text, min(a.date_start, b.date_start), max(a.date_end, b.date_end), precision)
             for a, b in zip(early, late)]
-
-
-def _inside(p: PlaceMention, spans: list[tuple[int, int]]) -> bool:
-    """A place name inside a person's name is part of the name (``فائز السراج``, not the Sarraj district)."""
-    return any(start <= p.start and p.end <= end for start, end in spans)
 
 
 def _number_sentences(sentences, *mention_lists) -> None:

@@ -6,9 +6,11 @@ text, so whatever is found can be reported as ``text[start:end]``.
 """
 from __future__ import annotations
 
+import bisect
 import re
 from functools import lru_cache
-from typing import NamedTuple
+from itertools import accumulate
+from typing import Iterable, NamedTuple
 
 from camel_tools.utils.charmap import CharMapper
 from camel_tools.utils.charsets import UNICODE_PUNCT_SYMBOL_CHARSET
@@ -141,3 +143,18 @@ def _append_sentence(out: list[Sentence], text: str, start: int, end: int) -> No
     start += len(chunk) - len(chunk.lstrip())
     end = start + len(stripped)
     out.append(Sentence(len(out), start, end, stripped))
+
+
+class Spans:
+    """(start, end) spans, sorted by start with the furthest end reached so far, so asking whether a
+    span lies inside one of them is a bisection, not a scan (a run-on text has thousands of them)."""
+
+    def __init__(self, spans: Iterable[tuple[int, int]]):
+        ordered = sorted(spans)
+        self._starts = [s for s, _ in ordered]
+        self._reach = list(accumulate((e for _, e in ordered), max))
+
+    def contain(self, start: int, end: int) -> bool:
+        """Whether some span begins at or before ``start`` and ends at or after ``end``."""
+        i = bisect.bisect_right(self._starts, start)
+        return i > 0 and self._reach[i - 1] >= end

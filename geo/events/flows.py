@@ -33,11 +33,12 @@ _SUBJECT_ENDINGS = tuple(normalize(e) for e in ("ه", "ها", "هما", "هم", 
 _LISTED_RE = re.compile(r"[\s\W_]*(?:و|ومع|وبين|وكذلك|إضافة إلى)?[\s\W_]*(?:ال)?(?:رئيس|وزير|مبعوث|الرئيس|قائد)?[\s\W_]*")
 
 
-def extract(v: SentenceView, ctx: Context, earlier: dict[str, list[Event]]) -> list[Event]:
+def extract(sentence: SentenceView, ctx: Context, earlier: dict[str, list[Event]]) -> list[Event]:
     visitors = {a.id for e in earlier.get("visit", ()) for a in e.actors}
     out: dict[frozenset, Event] = {}
-    people = [a for a in v.actors if not ctx.roles.has(a.actor, "not_diplomatic")]
-    for m, trig in v.of_kind("diplomatic_flow"):
+    for m, trig in sentence.of_kind("diplomatic_flow"):
+        v = sentence.around(m)
+        people = [a for a in v.actors if not ctx.roles.has(a.actor, "not_diplomatic")]
         if cancelled(v, m, "not_diplomatic", NOT_DIPLOMATIC_REACH_TOKENS):
             continue   # ``جلسات تحقيق``: a court's sessions, not talks
         found = sides_of(v, m, trig, people)

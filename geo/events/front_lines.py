@@ -21,14 +21,12 @@ _EXPEL = words("طرد", "لطرد", "وطرد", "بطرد", "إخراج", "لإ
 EXPEL_REACH_TOKENS = 4           # ``لطرد داعش من بنغازي``: from the expelling word to ``من``
 
 
-def extract(v: SentenceView, ctx: Context, earlier: dict[str, list[Event]]) -> list[Event]:
-    triggers = v.of_kind("front_line")
-    if not triggers:
-        return []
-    belligerents = [a for a in v.actors if ctx.roles.has(a.actor, "belligerent")]
-    places = candidates(v)
+def extract(sentence: SentenceView, ctx: Context, earlier: dict[str, list[Event]]) -> list[Event]:
     out: dict[str, Event] = {}
-    for m, trig in triggers:
+    for m, trig in sentence.of_kind("front_line"):
+        v = sentence.around(m)
+        belligerents = [a for a in v.actors if ctx.roles.has(a.actor, "belligerent")]
+        places = candidates(v)
         if cancelled(v, m, "not_fighting", NOT_FIGHTING_REACH_TOKENS) or killing_of(v, m):
             continue
         subject = nearest([a for a in v.actors if gap(a, m) <= APPOSITION_CHARS], m, v) or launcher(v, m)

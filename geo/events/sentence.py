@@ -13,13 +13,16 @@ from ..actors import ActorLexicon
 from ..gazetteer import Gazetteer
 from ..lexicon import Match
 from ..model import Actor, ActorMention, Article, Event, Place, PlaceMention, Sentence, TimeExpr
-from ..text import Token, is_punct, normalize
+from ..text import Spans, Token, is_punct, normalize
 from .roles import Roles
 from .triggers import Trigger
 
 _JOINERS_RE = re.compile(r"[\s\W_و]*")
 APPOSITION_CHARS = 3        # between an office and its holder's name: ``الليبي، المشير``
 CUE_REACH_TOKENS = 6        # a modality cue governs what follows it within this many tokens
+# The rules of one trigger read at most this many tokens either side of it: more than any sentence of the
+# corpora has (90), so only a run-on text is cut, and one without full stops costs in proportion to its length.
+RULE_WINDOW_TOKENS = 100
 
 
 def bare(key: str) -> str:
@@ -77,6 +80,31 @@ class SentenceView:
             out.append(out[-1] + (not is_punct(t.text)))
         return out
 
+    @cached_property
+    def _actor_starts(self) -> list[int]:
+        return [a.start for a in self.actors]
+
+    @cached_property
+    def _actor_spans(self) -> Spans:
+        return Spans((a.start, a.end) for a in self.actors)
+
+    @cached_property
+    def _name_spans(self) -> Spans:
+        """The places that are names (not demonyms)."""
+        return Spans((p.start, p.end) for p in self.places if not p.demonym)
+
+    def around(self, m: Match, reach: int = RULE_WINDOW_TOKENS) -> SentenceView:
+        """The sentence as the rules of trigger ``m`` see it: at most ``reach`` tokens either side of it
+        (the whole sentence when it is no longer), sharing the places claimed and the dates."""
+        lo = max(0, bisect.bisect_left(self._starts, m.start) - reach)
+        hi = min(len(self.tokens), bisect.bisect_left(self._starts, m.end) + reach)
+        if lo == 0 and hi == len(self.tokens):
+            return self
+        start, end = self.tokens[lo].start, self.tokens[hi - 1].end
+        return SentenceView(self.sentence, self.tokens[lo:hi], *(_from(xs, start, end) for xs in (
+            self.places, self.actors)), self.times, _from(self.triggers, start, end, lambda x: x[0].start),
+            self.claimed, _from(self.states, start, end), _from(self.named_states, start, end), self.previous_actors)
+
     def of_kind(self, kind: str) -> list[tuple[Match, Trigger]]:
         return [(m, t) for m, t in self.triggers if t.type == kind]
 
@@ -100,8 +128,7 @@ class SentenceView:
         for t in reversed(prev):
             if t.key in cue:
                 return True
-            if any(m.start <= t.start < m.end for m in self.places if not m.demonym) or \
-                    any(a.start <= t.start < a.end for a in self.actors):
+            if self._name_spans.contain(t.start, t.start + 1) or self._actor_spans.contain(t.start, t.start + 1):
                 return False
         return False
 
@@ -119,7 +146,11 @@ class SentenceView:
         return self._words[bisect.bisect_left(self._starts, end)] - self._words[bisect.bisect_left(self._starts, start)]
 
     def inside_actor(self, p: PlaceMention) -> bool:
-        return any(a.start <= p.start and p.end <= a.end for a in self.actors)
+        return self._actor_spans.contain(p.start, p.end)
+
+    def actors_from(self, start: int, end: int) -> list[ActorMention]:
+        """The actors that begin in [start, end]."""
+        return self.actors[bisect.bisect_left(self._actor_starts, start):bisect.bisect_right(self._actor_starts, end)]
 
     def surface(self, m: Match) -> str:
         s = self.sentence
@@ -144,6 +175,15 @@ def cancelled(v: SentenceView, m: Match, cue: str, reach: int) -> bool:
 def in_sentence(items: list, starts: list[int], s: Sentence) -> list:
     """The items (sorted by start, with their ``starts``) that begin inside the sentence."""
     return items[bisect.bisect_left(starts, s.start):bisect.bisect_left(starts, s.end)]
+
+
+def _start(x) -> int:
+    return x.start
+
+
+def _from(items: list, start: int, end: int, key=_start) -> list:
+    """The items (sorted by ``key``, their start) that begin in [start, end)."""
+    return items[bisect.bisect_left(items, start, key=key):bisect.bisect_left(items, end, key=key)]
 
 
 def state_actors(v: SentenceView, lex: ActorLexicon) -> list[ActorMention]:
@@ -174,8 +214,7 @@ def _in_media_name(v: SentenceView, p: PlaceMention) -> bool:
 
 def _in_title(v: SentenceView, p: PlaceMention) -> bool:
     """The adjective is part of an actor's name or title, or stands right before a person's name."""
-    return any((a.start <= p.start and p.end <= a.end) or
-               (a.actor.kind == "person" and 0 <= a.start - p.end <= APPOSITION_CHARS) for a in v.actors)
+    return v.inside_actor(p) or any(a.actor.kind == "person" for a in v.actors_from(p.end, p.end + APPOSITION_CHARS))
 
 
 def nearest(actors: list[ActorMention], m: Match, v: SentenceView | None = None) -> ActorMention | None:
@@ -206,11 +245,22 @@ def seat(actor: Actor | None, gaz: Gazetteer) -> Place | None:
 def date_event(ev: Event, v: SentenceView, anchor: int, article: Article) -> None:
     """The time expression of the sentence nearest the anchor, else the publication date."""
     if v.times:
-        t = min(v.times, key=lambda t: abs(t.start - anchor))
+        t = nearest_time(v.times, anchor)
         ev.date_start, ev.date_end, ev.date_precision, ev.date_source = t.date_start, t.date_end, t.precision, "text"
     elif article.published:
         ev.date_start, ev.date_end = publication_window(article.published, article.published_precision)
         ev.date_precision, ev.date_source = article.published_precision, "published"
+
+
+def nearest_time(times: list[TimeExpr], anchor: int) -> TimeExpr:
+    """The time expression (of ``times``, sorted by start) that begins nearest the anchor, the earlier
+    on a tie: found by bisection, since a run-on text has thousands."""
+    i = bisect.bisect_left(times, anchor, key=_start)
+    after = times[i] if i < len(times) else None
+    if i == 0:
+        return after
+    before = times[bisect.bisect_left(times, times[i - 1].start, key=_start)]   # the first one starting there
+    return before if after is None or anchor - before.start <= after.start - anchor else after
 
 
 def publication_window(day: date, precision: str) -> tuple[date, date]:

@@ -45,19 +45,20 @@ def extract(v: SentenceView, ctx: Context, earlier: dict[str, list[Event]]) -> l
         ev = Event("visit", v.sentence, c.trigger.start, c.trigger.end, v.surface(c.trigger), subtype=c.kind.subtype
                    if c.kind.subtype == "return" else "visit", actors=[visitor] if visitor else [],
                    place=c.destination.place, origin=None if origin == c.destination.place else origin)
-        date_and_status(ev, v, c.trigger, c.kind, c.destination.start, ctx)
+        date_and_status(ev, v.around(c.trigger), c.trigger, c.kind, c.destination.start, ctx)
         ev.confidence = confidence(0.55, visitor is not None, ev.date_source == "text",
                                    c.destination.start - c.trigger.end)
         out.setdefault((c.visitor_id, c.destination.place.id), ev)
     return list(out.values())
 
 
-def candidates(v: SentenceView, ctx: Context) -> list[VisitCandidate]:
+def candidates(sentence: SentenceView, ctx: Context) -> list[VisitCandidate]:
     """Every (visitor, destination) a travel or reception word of the sentence supports."""
-    triggers = v.of_kind("visit")
+    triggers = sentence.of_kind("visit")
     found = []
     for i, (m, trig) in enumerate(triggers):
-        seg_end = triggers[i + 1][0].start if i + 1 < len(triggers) else v.sentence.end
+        seg_end = triggers[i + 1][0].start if i + 1 < len(triggers) else sentence.sentence.end
+        v = sentence.around(m)
         if trig.subtype == "reception":
             visitor, dests = reception(v, m)
         else:
