@@ -15,6 +15,8 @@ from urllib.parse import urlsplit
 import streamlit as st
 from streamlit import config
 
+from .links import md_escape
+
 LOOPBACK = frozenset({"127.0.0.1", "localhost", "::1"})
 FORWARDING_HEADERS = ("x-forwarded-for", "x-forwarded-host", "forwarded", "x-real-ip")
 LOCAL = "local"
@@ -122,7 +124,7 @@ def sidebar() -> None:
     """Who is editing, and Sign in / Sign out when a sign-in is configured."""
     a = access()
     sb = st.sidebar
-    sb.caption(a.why)
+    sb.caption(md_escape(a.why))            # an e-mail comes from the provider: text, never Markdown
     if a.sign_in and not a.signed_in:
         if sb.button("Sign in", key="auth_sign_in", icon=":material/login:"):
             st.login(*filter(None, [provider()]))
@@ -132,4 +134,4 @@ def sidebar() -> None:
 
 def viewer_notice(what: str) -> None:
     """In place of editing controls: why they are not here."""
-    st.info(f"{what} {access().why}", icon=":material/lock:")
+    st.info(md_escape(f"{what} {access().why}"), icon=":material/lock:")

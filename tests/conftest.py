@@ -108,3 +108,24 @@ def events(seed_store):
     from geo.store import connect, read_events
     with closing(connect(seed_store, readonly=True)) as conn:
         return prepare_events(read_events(conn))
+
+
+@pytest.fixture(scope="module")
+def browser():
+    """Debian's chromium driven by Playwright (never ``playwright install``); skips, saying why, when either is
+    missing. Module-scoped: Playwright's sync API must not outlive the module that uses it."""
+    import shutil
+    try:
+        from playwright.sync_api import sync_playwright
+    except Exception as exc:  # noqa: BLE001 - any import failure means no browser tests
+        pytest.skip(f"no playwright: {exc!r} (pip install -r requirements-dev.txt)")
+    chromium = "/usr/bin/chromium" if Path("/usr/bin/chromium").exists() else shutil.which("chromium")
+    if not chromium:
+        pytest.skip("no chromium: /usr/bin/chromium is missing and `chromium` is not on PATH "
+                    "(apt-get install chromium fonts-noto-core)")
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=chromium, args=CHROMIUM_FLAGS)
+        try:
+            yield b
+        finally:
+            b.close()

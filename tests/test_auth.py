@@ -134,3 +134,9 @@ def test_a_direct_call_of_the_upload_path_by_a_viewer_is_refused(store_copy):
     assert not at.exception and at.error and at.error[0].value.startswith("refused")
     with closing(sqlite3.connect(store_copy)) as conn:
         assert conn.execute("SELECT count(*) FROM documents WHERE id = 'sneak'").fetchone()[0] == 0
+
+
+def test_an_e_mail_from_the_provider_is_shown_as_text_not_markdown(store_copy):
+    at = ok(page_as(ADD, {"is_logged_in": True, "email": "[click](javascript:alert(1))@x.test"}))
+    shown = " ".join(i.value for i in at.info)
+    assert "](javascript" not in shown and r"\[click\]" in shown

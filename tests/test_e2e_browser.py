@@ -6,39 +6,22 @@ One test walks a user's path: the overview map draws, a count is read, the Statu
 links to their sentences, one link opens the Sources reader with that sentence marked. Screenshots go to
 ``artifacts/e2e/``. Every request the browser makes must stay on 127.0.0.1 (or be data:/blob:).
 
-Skips (saying why) only when chromium or playwright is missing.
+Skips (saying why) only when chromium or playwright is missing (the ``browser`` fixture of conftest.py).
 """
 from __future__ import annotations
 
-import os
 import re
-import shutil
-import socket
-import subprocess
-import sys
 import time
-import urllib.request
 from contextlib import closing
 from pathlib import Path
 from urllib.parse import parse_qs, quote, urlsplit
 
 import pytest
 
-try:
-    from playwright.sync_api import sync_playwright
-except Exception as exc:  # noqa: BLE001 - any import failure means no browser tests
-    pytest.skip(f"no playwright: {exc!r} (pip install -r requirements-dev.txt)", allow_module_level=True)
-
-CHROMIUM = "/usr/bin/chromium" if Path("/usr/bin/chromium").exists() else shutil.which("chromium")
-if not CHROMIUM:
-    pytest.skip("no chromium: /usr/bin/chromium is missing and `chromium` is not on PATH "
-                "(apt-get install chromium fonts-noto-core)", allow_module_level=True)
-
-from tests.conftest import CHROMIUM_FLAGS  # noqa: E402
+from tests.servers import app_server, build_store
 
 ROOT = Path(__file__).resolve().parent.parent
 ARTIFACTS = ROOT / "artifacts" / "e2e"
-HEALTH_TIMEOUT = 60.0
 CANVAS_TIMEOUT_MS = 30_000
 STEP_TIMEOUT_MS = 20_000
 MAP = "[data-testid='stDeckGlJsonChart']"
@@ -55,74 +38,15 @@ def log(msg: str) -> None:
     print(f"[e2e +{time.monotonic() - _T0:5.1f}s] {msg}", flush=True)
 
 
-def free_port() -> int:
-    with closing(socket.socket(socket.AF_INET, socket.SOCK_STREAM)) as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def health(url: str) -> str:
-    try:
-        with urllib.request.urlopen(url, timeout=2) as r:
-            return r.read().decode("utf-8", "replace").strip()
-    except OSError:
-        return ""
-
-
-def tail(path: Path, n: int = 40) -> str:
-    try:
-        return "\n".join(path.read_text(encoding="utf-8", errors="replace").splitlines()[-n:])
-    except OSError:
-        return "(no log)"
-
-
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
     """A store built from the seeds, and the app served on a free port of 127.0.0.1 (stopped at teardown)."""
     tmp = tmp_path_factory.mktemp("e2e")
-    store = tmp / "atlas.sqlite"
-    env = {**os.environ, "ATLAS_STORE": str(store), "ATLAS_NER_MODEL": "off"}
-    env.pop("ATLAS_BASEMAP", None)            # the offline basemap: no tile host
-    env.pop("ATLAS_ONLINE_GEOCODING", None)
-    built = subprocess.run([sys.executable, "-m", "geo", "ingest", "seeds", "--store", str(store)], cwd=ROOT,
-                           env=env, capture_output=True, text=True, timeout=120)
-    assert built.returncode == 0, f"building the store failed:\n{built.stdout}\n{built.stderr}"
+    store = build_store(tmp / "atlas.sqlite")
     log("store built")
-    port = free_port()
-    server_log = tmp / "streamlit.log"
-    with open(server_log, "wb") as out:
-        proc = subprocess.Popen([sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true",
-                                 "--server.port", str(port), "--server.address", "127.0.0.1",
-                                 "--browser.gatherUsageStats", "false"],
-                                cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + HEALTH_TIMEOUT
-        while health(f"{base}/_stcore/health") != "ok":
-            if proc.poll() is not None:
-                pytest.fail(f"streamlit exited with {proc.returncode} before answering:\n{tail(server_log)}")
-            if time.monotonic() > deadline:
-                pytest.fail(f"streamlit did not answer /_stcore/health within {HEALTH_TIMEOUT:.0f} s:\n{tail(server_log)}")
-            time.sleep(0.25)
+    with app_server(store, tmp / "streamlit.log") as base:
         log(f"server healthy on {base}")
-        yield {"base": base, "store": store, "log": server_log}
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait(timeout=15)
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
-        try:
-            yield b
-        finally:
-            b.close()
+        yield {"base": base, "store": store, "log": tmp / "streamlit.log"}
 
 
 def outside(url: str) -> bool:
