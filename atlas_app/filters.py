@@ -121,6 +121,13 @@ def _match(values: list[str], known: Mapping[str, str], what: str, notes: list[s
     return tuple(out)
 
 
+def repeated(key: str, raw: list[str]) -> list[str]:
+    """A note when a parameter that takes one value is given several times (the last one is used)."""
+    if len(set(raw)) < 2:
+        return []
+    return [f"The link gives “{key}” {len(raw)} times: used the last one, “{_short(raw[-1])}”."]
+
+
 def _short(v: str, n: int = _MAX_SHOWN) -> str:
     v = str(v)
     return v if len(v) <= n else v[:n] + "…"
@@ -136,9 +143,12 @@ def parse(params: Mapping[str, list[str]], opts: Options) -> tuple[Filters, list
                    "event kind", notes)
     statuses = _match(params.get("status", []), {s: s for s in STATUSES}, "status", notes)
     status = statuses[0] if len(statuses) == 1 else ""
+    if len(statuses) > 1:
+        notes.append(f"The link gives more than one status ({', '.join(statuses)}): showing all statuses.")
     bounds = []
     for key, end in (("from", False), ("to", True)):
         raw = [v for v in params.get(key, []) if v.strip()]
+        notes += repeated(key, raw)
         d = parse_date(raw[-1], end) if raw else None
         if raw and d is None:
             notes.append(f"Ignored the date “{_short(raw[-1])}” given for “{key}”: use YYYY-MM-DD.")
@@ -303,11 +313,14 @@ def page_value(key: str, valid: Callable[[str], object | None], what: str) -> tu
     raw = read_url().get(key)
     if not raw:
         return None, []
+    notes = repeated(key, raw)
     value = valid(raw[-1])
     if value is None:
         set_param(key, None)
-        return None, [f"Ignored {key}=“{_short(raw[-1])}” in the link: not a valid {what}."]
-    return value, []
+        return None, notes + [f"Ignored {key}=“{_short(raw[-1])}” in the link: not a valid {what}."]
+    if len(raw) > 1:
+        set_param(key, raw[-1])
+    return value, notes
 
 
 def _commit_choice(key: str, default: str) -> None:

@@ -229,6 +229,13 @@ def test_sources_sentence_out_of_range_is_noted(store, events):
     assert 'class="atlas-article"' in html(at)
 
 
+def test_a_sentence_given_twice_in_the_link_is_noted_and_the_last_one_opens(store, events):
+    doc_id = events.iloc[0]["doc_id"]
+    at = ok(run("pages/4_Sources.py", doc=doc_id, sentence=["0", "1"]))
+    assert at.warning and "“sentence” 2 times" in at.warning[0].value
+    assert 'class="sent marked" id="s-1"' in html(at) and at.query_params["sentence"] == "1"
+
+
 def test_sources_without_doc_lists_articles_with_links(store, events):
     at = ok(run("pages/4_Sources.py"))
     table = at.dataframe[-1].value

@@ -96,6 +96,13 @@ def test_parse_keeps_good_values_and_notes_bad_ones(frame):
     assert len(notes) == 3 and any("Nobody" in n for n in notes) and any("bogus" in n for n in notes)
 
 
+def test_a_single_valued_parameter_given_twice_gets_a_note(frame):
+    f, notes = parse({"status": ["occurred", "planned"], "from": ["2019-01-01", "2019-03-01"]}, options_from(frame))
+    assert f.status == "" and f.date_from == date(2019, 3, 1)
+    assert any("more than one status" in n for n in notes)
+    assert any("“from” 2 times" in n and "2019-03-01" in n for n in notes)
+
+
 def test_parse_skips_blanks_and_summarises_floods(frame):
     f, notes = parse({"actor": ["", " "], "aff": [f"x{i}" for i in range(50)]}, options_from(frame))
     assert f == Filters() and len(notes) == 1 and "50" in notes[0]
