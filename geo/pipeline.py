@@ -6,6 +6,7 @@ geocoding was opted into. The lexicons are loaded once per process (``load_resou
 from __future__ import annotations
 
 import bisect
+import json
 from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
@@ -16,11 +17,11 @@ from .dates import find_dates
 from .events import Trigger, extract_events, load_triggers, publication_window
 from .gazetteer import Gazetteer, load_gazetteer
 from .lexicon import Lexicon
-from .model import Actor, Article, Event, Extraction, Place, PlaceMention, TimeExpr
+from .model import Actor, Article, Event, Extraction, Place, TimeExpr
 from .ner import NerRecognizer
 from .online import OnlineGeocoder
 from .resolve import resolve
-from .sources import PRECISIONS, ArticleError, parse_date
+from .sources import MAX_BYTES, PRECISIONS, ArticleError, parse_date
 from .text import Spans, split_sentences, tokenize
 from .toponyms import PLACE_NOUNS, find_toponyms
 
@@ -137,6 +138,10 @@ def article_from_record(record: dict) -> Article:
         raise ValueError("'id' must be a non-empty string")
     if not isinstance(text, str):
         raise ValueError("'text' must be a string")
+    _utf8_size("id", doc_id)
+    size = _utf8_size("text", text)
+    if size > MAX_BYTES:
+        raise ValueError(f"text too large ({size:,} bytes; the limit is {MAX_BYTES:,})")
     published = record.get("published")
     if published in (None, ""):
         day = None
@@ -148,11 +153,72 @@ def article_from_record(record: dict) -> Article:
     else:
         raise ValueError("'published' must be a string YYYY-MM-DD")
     precision = record.get("date_precision") or "day"
-    if precision not in PRECISIONS:
+    if not isinstance(precision, str) or precision not in PRECISIONS:
         raise ValueError(f"'date_precision' must be one of {sorted(PRECISIONS)}, got {precision!r}")
     return Article(doc_id, text, day, precision)
+
+
+def _utf8_size(field: str, value: str) -> int:
+    """The size of a string in UTF-8; one holding a lone surrogate (a JSON ``\\ud800`` escape with no
+    pair) is refused, since it is no character and no UTF-8 output could carry it."""
+    try:
+        return len(value.encode("utf-8"))
+    except UnicodeEncodeError as e:
+        raise ValueError(f"{field!r} is not valid Unicode: a lone surrogate {ascii(value[e.start])} at character "
+                         f"{e.start} (a \\u escape with no pair)") from None
 
 
 def extract_jsonl_record(record: dict, resources: Resources | None = None) -> dict:
     """One line of ``extract``'s output for one input record."""
     return extraction_json(extract(article_from_record(record), resources))
+
+
+_JSON_SPACE = " \t\r\n"
+
+
+def extract_jsonl_line(line: bytes | str, resources: Resources | None = None) -> str | None:
+    """``extract``'s output line for one input line (None for a blank one): the extraction, else
+    ``{"id", "error"}`` saying why; it never raises but KeyboardInterrupt, so no line can end a run."""
+    if not line.strip(_JSON_SPACE.encode() if isinstance(line, bytes) else _JSON_SPACE):
+        return None
+    record = article = None
+    try:
+        record = read_jsonl(line)
+        article = article_from_record(record)
+        out = extraction_json(extract(article, resources))
+    except Exception as e:      # this line gets an error object; the next ones still get their extractions
+        given = record.get("id") if isinstance(record, dict) else None
+        out = {"id": article.id if article else given, "error": _reason(e, reading=article is None)}
+    return _json_line(out)
+
+
+def _reason(e: Exception, reading: bool) -> str:
+    """What an error line says: a reading error's own message (it names the fault in the line), else
+    the exception the extractor raised."""
+    return str(e) if reading and isinstance(e, ValueError) else f"could not be processed ({type(e).__name__}: {e})"
+
+
+def read_jsonl(line: bytes | str):
+    """The JSON value of one input line (bytes must be UTF-8); ValueError saying what is wrong."""
+    if isinstance(line, bytes):
+        try:
+            line = line.decode("utf-8")
+        except UnicodeDecodeError as e:
+            raise ValueError(f"not UTF-8: byte 0x{e.object[e.start]:02x} at byte {e.start} of the line") from None
+    try:
+        return json.loads(line)
+    except RecursionError:
+        raise ValueError("not a JSON line we can read: arrays or objects nested too deep") from None
+    except ValueError as e:     # JSONDecodeError is a ValueError
+        raise ValueError(f"not a JSON line: {e}") from None
+
+
+def _json_line(out: dict) -> str:
+    """One JSON line, Arabic kept as text; should a lone surrogate have got into it (from an id or an
+    error message), it is written as its ``\\u`` escape instead, so the line is always valid UTF-8."""
+    line = json.dumps(out, ensure_ascii=False)
+    try:
+        line.encode("utf-8")
+    except UnicodeEncodeError:
+        return json.dumps(out)
+    return line
