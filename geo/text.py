@@ -8,13 +8,12 @@ from __future__ import annotations
 
 import bisect
 import re
+import unicodedata
 from functools import lru_cache
 from itertools import accumulate
 from typing import Iterable, NamedTuple
 
 from camel_tools.utils.charmap import CharMapper
-from camel_tools.utils.charsets import UNICODE_PUNCT_SYMBOL_CHARSET
-from camel_tools.utils.dediac import dediac_ar
 from camel_tools.utils.normalize import (normalize_alef_ar, normalize_alef_maksura_ar,
                                          normalize_teh_marbuta_ar)
 
@@ -22,8 +21,11 @@ from .model import Sentence
 
 _ARCLEAN = CharMapper.builtin_mapper("arclean")
 TATWEEL = "\u0640"
-# Beyond camel-tools' normalizers: tatweel dropped, hamza seats folded (فائز = فايز).
-_FOLD = str.maketrans({TATWEEL: None, "ئ": "ي", "ؤ": "و"})
+# camel_tools' Arabic diacritics (AR_DIAC_CHARSET: the tanwin, short vowels, shadda, sukun, dagger alef), which its
+# dediac_ar removes. (Importing camel_tools.utils.charsets or .dediac loops over every Unicode code point: 0.9 s.)
+AR_DIACRITICS = "\u064b\u064c\u064d\u064e\u064f\u0650\u0651\u0652\u0670"
+# Diacritics and tatweel dropped; and beyond camel-tools' normalizers, hamza seats folded (فائز = فايز).
+_FOLD = str.maketrans({**dict.fromkeys(AR_DIACRITICS), TATWEEL: None, "ئ": "ي", "ؤ": "و"})
 
 
 def _char_class(chars) -> str:
@@ -40,9 +42,14 @@ def _char_class(chars) -> str:
     return "".join(parts)
 
 
-# camel_tools' punctuation and symbols in the Basic Multilingual Plane; every character beyond
-# it (emoji and the like) counts as a symbol too, which keeps the class small and the regex fast.
-_PUNCT = _char_class(c for c in UNICODE_PUNCT_SYMBOL_CHARSET if ord(c) < 0x10000) + "\U00010000-\U0010FFFF"
+def is_punct_symbol(ch: str) -> bool:
+    """Punctuation or symbol by Unicode category (camel_tools' UNICODE_PUNCT_SYMBOL_CHARSET, without building it)."""
+    return unicodedata.category(ch)[0] in "PS"
+
+
+# Punctuation and symbols in the Basic Multilingual Plane; every character beyond it (emoji and the
+# like) counts as a symbol too, which keeps the class small and the regex fast.
+_PUNCT = _char_class(c for c in map(chr, range(0x10000)) if is_punct_symbol(c)) + "\U00010000-\U0010FFFF"
 # The same boundaries as camel_tools' simple_word_tokenize (split on white space, every
 # punctuation or symbol character its own token), in one compiled pass that keeps offsets.
 _TOKEN_RE = re.compile(rf"[^\s{_PUNCT}]+|[{_PUNCT}]")
@@ -61,7 +68,7 @@ class Token(NamedTuple):
 def normalize(word: str) -> str:
     """The matching key of a word or phrase: arclean, no diacritics or tatweel, ا for أإآ, ي for ى ئ, و for ؤ, ه for ة."""
     s = _ARCLEAN.map_string(word)
-    s = dediac_ar(s).translate(_FOLD)
+    s = s.translate(_FOLD)
     return normalize_teh_marbuta_ar(normalize_alef_maksura_ar(normalize_alef_ar(s)))
 
 
@@ -71,7 +78,7 @@ def normalize_phrase(phrase: str) -> tuple[str, ...]:
 
 
 def is_punct(token_text: str) -> bool:
-    return len(token_text) == 1 and token_text in UNICODE_PUNCT_SYMBOL_CHARSET
+    return len(token_text) == 1 and is_punct_symbol(token_text)
 
 
 def tokenize(text: str) -> list[Token]:

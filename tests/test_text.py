@@ -46,3 +46,14 @@ def test_sentences_slice_the_text():
 
 def test_decimal_points_do_not_split():
     assert len(split_sentences("بلغ النمو 2.5 في المئة هذا العام.")) == 1
+
+
+def test_the_character_classes_are_camel_tools_own_without_its_slow_import():
+    from camel_tools.utils.charsets import AR_DIAC_CHARSET, UNICODE_PUNCT_SYMBOL_CHARSET
+    from camel_tools.utils.dediac import dediac_ar
+
+    from geo.text import AR_DIACRITICS, is_punct_symbol
+    assert set(AR_DIACRITICS) == AR_DIAC_CHARSET
+    assert {chr(c) for c in range(0x110000) if is_punct_symbol(chr(c))} == UNICODE_PUNCT_SYMBOL_CHARSET
+    word = "مُحَمَّدٌ ٱلسَّرَّاجُ"
+    assert normalize(word) == normalize(dediac_ar(word))
