@@ -1,13 +1,15 @@
 """Analysts' corrections in the reader: drop an event, change its status, date or place, move a place mention;
-the corrections of the open article with an Undo button each; the export of every correction.
+the corrections of the open article with an Undo button each (who made each, and those that no longer match an
+event of the current text); the export of every correction with its history.
 
-Every change goes through ``geo.corrections.add`` / ``undo``, which check it; a refusal shows its reason.
+Every change goes through ``geo.corrections.add`` / ``undo``, which check it and record who made it (this session's
+editor); a refusal shows its reason.
 """
 from __future__ import annotations
 
 import hashlib
-import json
 from datetime import date
+from functools import partial
 from typing import Callable
 
 import pandas as pd
@@ -15,7 +17,8 @@ import streamlit as st
 
 from geo import corrections
 from geo.corrections import CorrectionError
-from geo.export import to_csv
+from geo.export import export_records
+from geo.history import UNRECORDED
 
 from . import auth, data, places
 from .links import md_escape
@@ -30,7 +33,9 @@ EVENT_KEY = "fix_event"                 # the id of the event being corrected
 MENTION_KEY = "fix_mention"             # the target (DOC:START:END) of the mention being corrected
 KIND_TEXT = {"drop_event": "dropped the event", "event_status": "changed the status", "event_date": "changed the date",
              "event_place": "moved the event", "mention_place": "moved the place mention"}
-EXPORT_COLUMNS = ["id", "kind", "target", "value", "note", "created_at", "undone_at"]
+EXPORT_COLUMNS = ["id", "kind", "target", "value", "note", "created_at", "who", "undone_at", "undone_by", "doc_id",
+                  "version", "matches"]
+NO_LONGER = {"event": "no longer matches an event", "mention": "no longer matches a place mention"}
 
 
 # ---- what is shown (pure) ------------------------------------------------------------------------------------
@@ -57,9 +62,10 @@ def mention_label(m: dict) -> str:
 
 
 def for_document(fixes: list[dict], doc_id: str, event_ids: set[str]) -> list[dict]:
-    """The corrections that touch one article: of its events (as extracted), or of its place mentions."""
+    """The corrections made on one article (any of its versions), or of its events (as extracted) or its place
+    mentions."""
     prefix = f"{doc_id}:"
-    return [c for c in fixes if c["target"] in event_ids
+    return [c for c in fixes if c.get("doc_id") == doc_id or c["target"] in event_ids
             or (c["kind"] == "mention_place" and c["target"].startswith(prefix)
                 and c["target"][len(prefix):].count(":") == 1)]
 
@@ -89,30 +95,39 @@ def target_text(c: dict, stored: dict[str, dict], mentions: dict[str, dict]) -> 
 
 
 def describe(c: dict, stored: dict[str, dict], mentions: dict[str, dict]) -> str:
-    """``#4 · 2025-01-02 10:00 UTC · changed the status of the visit in sentence 2 at Washington: status Planned ·
-    “note”`` (+ ``· undone 2025-…``)."""
-    what = f"#{c['id']} · {_when(c.get('created_at'))} · {KIND_TEXT.get(c['kind'], c['kind'])}"
+    """``#4 · 2025-01-02 10:00 UTC · by local · changed the status of the visit in sentence 2 at Washington: status
+    Planned · “note”`` (+ ``· undone 2025-… by …``, + ``· no longer matches an event (made on version 1)``)."""
+    what = f"#{c['id']} · {when(c.get('created_at'))} · by {c.get('who') or UNRECORDED} · "
+    what += KIND_TEXT.get(c["kind"], c["kind"])
     what += f" of {target_text(c, stored, mentions)}" if c["kind"] != "drop_event" else f": {target_text(c, stored, mentions)}"
     value = value_text(c)
     parts = [what + (f": {value}" if value else "")]
     if c.get("note"):
         parts.append(f"“{isolate(c['note'])}”")
     if c.get("undone_at"):
-        parts.append(f"undone {_when(c['undone_at'])}")
+        parts.append(f"undone {when(c['undone_at'])} by {c.get('undone_by') or UNRECORDED}")
+    if c.get("matches") is False:
+        made_on = f"version {c['version']}" if c.get("version") else "an earlier version"
+        parts.append(f"{NO_LONGER[corrections.KINDS[c['kind']]]} (made on {made_on})")
     return " · ".join(p for p in parts if p)
 
 
-def _when(stamp) -> str:
+def when(stamp) -> str:
     """``2025-01-02T10:00:00+00:00`` as ``2025-01-02 10:00 UTC``."""
     text = str(stamp or "")
     return f"{text[:10]} {text[11:16]} UTC" if text.endswith("+00:00") and len(text) >= 16 else text
 
 
-def export(rows: list[dict], fmt: str) -> str:
-    """Corrections as JSON (values as objects) or CSV (values as JSON text, formula-like cells defused)."""
+def export(rows: list[dict], fmt: str, changes: list[dict] = ()) -> str:
+    """Corrections as JSON (values as objects, each with its ``history``: the changes that made and undid it,
+    oldest first) or CSV (who made and undid each; values as JSON text, formula-like cells defused)."""
     if fmt == "json":
-        return json.dumps(rows, ensure_ascii=False, indent=2)
-    return to_csv([r | {"value": json.dumps(r["value"], ensure_ascii=False)} for r in rows], EXPORT_COLUMNS)
+        made = {}
+        for ch in reversed(changes):
+            if ch["action"] in ("correction", "undo"):
+                made.setdefault(ch["target"], []).append(ch)
+        rows = [r | {"history": made.get(str(r["id"]), [])} for r in rows]
+    return export_records(rows, fmt, EXPORT_COLUMNS, ("value",))
 
 
 def isolate(text: str) -> str:
@@ -130,7 +145,8 @@ def _submit(kind: str, target: str, value: Callable[[], dict], note_key: str, do
     """Store one correction; its success or the reason it was refused is shown on the next run."""
     try:
         with data.writing() as conn:
-            cid = corrections.add(conn, kind, target, value(), (st.session_state.get(note_key) or "").strip())
+            cid = corrections.add(conn, kind, target, value(), (st.session_state.get(note_key) or "").strip(),
+                                  who=auth.editor())
     except (CorrectionError, auth.NotAnEditor) as e:
         _flash("error", f"Not saved: {e}")
     else:
@@ -140,7 +156,7 @@ def _submit(kind: str, target: str, value: Callable[[], dict], note_key: str, do
 def _undo(correction_id: int) -> None:
     try:
         with data.writing() as conn:
-            ok = corrections.undo(conn, correction_id)
+            ok = corrections.undo(conn, correction_id, who=auth.editor())
     except auth.NotAnEditor as e:
         _flash("error", f"Not undone: {e}")
         return
@@ -238,28 +254,38 @@ def mention_panel(doc: dict) -> None:
 
 
 def history(doc: dict, editing: bool) -> None:
-    """The article's corrections, newest first, with Undo for an editor; and the export of all corrections."""
-    stored = {e["id"]: e for e in data.stored_events(doc["id"])}
+    """The article's corrections, newest first, with Undo for an editor (those made on an earlier version listed as
+    no longer matching); and the export of all corrections."""
+    current = {e["id"]: e for e in data.stored_events(doc["id"])}
+    stored = {e["id"]: e for v in data.versions(doc["id"]) for e in v["events"]} | current
     everything = data.corrections()
-    mine = for_document(everything, doc["id"], set(stored))
+    mine = for_document(everything, doc["id"], set(current))
     mentions = {mention_target(doc["id"], m): m for m in doc.get("places", [])}
-    active = sum(1 for c in mine if not c.get("undone_at"))
-    with st.expander(f"Corrections ({active} active" + (f", {len(mine) - active} undone)" if len(mine) > active
-                                                          else ")"), expanded=bool(active)):
+    with st.expander(corrections_label(mine), expanded=any(not c.get("undone_at") for c in mine)):
         if not mine:
             st.caption("No correction of this article yet.")
         for c in reversed(mine):
             left, right = st.columns([8, 1], vertical_alignment="center")
             text = md_escape(describe(c, stored, mentions))
-            left.markdown(f"~~{text}~~" if c.get("undone_at") else text)
+            left.markdown(f"~~{text}~~" if c.get("undone_at") else text if c.get("matches", True) else f"⚠ {text}")
             if editing and not c.get("undone_at"):
                 right.button("Undo", key=f"undo_{c['id']}", on_click=_undo, args=(c["id"],))
         st.caption(f"Export every correction in the store ({len(everything)}, undone ones included):")
         c1, c2 = st.columns(2)
-        c1.download_button("Corrections (JSON)", export(everything, "json"), file_name="atlas-corrections.json",
+        c1.download_button("Corrections (JSON)", partial(export, everything, "json", data.changes()),
+                           file_name="atlas-corrections.json",
                            mime="application/json", on_click="ignore", key="dl_fix_json")
-        c2.download_button("Corrections (CSV)", export(everything, "csv"), file_name="atlas-corrections.csv",
+        c2.download_button("Corrections (CSV)", partial(export, everything, "csv"), file_name="atlas-corrections.csv",
                            mime="text/csv", on_click="ignore", key="dl_fix_csv")
+
+
+def corrections_label(mine: list[dict]) -> str:
+    """``Corrections (2 active, 1 undone, 1 no longer matching)``: the parts after ``active`` only when there are."""
+    undone = sum(1 for c in mine if c.get("undone_at"))
+    stale = sum(1 for c in mine if not c.get("undone_at") and c.get("matches") is False)
+    counts = [f"{len(mine) - undone - stale} active"] + [f"{n} {what}" for n, what in
+                                                         ((undone, "undone"), (stale, "no longer matching")) if n]
+    return f"Corrections ({', '.join(counts)})"
 
 
 def choose(label: str, labels: dict[str, str], state: str, **kwargs) -> str:

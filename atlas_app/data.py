@@ -15,6 +15,7 @@ import pandas as pd
 import streamlit as st
 
 from geo import corrections as geo_corrections
+from geo import history as geo_history
 from geo import store as geo_store
 
 from . import auth
@@ -38,12 +39,14 @@ def store_version(path: Path) -> float:
 
 
 def _has_documents(path: str) -> bool:
-    """Whether the store exists and holds an article (read-only: never takes a write lock)."""
+    """Whether the store exists, holds an article and has the current schema (read-only: never takes a write
+    lock); an older store is opened for writing once by ``ensure_store``, which migrates it."""
     if not Path(path).exists():
         return False
     try:
         with closing(geo_store.connect(path, readonly=True)) as conn:
-            return geo_store.count(conn, "documents") > 0
+            current = conn.execute("PRAGMA user_version").fetchone()[0] == geo_store.SCHEMA_VERSION
+            return current and geo_store.count(conn, "documents") > 0
     except Exception:  # no schema yet, or not a store: let ensure_store decide
         return False
 
@@ -151,6 +154,18 @@ def _corrections(path: str, version: float) -> list[dict]:
         return geo_corrections.listing(conn)
 
 
+@st.cache_data(show_spinner=False, max_entries=8)
+def _changes(path: str, version: float) -> list[dict]:
+    with closing(geo_store.connect(path, readonly=True)) as conn:
+        return geo_history.changes(conn)
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def _versions(path: str, version: float, doc_id: str) -> list[dict]:
+    with closing(geo_store.connect(path, readonly=True)) as conn:
+        return geo_history.versions(conn, doc_id)
+
+
 # The events of one article as extracted (before corrections: a dropped event is still here).
 _STORED_EVENTS = ('SELECT e.id, e.sentence, e.start, e.type, e.subtype, e.status, e.date_start, e.date_end, '
                   'p.name_en AS place_en, p.name_ar AS place_ar FROM events e LEFT JOIN places p ON p.id = e.place_id '
@@ -202,6 +217,18 @@ def corrections() -> list[dict]:
     return _corrections(str(path), version)
 
 
+def changes() -> list[dict]:
+    """Every change to the store, newest first: who, when and what (the History view and the exports)."""
+    path, version = ensure()
+    return _changes(str(path), version)
+
+
+def versions(doc_id: str) -> list[dict]:
+    """One article's earlier versions, newest first, each with its text and its events as extracted."""
+    path, version = ensure()
+    return _versions(str(path), version, doc_id)
+
+
 def stored_events(doc_id: str) -> list[dict]:
     """One article's events as extracted, corrections not applied (dropped ones included)."""
     path, version = ensure()
@@ -211,7 +238,8 @@ def stored_events(doc_id: str) -> list[dict]:
 def invalidate() -> None:
     """Forget every cached read, so the next one sees the store as it is now. (The caches are also keyed on the
     file's modification time; clearing them too covers two writes within the clock's granularity.)"""
-    for cached in (_ensure, _events, _documents, _document, _corrections, _stored_events, _derived):
+    for cached in (_ensure, _events, _documents, _document, _corrections, _changes, _versions, _stored_events,
+                   _derived):
         cached.clear()
 
 

@@ -110,6 +110,11 @@ def article_html(doc: dict, marked: int | None = None) -> str:
     return f'<div class="atlas-article" dir="rtl" lang="ar">{"".join(out)}</div>'
 
 
+def text_html(text: str) -> str:
+    """A text as escaped right-to-left paragraphs, with no sentence links or highlights (an earlier version)."""
+    return f'<div class="atlas-article" dir="rtl" lang="ar"><p>{_plain(text)}</p></div>'
+
+
 def meta_html(doc: dict) -> str:
     """Title, outlet, publication date and the original URL (only http/https), escaped."""
     title = doc.get("title") or f"Article {doc.get('id')}"

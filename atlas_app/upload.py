@@ -110,7 +110,7 @@ def add_one(conn: sqlite3.Connection, item: Item, doc_id: str, meta: dict, repla
     """Decode, check, extract and save one article (one transaction); a refusal comes back with its reason."""
     try:
         article = article_from_bytes(item.data, doc_id, meta, is_html=item.is_html)
-        outcome, reason = ingest_one(conn, article, f"upload: {item.name}", replace=replace)
+        outcome, reason = ingest_one(conn, article, f"upload: {item.name}", replace=replace, who=auth.editor())
         if outcome == "refused" and id_taken(conn, doc_id):
             reason += "; tick “replace” to overwrite it, or rename the file"
         return Result(item.name, doc_id, outcome, reason)

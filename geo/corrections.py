@@ -1,14 +1,18 @@
 """Analysts' corrections: stored apart from what the extractor wrote, applied when events are read.
 
 A correction names its target by a stable key (an event id is a hash of the article's text and
-the event; a place mention is its document and span), so it survives re-extraction. Undoing
-keeps the row, marked undone, so the history can be exported.
+the event; a place mention is its document and span), so it survives re-extraction. Each correction
+and each undo is a change in ``geo.history`` (who, when, on which version of the article); undoing
+keeps the row, marked undone. A correction whose target is gone (its article's text was replaced)
+is kept and listed as no longer matching, and applies to nothing.
 """
 from __future__ import annotations
 
 import json
 import sqlite3
-from datetime import date, datetime, timezone
+from datetime import date
+
+from . import history
 
 KINDS = {
     "drop_event": "event",        # value: {}
@@ -24,6 +28,36 @@ CREATE TABLE IF NOT EXISTS corrections (
     id INTEGER PRIMARY KEY AUTOINCREMENT, kind TEXT NOT NULL, target TEXT NOT NULL, value TEXT NOT NULL,
     note TEXT, created_at TEXT NOT NULL, undone_at TEXT);
 CREATE INDEX IF NOT EXISTS ix_corrections_target ON corrections(target);
+INSERT INTO changes (at, who, action, target, doc_id, detail)
+    SELECT c.created_at, 'not recorded', 'correction', CAST(c.id AS TEXT),
+           COALESCE((SELECT e.doc_id FROM events e WHERE e.id = c.target),
+                    (SELECT m.doc_id FROM place_mentions m WHERE m.doc_id || ':' || m.start || ':' || m."end" = c.target)),
+           json_object('kind', c.kind, 'target', c.target, 'value', json(c.value), 'note', c.note,
+                       'backfilled', json('true'))
+    FROM corrections c
+    WHERE NOT EXISTS (SELECT 1 FROM changes h WHERE h.action = 'correction' AND h.target = CAST(c.id AS TEXT));
+INSERT INTO changes (at, who, action, target, doc_id, detail)
+    SELECT c.undone_at, 'not recorded', 'undo', CAST(c.id AS TEXT),
+           (SELECT h.doc_id FROM changes h WHERE h.action = 'correction' AND h.target = CAST(c.id AS TEXT)),
+           json_object('kind', c.kind, 'target', c.target, 'backfilled', json('true'))
+    FROM corrections c
+    WHERE c.undone_at IS NOT NULL
+      AND NOT EXISTS (SELECT 1 FROM changes h WHERE h.action = 'undo' AND h.target = CAST(c.id AS TEXT));
+"""
+
+# Each correction with who made it, on which article and version, who undid it, and whether its target is still
+# there: an event of the current text, or a place mention of the very version it was made on.
+LISTING = """
+SELECT c.*, h.who, h.doc_id, h.version,
+       (SELECT u.who FROM changes u WHERE u.action = 'undo' AND u.target = h.target ORDER BY u.id DESC LIMIT 1)
+           AS undone_by,
+       CASE WHEN c.kind = 'mention_place' THEN
+           EXISTS (SELECT 1 FROM place_mentions m WHERE m.doc_id = h.doc_id
+                   AND m.doc_id || ':' || m.start || ':' || m."end" = c.target)
+           AND (h.version IS NULL OR h.version = """ + history.CURRENT_VERSION.format("h.doc_id") + """)
+       ELSE EXISTS (SELECT 1 FROM events e WHERE e.id = c.target) END AS matches
+FROM corrections c
+LEFT JOIN changes h ON h.action = 'correction' AND h.target = CAST(c.id AS TEXT)
 """
 
 
@@ -85,32 +119,57 @@ def _mention(conn: sqlite3.Connection, target: str):
                         'AND "end" = ?', (doc_id, start, end)).fetchone()
 
 
-def add(conn: sqlite3.Connection, kind: str, target: str, value: dict | None = None, note: str = "") -> int:
-    """Store one correction; returns its id."""
+def add(conn: sqlite3.Connection, kind: str, target: str, value: dict | None = None, note: str = "",
+        who: str = history.LOCAL) -> int:
+    """Store one correction, recorded as made by ``who`` on the article's current version; returns its id."""
     value = validate(conn, kind, target, value or {})
+    doc_id = _document_of(conn, kind, target)
     with conn:
-        cur = conn.execute("INSERT INTO corrections (kind, target, value, note, created_at) VALUES (?,?,?,?,?)",
-                           (kind, target, json.dumps(value, ensure_ascii=False), note, _now()))
-    return cur.lastrowid
+        cid = conn.execute("INSERT INTO corrections (kind, target, value, note, created_at) VALUES (?,?,?,?,?)",
+                           (kind, target, json.dumps(value, ensure_ascii=False), note, history.now())).lastrowid
+        history.record(conn, who, "correction", str(cid), doc_id, history.current_version(conn, doc_id),
+                       {"kind": kind, "target": target, "value": value, "note": note})
+    return cid
 
 
-def undo(conn: sqlite3.Connection, correction_id: int) -> bool:
-    """Mark a correction undone; False if there was no such active correction."""
+def undo(conn: sqlite3.Connection, correction_id: int, who: str = history.LOCAL) -> bool:
+    """Mark a correction undone and record the undo as a change by ``who``; False if there was no such active
+    correction."""
     with conn:
-        return conn.execute("UPDATE corrections SET undone_at = ? WHERE id = ? AND undone_at IS NULL",
-                            (_now(), correction_id)).rowcount > 0
+        row = conn.execute("SELECT c.kind, c.target, h.doc_id FROM corrections c LEFT JOIN changes h ON "
+                           "h.action = 'correction' AND h.target = CAST(c.id AS TEXT) "
+                           "WHERE c.id = ? AND c.undone_at IS NULL", (correction_id,)).fetchone()
+        if row is None:
+            return False
+        conn.execute("UPDATE corrections SET undone_at = ? WHERE id = ?", (history.now(), correction_id))
+        history.record(conn, who, "undo", str(correction_id), row["doc_id"], None,
+                       {"kind": row["kind"], "target": row["target"]})
+    return True
+
+
+def _document_of(conn: sqlite3.Connection, kind: str, target: str) -> str:
+    """The article a (validated) correction's target belongs to."""
+    if KINDS[kind] == "mention":
+        return _mention(conn, target)["doc_id"]
+    return conn.execute("SELECT doc_id FROM events WHERE id = ?", (target,)).fetchone()[0]
 
 
 def listing(conn: sqlite3.Connection, include_undone: bool = True) -> list[dict]:
-    """All corrections, oldest first, values decoded (what the export writes); none in a store
-    from before corrections existed, opened read-only."""
-    sql = "SELECT * FROM corrections" + ("" if include_undone else " WHERE undone_at IS NULL") + " ORDER BY id"
+    """All corrections, oldest first, values decoded, with who made and undid each and whether it still
+    ``matches`` its target (what the export writes); none in a store from before corrections existed, opened
+    read-only."""
+    sql = LISTING + ("" if include_undone else " WHERE c.undone_at IS NULL") + " ORDER BY c.id"
     try:
-        return [dict(r) | {"value": json.loads(r["value"])} for r in conn.execute(sql)]
+        return [dict(r) | {"value": json.loads(r["value"]), "matches": bool(r["matches"])} for r in conn.execute(sql)]
     except sqlite3.OperationalError:
         if conn.execute("SELECT 1 FROM sqlite_master WHERE name = 'corrections'").fetchone():
             raise
         return []
+
+
+def active(conn: sqlite3.Connection) -> list[dict]:
+    """The corrections that apply: not undone, and still matching their target."""
+    return [c for c in listing(conn, include_undone=False) if c["matches"]]
 
 
 def apply(events: list[dict], corrections: list[dict], mentions: dict[str, dict]) -> list[dict]:
@@ -180,7 +239,3 @@ def mention_rows(conn: sqlite3.Connection, targets: list[str]) -> dict[str, dict
         if row is not None:
             out[t] = dict(row)
     return out
-
-
-def _now() -> str:
-    return datetime.now(timezone.utc).isoformat(timespec="seconds")

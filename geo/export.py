@@ -1,4 +1,5 @@
-"""Events as CSV, GeoJSON or JSON: the same rows the app shows, for other tools."""
+"""Events as CSV, GeoJSON or JSON: the same rows the app shows, for other tools; and the store's history of
+changes (``geo.history``) as CSV or JSON."""
 from __future__ import annotations
 
 import csv
@@ -9,6 +10,7 @@ COLUMNS = ["id", "type", "subtype", "status", "date_start", "date_end", "date_pr
            "actors_en", "actors_ar", "affiliation", "counterparts_en", "counterparts_ar",
            "place_en", "place_ar", "lat", "lon", "origin_en", "origin_ar", "origin_lat", "origin_lon",
            "confidence", "doc_id", "sentence", "sentence_text", "trigger"]
+CHANGE_COLUMNS = ["id", "at", "who", "action", "target", "doc_id", "version", "detail"]
 
 
 def export_events(rows: list[dict], fmt: str) -> str:
@@ -18,6 +20,21 @@ def export_events(rows: list[dict], fmt: str) -> str:
         return json.dumps(to_geojson(rows), ensure_ascii=False)
     if fmt == "json":
         return json.dumps([{k: r.get(k) for k in COLUMNS} for r in rows], ensure_ascii=False, indent=1)
+    raise ValueError(f"unknown format {fmt!r}")
+
+
+def export_changes(rows: list[dict], fmt: str) -> str:
+    """The history (as ``geo.history.changes`` gives it) as JSON, or as CSV with each detail as JSON text."""
+    return export_records(rows, fmt, CHANGE_COLUMNS, ("detail",))
+
+
+def export_records(rows: list[dict], fmt: str, columns: list[str], nested: tuple[str, ...] = ()) -> str:
+    """Records as JSON (nested values as objects), or as CSV of ``columns`` with the ``nested`` values written as
+    JSON text (formula-like cells defused)."""
+    if fmt == "json":
+        return json.dumps(rows, ensure_ascii=False, indent=2)
+    if fmt == "csv":
+        return to_csv([r | {k: json.dumps(r.get(k), ensure_ascii=False) for k in nested} for r in rows], columns)
     raise ValueError(f"unknown format {fmt!r}")
 
 

@@ -59,15 +59,16 @@ def ingest(paths: list[str | Path], conn: sqlite3.Connection, progress: bool = F
 
 
 def ingest_one(conn: sqlite3.Connection, article: Article, source: str, replace: bool = True,
-               resources=None) -> tuple[str, str]:
-    """Extract and save one article (one transaction): ('added'|'replaced'|'unchanged'|'refused', why)."""
+               resources=None, who: str = "local") -> tuple[str, str]:
+    """Extract and save one article (one transaction), recorded as added by ``who``:
+    ('added'|'replaced'|'unchanged'|'refused', why)."""
     same_text = document_id_for_text(conn, article.text)
     if same_text is not None:
         return "unchanged", "this text is already in the store" + (f" as “{same_text}”" if same_text != article.id else "")
     if not replace and id_taken(conn, article.id):
         return "refused", f"the id “{article.id}” belongs to another stored article"
     try:
-        outcome = save(conn, extract(article, resources), source=source)
+        outcome = save(conn, extract(article, resources), source=source, who=who)
     except sqlite3.IntegrityError as e:
         return "refused", f"conflicts with a stored article: {e}"
     return outcome, "the stored article with this id was replaced" if outcome == "replaced" else ""

@@ -2,7 +2,8 @@
 
 An article's identity is the hash of its text; each article is written in one transaction, so an
 interrupted ingest leaves the store as it was before that article. WAL lets the app read while an
-ingest writes. Every statement is parameterized.
+ingest writes. Every statement is parameterized. Every write is recorded in the history (``geo.history``): who,
+when and what; a replaced article's earlier version is kept there.
 """
 from __future__ import annotations
 
@@ -12,12 +13,12 @@ import sqlite3
 from datetime import datetime, timezone
 from pathlib import Path
 
-from . import corrections
+from . import corrections, history
 from .gazetteer import DATA_DIR
 from .model import Actor, Event, Extraction, Place
 
 DEFAULT_PATH = DATA_DIR / "atlas.sqlite"
-SCHEMA_VERSION = 3   # 2: corrections; 3: event_reports
+SCHEMA_VERSION = 4   # 2: corrections; 3: event_reports; 4: changes and document_versions
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS documents (
@@ -61,7 +62,7 @@ CREATE INDEX IF NOT EXISTS ix_am_actor ON actor_mentions(actor_id);
 CREATE INDEX IF NOT EXISTS ix_events_place ON events(place_id);
 CREATE INDEX IF NOT EXISTS ix_events_origin ON events(origin_id);
 CREATE INDEX IF NOT EXISTS ix_event_actors_actor ON event_actors(actor_id);
-"""
+""" + history.SCHEMA
 
 
 def store_path(path: str | os.PathLike | None = None) -> Path:
@@ -100,14 +101,16 @@ def event_id(doc_hash: str, e: Event) -> str:
     return hashlib.sha1(key.encode("utf-8")).hexdigest()[:16]
 
 
-def save(conn: sqlite3.Connection, ex: Extraction, source: str = "") -> str:
-    """Write one article and all it yields in one transaction: 'added', 'replaced' or 'unchanged'."""
+def save(conn: sqlite3.Connection, ex: Extraction, source: str = "", who: str = history.LOCAL) -> str:
+    """Write one article and all it yields in one transaction: 'added', 'replaced' or 'unchanged'. A replaced
+    article's earlier version is kept, and the change is recorded as made by ``who``."""
     art = ex.article
     digest = content_hash(art.text)
     row = conn.execute("SELECT id FROM documents WHERE content_hash = ?", (digest,)).fetchone()
     if row is not None:
         return "unchanged"
     with conn:  # one transaction: all of the article or none of it
+        earlier = history.keep_version(conn, art.id, _document_events(conn, art.id)) if id_taken(conn, art.id) else None
         replaced = conn.execute("DELETE FROM documents WHERE id = ?", (art.id,)).rowcount > 0
         conn.execute("INSERT INTO documents VALUES (?,?,?,?,?,?,?,?,?,?)",
                      (art.id, digest, art.title, art.outlet, art.url,
@@ -141,6 +144,9 @@ def save(conn: sqlite3.Connection, ex: Extraction, source: str = "") -> str:
                              [(eid, a.id, "actor") for a in e.actors] +
                              [(eid, a.id, "counterpart") for a in e.counterparts])
             conn.executemany("INSERT OR IGNORE INTO event_reports VALUES (?,?)", [(eid, r.index) for r in e.reports])
+        history.record(conn, who, "article_replaced" if replaced else "article_added", art.id, art.id,
+                       history.current_version(conn, art.id),
+                       {"title": art.title, "source": source, "events": len(seen), "replaces_version": earlier})
     return "replaced" if replaced else "added"
 
 
@@ -174,7 +180,7 @@ def id_taken(conn: sqlite3.Connection, doc_id: str) -> bool:
 
 def count(conn: sqlite3.Connection, table: str) -> int:
     if table not in ("documents", "sentences", "places", "actors", "place_mentions", "actor_mentions",
-                     "time_mentions", "events", "event_actors", "event_reports"):
+                     "time_mentions", "events", "event_actors", "event_reports", "changes", "document_versions"):
         raise ValueError(f"unknown table {table!r}")
     return conn.execute(f"SELECT COUNT(*) FROM {table}").fetchone()[0]
 
@@ -189,7 +195,7 @@ WITH sides AS (
     GROUP BY event_id, role)
 """
 
-EVENTS_QUERY = _SIDES_CTE + """
+_EVENTS_SELECT = _SIDES_CTE + """
 SELECT e.id, e.doc_id, e.sentence, e.start, e."end", e.type, e.subtype, e.trigger, e.status, e.confidence,
        e.date_start, e.date_end, e.date_precision, e.date_source,
        p.id AS place_id, p.name_en AS place_en, p.name_ar AS place_ar, p.lat AS lat, p.lon AS lon,
@@ -208,8 +214,9 @@ LEFT JOIN sides sa ON sa.event_id = e.id AND sa.role = 'actor'
 LEFT JOIN sides sc ON sc.event_id = e.id AND sc.role = 'counterpart'
 LEFT JOIN sentences s ON s.doc_id = e.doc_id AND s.idx = e.sentence
 JOIN documents d ON d.id = e.doc_id
-ORDER BY e.date_start, e.doc_id, e.sentence
 """
+_EVENTS_ORDER = "ORDER BY e.date_start, e.doc_id, e.sentence"
+EVENTS_QUERY = _EVENTS_SELECT + _EVENTS_ORDER
 
 
 def read_events(conn: sqlite3.Connection, corrected: bool = True) -> list[dict]:
@@ -218,7 +225,7 @@ def read_events(conn: sqlite3.Connection, corrected: bool = True) -> list[dict]:
     rows = [dict(r) for r in conn.execute(EVENTS_QUERY)]
     if not corrected:
         return rows
-    fixes = corrections.listing(conn, include_undone=False)
+    fixes = corrections.active(conn)
     mentions = corrections.mention_rows(conn, [c["target"] for c in fixes if c["kind"] == "mention_place"])
     return corrections.apply(rows, fixes, mentions)
 
@@ -240,7 +247,12 @@ def read_document(conn: sqlite3.Connection, doc_id: str, corrected: bool = True)
         "times": q('SELECT start, "end", text, date_start, date_end, precision FROM time_mentions '
                    'WHERE doc_id = ? ORDER BY start'),
     }
-    return corrections.apply_to_document(out, corrections.listing(conn, include_undone=False)) if corrected else out
+    return corrections.apply_to_document(out, corrections.active(conn)) if corrected else out
+
+
+def _document_events(conn: sqlite3.Connection, doc_id: str) -> list[dict]:
+    """One article's events as extracted, the rows ``read_events`` gives (kept with an earlier version)."""
+    return [dict(r) for r in conn.execute(_EVENTS_SELECT + "WHERE e.doc_id = ?\n" + _EVENTS_ORDER, (doc_id,))]
 
 
 def list_documents(conn: sqlite3.Connection) -> list[dict]:

@@ -1,8 +1,9 @@
 """Sources: the article reader. ``?doc=ID&sentence=N`` opens an article scrolled to that sentence, marked;
-under it, the analyst's corrections of that article."""
+under it, the analyst's corrections of that article and its history. Without an article: the list of articles
+and the History of every change to the store."""
 import streamlit as st
 
-from atlas_app import article, articles, corrections_ui, data, filters, ui
+from atlas_app import article, articles, corrections_ui, data, filters, history_ui, ui
 from atlas_app.filters import Filters
 from atlas_app.links import SOURCES_PAGE
 
@@ -20,6 +21,9 @@ if doc is None:
     st.markdown("Choose an article above, or open one from the table"
                 + (" (articles with events that pass the filters)." if filtered else "."))
     articles.table(page, index, found, only_matching=filtered)
+    history_ui.show(data.changes(), key="history_all", title="History of the store")
 else:
     article.show_article(page, doc, sentence)
     corrections_ui.show(page, doc)
+    history_ui.show([c for c in data.changes() if c["doc_id"] == doc["id"]], key="history_doc",
+                    title="History of this article")

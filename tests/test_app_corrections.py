@@ -11,7 +11,7 @@ import pytest
 
 from atlas_app import corrections_ui, places
 from atlas_app.tables import CORRECTED_BADGE
-from geo import corrections
+from geo import corrections, history
 from geo.store import connect
 from tests.apptest import SOURCES, frame, html, metrics, ok, run
 
@@ -177,18 +177,25 @@ def test_fixing_a_place_mention_moves_its_events_and_the_reader_shows_it(store_c
 def test_corrections_are_listed_per_article_and_exported(store_copy, call, events):
     other = events[events["doc_id"] != call["doc_id"]].iloc[0]
     with closing(connect(store_copy)) as conn:
-        mine = corrections.add(conn, "event_status", call["id"], {"status": "planned"}, note="=HYPERLINK(\"x\")")
+        mine = corrections.add(conn, "event_status", call["id"], {"status": "planned"}, note="=HYPERLINK(\"x\")",
+                               who="ana@example.org")
         corrections.add(conn, "drop_event", other["id"])
-        corrections.undo(conn, mine)
+        corrections.undo(conn, mine, who="omar@example.org")
         everything = corrections.listing(conn)
+        changes = history.changes(conn)
     at = ok(run(SOURCES, doc=call["doc_id"]))
     assert [e.label for e in at.expander if e.label.startswith("Corrections")] == ["Corrections (0 active, 1 undone)"]
     assert [b.proto.label for b in at.get("download_button")][-2:] == ["Corrections (JSON)", "Corrections (CSV)"]
-    exported = json.loads(corrections_ui.export(everything, "json"))
+    exported = json.loads(corrections_ui.export(everything, "json", changes))
     assert [c["id"] for c in exported] == [c["id"] for c in everything] and exported[0]["undone_at"]
+    assert (exported[0]["who"], exported[0]["undone_by"], exported[1]["who"]) == \
+        ("ana@example.org", "omar@example.org", "local")
+    assert [(h["action"], h["who"]) for h in exported[0]["history"]] == [("correction", "ana@example.org"),
+                                                                       ("undo", "omar@example.org")]
     csv_text = corrections_ui.export(everything, "csv")
     assert csv_text.splitlines()[0] == ",".join(corrections_ui.EXPORT_COLUMNS)
     assert "'=HYPERLINK" in csv_text and '{""status"": ""planned""}' in csv_text
+    assert "ana@example.org" in csv_text and "omar@example.org" in csv_text
 
 
 def test_for_document_keeps_only_this_articles_corrections():

@@ -1,4 +1,4 @@
-"""geo.export on hand-made rows: CSV columns, GeoJSON [lon, lat] points, JSON."""
+"""geo.export on hand-made rows: CSV columns, GeoJSON [lon, lat] points, JSON; the history of changes."""
 from __future__ import annotations
 
 import csv
@@ -7,7 +7,7 @@ import json
 
 import pytest
 
-from geo.export import COLUMNS, export_events, to_csv, to_geojson
+from geo.export import CHANGE_COLUMNS, COLUMNS, export_changes, export_events, to_csv, to_geojson
 
 TRIPOLI = {
     "id": "ev-1", "type": "front_line", "subtype": "fighting", "status": "occurred",
@@ -84,3 +84,25 @@ def test_export_events_formats():
     assert export_events([TRIPOLI], "csv") == to_csv([TRIPOLI])
     with pytest.raises(ValueError, match="unknown format"):
         export_events([TRIPOLI], "kml")
+
+
+UNDO = {"id": 7, "at": "2025-01-02T10:00:00+00:00", "who": "ana@example.org", "action": "undo", "target": "3",
+        "doc_id": "003", "version": None, "detail": {"kind": "event_status", "target": "=HYPERLINK(\"x\")"}}
+ADDED = {"id": 1, "at": "2025-01-01T09:00:00+00:00", "who": "local", "action": "article_added", "target": "003",
+         "doc_id": "003", "version": 1, "detail": {"title": "-قصف طرابلس", "source": "seeds"}}
+
+
+def test_the_history_as_csv_has_who_when_and_what_with_details_as_json_text():
+    rows = list(csv.DictReader(io.StringIO(export_changes([UNDO, ADDED], "csv"), newline="")))
+    assert list(rows[0]) == CHANGE_COLUMNS
+    assert [(r["who"], r["action"], r["at"]) for r in rows] == [("ana@example.org", "undo", UNDO["at"]),
+                                                                ("local", "article_added", ADDED["at"])]
+    assert json.loads(rows[1]["detail"]) == ADDED["detail"]          # Arabic intact, a leading '-' is only data
+    assert export_changes([ADDED], "csv").count("قصف طرابلس") == 1
+
+
+def test_the_history_as_json_keeps_details_as_objects():
+    assert json.loads(export_changes([UNDO, ADDED], "json")) == [UNDO, ADDED]
+    assert "قصف" in export_changes([ADDED], "json")
+    with pytest.raises(ValueError, match="unknown format"):
+        export_changes([ADDED], "xml")
