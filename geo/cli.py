@@ -3,16 +3,29 @@ from __future__ import annotations
 
 import argparse
 import json
+import sqlite3
 import sys
 from contextlib import closing
+
+
+INGEST_HELP = """Extract articles into the store, one transaction each, and print what happened.
+An article's id is its manifest.csv id, else its file's name without the extension, so a/report.txt and
+b/report.txt (no manifest) are both "report": the second is refused, naming the first's source, unless
+--replace is given; the summary lists each replaced id. A file already stored is skipped. A store that
+can't be used (a folder, read-only, damaged, full) is one line on standard error; a batch it stops still
+prints what was saved. Exit status: 0 if anything was stored or skipped, 1 if all was refused, 2 if the
+store failed."""
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m geo", description="Arabic news -> places and events.")
     sub = parser.add_subparsers(dest="command", required=True)
-    p = sub.add_parser("ingest", help="extract articles (.txt/.html files or folders with manifest.csv) into the store")
+    p = sub.add_parser("ingest", help="extract articles (.txt/.html files or folders with manifest.csv) into the store",
+                       description=INGEST_HELP)
     p.add_argument("paths", nargs="+")
     p.add_argument("--store", help="SQLite file (default $ATLAS_STORE or data/atlas.sqlite)")
+    p.add_argument("--replace", action="store_true",
+                   help="let an article replace the stored one with the same id and other text (listed by id)")
     add_optional_arguments(p)
     p = sub.add_parser("extract", help="JSON Lines in (id, text, published), JSON Lines out; a pure filter")
     add_optional_arguments(p)
@@ -26,7 +39,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "extract":
         return run_extract(sys.stdin.buffer, sys.stdout, optional_resources(args))
     if args.command == "ingest":
-        return run_ingest(args.paths, args.store, optional_resources(args))
+        return run_ingest(args.paths, args.store, optional_resources(args), replace=args.replace)
     if args.command == "export":
         return run_export(args.format, args.store, args.output)
     from .evaluate import main as evaluate_main
@@ -62,23 +75,55 @@ def run_extract(stdin, stdout, resources=None) -> int:
     return 0
 
 
-def run_ingest(paths: list[str], store: str | None, resources=None) -> int:
+def run_ingest(paths: list[str], store: str | None, resources=None, replace: bool = False) -> int:
+    """Ingest and print the report (see INGEST_HELP); a store that can't be used is one line, exit 2."""
     from .ingest import ingest
-    from .store import connect, store_path
-    with closing(connect(store)) as conn:
-        report = ingest(paths, conn, progress=sys.stderr.isatty(), resources=resources)
+    from .store import StoreError, connect, store_path
+    try:
+        with closing(connect(store, check=True)) as conn:
+            report = ingest(paths, conn, progress=sys.stderr.isatty(), resources=resources, replace=replace)
+    except StoreError as e:
+        return fail(str(e))
     print("\n".join(report.lines() + [f"store: {store_path(store)}"]))
+    if report.stopped:
+        return 2
     return 0 if not report.refused or report.added or report.replaced or report.unchanged else 1
 
 
 def run_export(fmt: str, store: str | None, output: str | None) -> int:
+    """Write the store's events (read-only: a read-only store or folder exports too); a store that can't be read
+    or a file that can't be written is one line, exit 2."""
     from .export import export_events
-    from .store import connect, read_events
-    with closing(connect(store)) as conn:
-        data = export_events(read_events(conn), fmt)
-    if output:
+    from .store import StoreError, read_events, store_path
+    try:
+        with closing(readable_store(store)) as conn:
+            data = export_events(read_events(conn), fmt)
+    except sqlite3.Error as e:
+        return fail(str(StoreError.of(e, store_path(store))))
+    if not output:
+        sys.stdout.write(data)
+        return 0
+    try:
         with open(output, "w", encoding="utf-8", newline="") as f:
             f.write(data)
-    else:
-        sys.stdout.write(data)
+    except OSError as e:
+        return fail(f"cannot write {output}: {e.strerror}")
     return 0
+
+
+def readable_store(store: str | None) -> sqlite3.Connection:
+    """A checked read-only connection to the store, brought up to date first if an older Atlas made it (that one
+    write fails as a StoreError on a read-only store)."""
+    from .store import SCHEMA_VERSION, connect
+    conn = connect(store, readonly=True, check=True)
+    if conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION:
+        return conn
+    conn.close()
+    connect(store).close()
+    return connect(store, readonly=True)
+
+
+def fail(message: str) -> int:
+    """A command that could not do its work: one line on standard error, exit status 2."""
+    print(f"error: {message}", file=sys.stderr)
+    return 2

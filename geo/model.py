@@ -108,6 +108,7 @@ class Article:
     outlet: str = ""
     title: str = ""
     url: str = ""
+    source_hash: str = ""   # sha256 of the bytes it was read from (its identity; the text is neutralised), or ""
 
 
 @dataclass

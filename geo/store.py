@@ -70,24 +70,101 @@ def store_path(path: str | os.PathLike | None = None) -> Path:
     return Path(path or os.environ.get("ATLAS_STORE") or DEFAULT_PATH)
 
 
-def connect(path: str | os.PathLike | None = None, readonly: bool = False) -> sqlite3.Connection:
-    """An open connection with the schema in place (WAL, foreign keys on)."""
+class StoreError(sqlite3.OperationalError):
+    """The store can't be used (a folder, missing, read-only, full, damaged, not a store), in one line a user can
+    act on. An OperationalError, so code that already handles SQLite's errors handles this one too."""
+
+    @classmethod
+    def of(cls, e: sqlite3.Error, path: str | os.PathLike | None = None) -> "StoreError":
+        """SQLite's error about the store at ``path`` as a sentence that says what is wrong and what to do."""
+        if isinstance(e, cls):
+            return e
+        name = getattr(e, "sqlite_errorname", "")
+        if name.startswith("SQLITE_READONLY"):
+            why = "is read-only: writing needs the file and its folder (for the -wal and -shm files) writable"
+        elif name == "SQLITE_FULL":
+            why = f"is full ({e}): free some space and run again"
+        elif name.startswith("SQLITE_IOERR"):
+            why = f"could not be read or written ({e}): is the disk full or failing?"
+        elif name.startswith(("SQLITE_CORRUPT", "SQLITE_NOTADB")):
+            why = f"is damaged or not an Atlas store ({e}); restore it from a backup, or name another file"
+        elif name.startswith("SQLITE_CANTOPEN"):
+            why = f"cannot be opened or created ({e}): does its folder exist, and may it be written?"
+        elif name.startswith(("SQLITE_BUSY", "SQLITE_LOCKED")):
+            why = "is locked by another process (for over 10 s); try again"
+        else:
+            why = f"failed ({e})"
+        return cls(f"the store {path} {why}" if path else f"the store {why}")
+
+
+def connect(path: str | os.PathLike | None = None, readonly: bool = False, check: bool = False) -> sqlite3.Connection:
+    """An open connection with the schema in place (WAL, foreign keys on); ``check`` also runs SQLite's quick
+    integrity check, for a command about to trust the whole file. Whatever stops it is one StoreError saying why:
+    the path is a folder, there is no store (read-only), it can't be written (not read-only), it is damaged."""
     p = store_path(path)
-    if readonly:
-        conn = sqlite3.connect(f"file:{p}?mode=ro", uri=True, check_same_thread=False)
-    else:
-        p.parent.mkdir(parents=True, exist_ok=True)
-        conn = sqlite3.connect(p, check_same_thread=False)
+    if p.is_dir():
+        raise StoreError(f"the store {p} is a folder; name a file, e.g. {p / 'atlas.sqlite'}")
+    conn = None
+    try:
+        conn = _open_readonly(p) if readonly else _open_writable(p)
+        if not readonly:
+            _bring_up_to_date(conn)
+        conn.row_factory = sqlite3.Row
+        conn.execute("PRAGMA foreign_keys=ON")
         conn.execute("PRAGMA busy_timeout=10000")
-        if conn.execute("PRAGMA user_version").fetchone()[0] != SCHEMA_VERSION:   # a new or older file
-            conn.execute("PRAGMA journal_mode=WAL")
-            conn.executescript(SCHEMA + corrections.SCHEMA)
-            conn.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
-        conn.execute("PRAGMA synchronous=NORMAL")   # with WAL: a killed process loses nothing committed
-    conn.row_factory = sqlite3.Row
-    conn.execute("PRAGMA foreign_keys=ON")
+        if check and (problem := conn.execute("PRAGMA quick_check(1)").fetchone()[0]) != "ok":
+            raise StoreError(f"the store {p} is damaged ({problem}); restore it from a backup, or name another file")
+        return conn
+    except (sqlite3.Error, OSError) as e:
+        if conn is not None:
+            conn.close()
+        if isinstance(e, OSError):
+            raise StoreError(f"the store {p} cannot be created ({e.strerror}: {e.filename})") from None
+        raise StoreError.of(e, p) from None
+
+
+def _open_readonly(p: Path) -> sqlite3.Connection:
+    """A read-only connection. In a read-only folder SQLite can't make the WAL's index file, so the store is read
+    as immutable there, which is safe only while no WAL file holds changes (else that is the error)."""
+    if not p.is_file():
+        raise StoreError(f"there is no store at {p}")
+    uri = p.resolve().as_uri() + "?mode=ro"
+    conn = sqlite3.connect(uri, uri=True, check_same_thread=False)
+    try:
+        conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+        return conn
+    except sqlite3.OperationalError as e:
+        conn.close()
+        if not getattr(e, "sqlite_errorname", "").startswith(("SQLITE_READONLY", "SQLITE_CANTOPEN")):
+            raise
+    wal = Path(f"{p}-wal")
+    if wal.exists() and wal.stat().st_size:
+        raise StoreError(f"the store {p} cannot be read: its folder is read-only and {wal.name} holds changes not "
+                         "yet in the file; let Atlas write to the folder once")
+    return sqlite3.connect(uri + "&immutable=1", uri=True, check_same_thread=False)
+
+
+def _open_writable(p: Path) -> sqlite3.Connection:
+    """A read-write connection to the file (and its folder, made if missing); nothing read yet."""
+    p.parent.mkdir(parents=True, exist_ok=True)
+    conn = sqlite3.connect(p, check_same_thread=False)
     conn.execute("PRAGMA busy_timeout=10000")
     return conn
+
+
+def _bring_up_to_date(conn: sqlite3.Connection) -> None:
+    """The schema created or updated. A store SQLite silently opened read-only (a read-only file or folder) is
+    found here, by a write that is rolled back, rather than by the first article's save."""
+    version = conn.execute("PRAGMA user_version").fetchone()[0]
+    if version != SCHEMA_VERSION:   # a new or older file
+        conn.execute("PRAGMA journal_mode=WAL")
+        conn.executescript(SCHEMA + corrections.SCHEMA)
+        conn.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
+    else:
+        conn.execute("BEGIN IMMEDIATE")
+        conn.execute(f"PRAGMA user_version={version}")
+        conn.rollback()
+    conn.execute("PRAGMA synchronous=NORMAL")   # with WAL: a killed process loses nothing committed
 
 
 def content_hash(text: str) -> str:

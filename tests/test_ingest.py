@@ -150,13 +150,20 @@ def test_ingest_goes_on_after_each_refusal(conn, tmp_path):
     assert sorted(Path(n).name for n, _ in report.refused) == ["a_bad.txt", "c_bad.txt", "e_bad.txt"]
 
 
-def test_a_corrected_file_replaces_the_stored_article(conn, tmp_path):
+def test_a_corrected_file_replaces_the_stored_article_only_when_asked(conn, tmp_path):
     folder = tmp_path / "v"
     write(folder, "art.txt", GOOD)
     assert ingest([folder], conn).added == ["art"]
     write(folder, "art.txt", GOOD + " وأكد أن الحل سياسي.")
-    report = ingest([folder], conn)
+
+    refused = ingest([folder], conn)
+    assert refused.replaced == [] and len(refused.refused) == 1
+    assert "--replace" in refused.refused[0][1] and str(folder / "art.txt") in refused.refused[0][1]
+    assert read_document(conn, "art")["text"] == GOOD
+
+    report = ingest([folder], conn, replace=True)
     assert report.replaced == ["art"] and report.added == []
+    assert "  replaced art" in report.lines()
     assert read_document(conn, "art")["text"].endswith("الحل سياسي.")
     assert count(conn, "documents") == 1
 
