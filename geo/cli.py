@@ -114,12 +114,15 @@ def run_export(fmt: str, store: str | None, output: str | None) -> int:
 def readable_store(store: str | None) -> sqlite3.Connection:
     """A checked read-only connection to the store, brought up to date first if an older Atlas made it (that one
     write fails as a StoreError on a read-only store)."""
-    from .store import SCHEMA_VERSION, connect
+    from .store import SCHEMA_VERSION, StoreError, connect
     conn = connect(store, readonly=True, check=True)
     if conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION:
         return conn
     conn.close()
-    connect(store).close()
+    try:
+        connect(store).close()
+    except StoreError as e:
+        raise StoreError(f"{e} (an older Atlas made it: it must be brought up to date once)") from None
     return connect(store, readonly=True)
 
 

@@ -153,18 +153,31 @@ def _open_writable(p: Path) -> sqlite3.Connection:
 
 
 def _bring_up_to_date(conn: sqlite3.Connection) -> None:
-    """The schema created or updated. A store SQLite silently opened read-only (a read-only file or folder) is
-    found here, by a write that is rolled back, rather than by the first article's save."""
+    """The schema created or updated; a current store is probed for writing (see ``_probe_write``)."""
     version = conn.execute("PRAGMA user_version").fetchone()[0]
     if version != SCHEMA_VERSION:   # a new or older file
         conn.execute("PRAGMA journal_mode=WAL")
         conn.executescript(SCHEMA + corrections.SCHEMA)
         conn.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
     else:
+        _probe_write(conn, version)
+    conn.execute("PRAGMA synchronous=NORMAL")   # with WAL: a killed process loses nothing committed
+
+
+def _probe_write(conn: sqlite3.Connection, version: int) -> None:
+    """A store SQLite opened read-only in silence (a read-only file or folder) is found now, by a write that is
+    rolled back, not by the first save. It never waits: while another connection writes, the probe is skipped."""
+    conn.execute("PRAGMA busy_timeout=0")
+    try:
         conn.execute("BEGIN IMMEDIATE")
         conn.execute(f"PRAGMA user_version={version}")
-        conn.rollback()
-    conn.execute("PRAGMA synchronous=NORMAL")   # with WAL: a killed process loses nothing committed
+    except sqlite3.OperationalError as e:
+        if not getattr(e, "sqlite_errorname", "").startswith("SQLITE_BUSY"):
+            raise
+    finally:
+        if conn.in_transaction:
+            conn.rollback()
+        conn.execute("PRAGMA busy_timeout=10000")
 
 
 def content_hash(text: str) -> str:

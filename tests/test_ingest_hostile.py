@@ -23,7 +23,7 @@ import pytest
 from geo.ingest import ingest
 from geo.pipeline import extract
 from geo.sources import ArticleError, Source, article_from_bytes, collect, decode, read_article
-from geo.store import StoreError, connect, count, read_document
+from geo.store import SCHEMA_VERSION, StoreError, connect, count, read_document
 from tests.conftest import ROOT, SEEDS
 from tests.test_ingest import GOOD, GOOD_2, GOOD_3, write
 from tests.test_ingest_kill import make_articles
@@ -283,6 +283,23 @@ def test_a_store_in_a_read_only_folder_is_refused_by_ingest_and_exported_as_it_i
     assert exported.stdout.count("\n") > 5
     assert_one_line_error(written, f"cannot write {folder / 'events.csv'}")
     assert digest(store) == before and sorted(os.listdir(folder)) == ["atlas.sqlite"]
+
+
+def test_export_brings_an_older_store_up_to_date_once_and_says_so_when_it_is_read_only(tmp_path, seeds):
+    store = built_store(tmp_path / "atlas.sqlite")
+    with closing(sqlite3.connect(store)) as c:       # as schema 3 left it: no history tables
+        c.executescript("DROP TABLE changes; DROP TABLE document_versions; PRAGMA user_version=3;")
+    store.chmod(0o444)
+    refused = geo("export", "--store", str(store), prefix=without_root_override())
+    assert_one_line_error(refused, "read-only", "an older Atlas made it")
+    store.chmod(0o644)
+
+    exported = geo("export", "--format", "json", "--store", str(store))
+
+    assert exported.returncode == 0, exported.stderr
+    assert {e["doc_id"] for e in json.loads(exported.stdout)} == set(seeds)
+    with closing(connect(store, readonly=True)) as c:
+        assert c.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION and stored_ids(store) == sorted(seeds)
 
 
 def test_a_store_path_that_is_a_folder_is_named_as_such(tmp_path, articles):
