@@ -132,6 +132,10 @@ def load_ner(model_dir: str | os.PathLike | None = None, *, use_gpu: bool = Fals
     try:
         recognizer_class = import_recognizer()
         recognizer = recognizer_class(str(path), use_gpu=use_gpu)
+    except ModuleNotFoundError as e:   # the default install has no torch or transformers
+        report_once(f"failed:{path}", f"neural NER is off: {e} (install the NER's packages with "
+                                      "`pip install -r requirements-ner.txt`)")
+        return None
     except Exception as e:  # a broken model must not stop the lexicon path
         report_once(f"failed:{path}", f"neural NER is off: loading {path} failed: {type(e).__name__}: {e}")
         return None

@@ -253,6 +253,16 @@ def test_the_default_path_imports_no_torch(tmp_path):
     assert out.stdout.split() == ["True", "None", "None", "[]"]
 
 
+def test_without_the_ner_packages_a_model_is_refused_with_the_install_to_run(tiny_model):
+    """The default install has no torch: asking for the model then says what to install, and extraction goes on."""
+    code = ("import sys, logging\nsys.modules['torch'] = None   # as in an install without requirements-ner.txt\n"
+            "logging.basicConfig()\nfrom geo.ner import load_ner\nprint(load_ner(sys.argv[1]))")
+    out = subprocess.run([sys.executable, "-c", code, str(tiny_model)], cwd=ROOT, capture_output=True, text=True,
+                         timeout=120)
+    assert out.returncode == 0 and out.stdout.strip() == "None", out.stderr
+    assert "pip install -r requirements-ner.txt" in out.stderr
+
+
 def test_an_installed_camel_model_is_found_without_configuration(monkeypatch, tmp_path, tiny_model):
     installed = tmp_path / "data" / "ner" / "arabert"
     installed.parent.mkdir(parents=True)
