@@ -29,9 +29,9 @@ _ARABIC_LETTER_RE = re.compile(r"[\u0621-\u064A\u0671-\u06D3]")
 # A Latin letter against an Arabic letter or mark in one word: Latin-1 accents read as Windows-1256 (É -> ة).
 _MIXED_WORD_RE = re.compile(r"[A-Za-z\u00C0-\u024F][\u0621-\u0652\u0671-\u06D3]|"
                             r"[\u0621-\u0652\u0671-\u06D3][A-Za-z\u00C0-\u024F]")
-# Bidi embeddings, overrides, isolates and marks; zero-width spaces and joiners; BOM, word joiner, soft hyphen.
 # What UTF-16 Arabic news is made of: ASCII to Arabic, general punctuation, Arabic presentation forms.
 _UTF16_TEXT_RE = re.compile("[\u0000-\u08ff\u2000-\u206f\ufb50-\ufeff]")
+# Bidi embeddings, overrides, isolates and marks; zero-width spaces and joiners; BOM, word joiner, soft hyphen.
 INVISIBLE_RE = re.compile("[\u00ad\u061c\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]")
 _CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")
 _ISO_DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
@@ -53,7 +53,8 @@ class Source:
 
 
 def decode(data: bytes) -> str:
-    """Text from bytes in the encodings Arabic news come in; refuses rather than guess into mojibake."""
+    """Text from bytes in the encodings Arabic news come in (UTF-8, UTF-16 with or without its mark, Windows-1256
+    where it reads as Arabic, the last two mixed line by line); refuses rather than guess into mojibake."""
     if not data:
         raise ArticleError("empty file")
     if not data.strip():
@@ -196,7 +197,7 @@ def article_from_bytes(data: bytes, doc_id: str, meta: dict | None = None, is_ht
 def read_article(src: Source) -> Article:
     if not src.path.is_file():
         raise ArticleError("missing file")
-    doc_id = (src.meta.get("id") or "").strip() or src.path.stem
+    doc_id = neutralise((src.meta.get("id") or "").strip() or src.path.stem)   # no look-alike ids
     return article_from_bytes(read_bytes(src.path), doc_id, src.meta,
                               is_html=src.path.suffix.lower() in (".html", ".htm"))
 

@@ -168,6 +168,15 @@ def test_bidi_overrides_and_zero_width_characters_are_neutralised_and_the_bytes_
     assert [p.place.id for p in found.places] == ["eg-cairo"]
 
 
+def test_an_id_with_a_hidden_character_is_not_a_second_look_alike_article(conn, tmp_path):
+    write(tmp_path / "ids", "report.txt", GOOD)
+    write(tmp_path / "ids", "re\u200bport.txt", GOOD_2)
+    report = ingest([tmp_path / "ids"], conn)
+    assert report.added == ["report"] and count(conn, "documents") == 1
+    [(name, reason)] = report.refused
+    assert "\u200b" in name and "id 'report' is also" in reason
+
+
 # --- HTML --------------------------------------------------------------------------------------------------------
 
 PAGE = ("<html><head><title>زيارة &amp; لقاء</title></head><body>"
