@@ -17,6 +17,8 @@ from .model import Article
 from .store import StoreError, connect, content_hash, count, save, store_path
 
 SEEDS_DIR = Path(__file__).resolve().parent.parent / "seeds"
+ID_TAKEN = "the id "            # how ingest_one's refusal of a taken id starts, which ingest() completes with:
+REPLACE_HINT = "; to overwrite it pass --replace, or give this file another id in a manifest.csv"
 
 
 @dataclass
@@ -75,10 +77,6 @@ def ingest(paths: list[str | Path], conn: sqlite3.Connection, progress: bool = F
     if bar:
         bar.close()
     return report
-
-
-ID_TAKEN = "the id "
-REPLACE_HINT = "; to overwrite it pass --replace, or give this file another id in a manifest.csv"
 
 
 def ingest_one(conn: sqlite3.Connection, article: Article, source: str, replace: bool = False,
