@@ -7,7 +7,6 @@ reported with its reason and never stops the batch. The URL is only stored and s
 from __future__ import annotations
 
 import hashlib
-import html
 import re
 import sqlite3
 from dataclasses import asdict, dataclass
@@ -17,7 +16,7 @@ import pandas as pd
 import streamlit as st
 
 from geo.ingest import ingest_one
-from geo.sources import MAX_BYTES, ArticleError, article_from_bytes, decode
+from geo.sources import MAX_BYTES, ArticleError, article_from_bytes
 from geo.store import id_taken
 
 from . import auth, data
@@ -33,7 +32,6 @@ MAX_ID = 80
 MAX_META = 200
 UPLOAD_LIMIT_MB = MAX_BYTES // (1024 * 1024)   # shown, and enforced by the server (server.maxUploadSize agrees)
 _SLUG_RE = re.compile(r"[^\w-]+", re.U)
-_TITLE_RE = re.compile(r"<title[^>]*>(.*?)</title\s*>", re.I | re.S)
 _CONTROL_RE = re.compile(r"[\x00-\x1f\x7f]")
 
 
@@ -92,18 +90,10 @@ def check_url(url: str) -> tuple[str, str]:
     return safe, ""
 
 
-def html_title(raw: bytes) -> str:
-    """The ``<title>`` of an HTML file, as plain text ("" when there is none or the file can't be decoded)."""
-    try:
-        m = _TITLE_RE.search(decode(raw))
-    except ArticleError:
-        return ""
-    return clean_meta(html.unescape(re.sub(r"<[^>]+>", " ", m.group(1)))) if m else ""
-
-
-def meta_for(item: Item, published: date | None, precision: str, outlet: str, url: str) -> dict:
+def meta_for(published: date | None, precision: str, outlet: str, url: str) -> dict:
+    """The batch's metadata for one article (an HTML page's own <title> becomes its title: geo.sources)."""
     return {"published": published.isoformat() if published else "", "date_precision": precision,
-            "outlet": clean_meta(outlet), "url": url, "title": html_title(item.data) if item.is_html else ""}
+            "outlet": clean_meta(outlet), "url": url}
 
 
 def add_one(conn: sqlite3.Connection, item: Item, doc_id: str, meta: dict, replace: bool) -> Result:
@@ -135,7 +125,7 @@ def add_batch(conn: sqlite3.Connection, items: list[Item], meta: dict, replace: 
                                   f"its id “{doc_id}” is also “{first[doc_id]}” in this batch; rename one of them"))
             continue
         first[doc_id] = item.name
-        results.append(add_one(conn, item, doc_id, meta_for(item, **meta), replace))
+        results.append(add_one(conn, item, doc_id, meta_for(**meta), replace))
     if progress:
         progress(len(items), len(items), "")
     return results

@@ -14,7 +14,7 @@ from pathlib import Path
 from .pipeline import extract
 from .sources import ArticleError, collect, read_article
 from .model import Article
-from .store import StoreError, connect, content_hash, count, save, store_path
+from .store import StoreError, connect, content_hash, count, identity, save, store_path
 
 SEEDS_DIR = Path(__file__).resolve().parent.parent / "seeds"
 ID_TAKEN = "the id "            # how ingest_one's refusal of a taken id starts, which ingest() completes with:
@@ -110,9 +110,10 @@ def ingest_one(conn: sqlite3.Connection, article: Article, source: str, replace:
 def _stored_verdict(conn: sqlite3.Connection, article: Article, replace: bool) -> tuple[str, str] | None:
     """('unchanged', why) if this article is stored already, ('refused', why) if another stored article has its
     id and ``replace`` is off, None if it may be saved."""
-    text_hash = content_hash(article.text)
-    row = conn.execute("SELECT id FROM documents WHERE content_hash IN (?, ?)",
-                       (article.source_hash or text_hash, text_hash)).fetchone()
+    # Stored by its bytes' hash (its identity), or, as a store from before identities were bytes holds it, by its
+    # text's hash under its own id.
+    row = conn.execute("SELECT id FROM documents WHERE content_hash = ? OR (content_hash = ? AND id = ?)",
+                       (identity(article), content_hash(article.text), article.id)).fetchone()
     if row is not None:
         return "unchanged", "this text is already in the store" + (f" as “{row[0]}”" if row[0] != article.id else "")
     source = _stored_source(conn, article.id)

@@ -15,7 +15,7 @@ from pathlib import Path
 
 from . import corrections, history
 from .gazetteer import DATA_DIR
-from .model import Actor, Event, Extraction, Place
+from .model import Actor, Article, Event, Extraction, Place
 
 DEFAULT_PATH = DATA_DIR / "atlas.sqlite"
 SCHEMA_VERSION = 4   # 2: corrections; 3: event_reports; 4: changes and document_versions
@@ -184,6 +184,12 @@ def content_hash(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
+def identity(art: Article) -> str:
+    """An article's identity: the hash of the bytes it was read from (its text has invisible controls removed, so
+    two files that differ only in those are two articles), else of its text."""
+    return art.source_hash or content_hash(art.text)
+
+
 def event_id(doc_hash: str, e: Event) -> str:
     """Stable across re-extraction of the same text: what, where in the text, and at which place."""
     key = "|".join([doc_hash, e.type, e.subtype, str(e.start), e.place.id if e.place else "",
@@ -195,7 +201,7 @@ def save(conn: sqlite3.Connection, ex: Extraction, source: str = "", who: str = 
     """Write one article and all it yields in one transaction: 'added', 'replaced' or 'unchanged'. A replaced
     article's earlier version is kept, and the change is recorded as made by ``who``."""
     art = ex.article
-    digest = content_hash(art.text)
+    digest = identity(art)
     row = conn.execute("SELECT id FROM documents WHERE content_hash = ?", (digest,)).fetchone()
     if row is not None:
         return "unchanged"

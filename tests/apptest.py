@@ -8,6 +8,8 @@ from pathlib import Path
 
 from streamlit.testing.v1 import AppTest
 
+from atlas_app import corrections_ui
+
 ROOT = Path(__file__).resolve().parent.parent
 APP = str(ROOT / "app.py")
 SOURCES = "pages/4_Sources.py"
@@ -63,3 +65,20 @@ def add_article(path: Path, doc_id: str, text: str = EVIL_TEXT) -> str:
     with closing(connect(path)) as conn:
         save(conn, extract(article))
     return doc_id
+
+
+def open_event(call, tab: str = "Status") -> object:
+    """The reader on the call's article, with the call picked and one tab of the corrections open."""
+    at = ok(run(SOURCES, doc=call["doc_id"]))
+    picker(at, "Event").set_value(call["id"])
+    at.session_state[corrections_ui.TAB_KEY] = tab
+    return ok(at.run())
+
+
+def picker(at, label: str):
+    """The corrections' event or mention picker (its key changes with its labels: found by its label)."""
+    return next(s for s in at.selectbox if s.label == label)
+
+
+def undo_buttons(at):
+    return [b for b in at.button if b.label == "Undo"]

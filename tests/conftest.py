@@ -129,3 +129,10 @@ def browser():
             yield b
         finally:
             b.close()
+
+
+@pytest.fixture
+def call(events) -> dict:
+    """Mike Pompeo's call (an occurred diplomatic flow) in the seed store."""
+    row = events[(events["subtype"] == "call") & events["actors_en"].fillna("").str.contains("Mike Pompeo")].iloc[0]
+    return row.to_dict()

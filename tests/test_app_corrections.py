@@ -7,33 +7,11 @@ from collections import Counter
 from contextlib import closing
 from datetime import date
 
-import pytest
-
 from atlas_app import corrections_ui, places
 from atlas_app.tables import CORRECTED_BADGE
 from geo import corrections, history
 from geo.store import connect
-from tests.apptest import SOURCES, frame, html, metrics, ok, run
-
-
-@pytest.fixture
-def call(events) -> dict:
-    """Mike Pompeo's call (an occurred diplomatic flow) in the seed store."""
-    row = events[(events["subtype"] == "call") & events["actors_en"].fillna("").str.contains("Mike Pompeo")].iloc[0]
-    return row.to_dict()
-
-
-def open_event(call, tab: str = "Status") -> object:
-    """The reader on the call's article, with the call picked and one tab of the corrections open."""
-    at = ok(run(SOURCES, doc=call["doc_id"]))
-    picker(at, "Event").set_value(call["id"])
-    at.session_state[corrections_ui.TAB_KEY] = tab
-    return ok(at.run())
-
-
-def picker(at, label: str):
-    """The corrections' event or mention picker (its key changes with its labels: found by its label)."""
-    return next(s for s in at.selectbox if s.label == label)
+from tests.apptest import SOURCES, frame, html, metrics, ok, open_event, picker, run, undo_buttons
 
 
 def table(at):
@@ -44,10 +22,6 @@ def error(at) -> str:
     """The page's error as the user reads it (Markdown escapes removed)."""
     assert at.error, "no error shown"
     return at.error[0].value.replace("\\", "")
-
-
-def undo_buttons(at):
-    return [b for b in at.button if b.label == "Undo"]
 
 
 def test_a_status_correction_changes_the_table_shows_as_corrected_and_undo_restores(store_copy, call):

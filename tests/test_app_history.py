@@ -14,8 +14,7 @@ from geo import corrections, history
 from geo.model import Article
 from geo.pipeline import extract
 from geo.store import connect, read_document, read_events, save
-from tests.apptest import EVIL_TEXT, SOURCES, frame, html, ok, run
-from tests.test_app_corrections import call, open_event, undo_buttons  # noqa: F401  (call: a fixture)
+from tests.apptest import EVIL_TEXT, SOURCES, frame, html, ok, open_event, run, undo_buttons
 
 ANA, OMAR = "ana@example.org", "omar@example.org"
 ADDED = " وقال المتحدث إن الحل سياسي."      # a sentence added to a text: a new version of the article

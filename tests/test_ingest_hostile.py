@@ -168,6 +168,16 @@ def test_bidi_overrides_and_zero_width_characters_are_neutralised_and_the_bytes_
     assert [p.place.id for p in found.places] == ["eg-cairo"]
 
 
+def test_the_stored_identity_is_the_hash_of_the_bytes_so_a_hidden_character_is_another_text(conn, tmp_path):
+    write(tmp_path / "plain", "a.txt", GOOD)
+    write(tmp_path / "hidden", "b.txt", GOOD.replace("السراج", "السر\u200bاج"))
+    report = ingest([tmp_path / "plain", tmp_path / "hidden"], conn)
+    assert report.added == ["a", "b"]
+    stored = dict(conn.execute("SELECT id, content_hash FROM documents").fetchall())
+    assert stored["a"] == hashlib.sha256(GOOD.encode()).hexdigest() != stored["b"]
+    assert conn.execute("SELECT count(DISTINCT text) FROM documents").fetchone()[0] == 1   # both read the same
+
+
 def test_an_id_with_a_hidden_character_is_not_a_second_look_alike_article(conn, tmp_path):
     write(tmp_path / "ids", "report.txt", GOOD)
     write(tmp_path / "ids", "re\u200bport.txt", GOOD_2)
