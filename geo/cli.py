@@ -28,8 +28,11 @@ def main(argv: list[str] | None = None) -> int:
     add_optional_arguments(p)
     p = sub.add_parser("extract", help="JSON Lines in (id, text, published), JSON Lines out; a pure filter")
     add_optional_arguments(p)
-    p = sub.add_parser("export", help="write the store's events as csv, geojson or json")
+    p = sub.add_parser("export", help="write the store's events (or its change history) as csv, geojson or json")
     p.add_argument("--format", choices=("csv", "geojson", "json"), default="csv")
+    p.add_argument("--changes", action="store_true",
+                   help="the change history instead (who, when, what: articles added and replaced, corrections, "
+                        "undos; csv or json)")
     p.add_argument("--store")
     p.add_argument("--output", "-o", help="file to write (default standard output)")
     p = sub.add_parser("evaluate", help="score the pipeline against a gold file")
@@ -40,7 +43,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "ingest":
         return run_ingest(args.paths, args.store, optional_resources(args), replace=args.replace)
     if args.command == "export":
-        return run_export(args.format, args.store, args.output)
+        return run_export(args.format, args.store, args.output, args.changes)
     from .evaluate import main as evaluate_main
     return evaluate_main(args.rest)
 
@@ -89,14 +92,17 @@ def run_ingest(paths: list[str], store: str | None, resources=None, replace: boo
     return 0 if not report.refused or report.added or report.replaced or report.unchanged else 1
 
 
-def run_export(fmt: str, store: str | None, output: str | None) -> int:
-    """Write the store's events (read-only: a read-only store or folder exports too); a store that can't be read
-    or a file that can't be written is one line, exit 2."""
-    from .export import export_events
+def run_export(fmt: str, store: str | None, output: str | None, changes: bool = False) -> int:
+    """Write the store's events, or with ``changes`` its change history (read-only: a read-only store or folder
+    exports too); a store that can't be read or a file that can't be written is one line, exit 2."""
+    from .export import export_changes, export_events
+    from .history import changes as history
     from .store import StoreError, read_events, store_path
+    if changes and fmt == "geojson":
+        return fail("the change history has no places: export it as csv or json")
     try:
         with closing(readable_store(store)) as conn:
-            data = export_events(read_events(conn), fmt)
+            data = export_changes(history(conn), fmt) if changes else export_events(read_events(conn), fmt)
     except sqlite3.Error as e:
         return fail(str(StoreError.of(e, store_path(store))))
     if not output:

@@ -161,6 +161,17 @@ def test_export_json_lists_every_event(built):
     assert [d["id"] for d in data] == [r["id"] for r in rows]
 
 
+def test_export_changes_lists_who_added_each_article(built):
+    path, *_ = built
+    proc = run("export", "--changes", "--format", "json", "--store", str(path))
+    assert proc.returncode == 0, proc.stderr_text
+    changes = json.loads(proc.stdout_text)
+    assert sorted(c["target"] for c in changes if c["action"] == "article_added") == ["000", "001", "002", "003", "004"]
+    assert {c["who"] for c in changes} == {"local"} and all(c["at"] for c in changes)
+    refused = run("export", "--changes", "--format", "geojson", "--store", str(path))
+    assert refused.returncode == 2 and "csv or json" in refused.stderr_text
+
+
 def test_the_store_can_come_from_atlas_store(tmp_path):
     """A store unlike the seeds' one, so the default store could not pass for it."""
     from geo.model import Article
