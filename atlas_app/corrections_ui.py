@@ -17,6 +17,7 @@ import streamlit as st
 
 from geo import corrections
 from geo.corrections import CorrectionError
+from geo.store import StoreError
 from geo.export import export_records
 from geo.history import UNRECORDED
 
@@ -149,6 +150,8 @@ def _submit(kind: str, target: str, value: Callable[[], dict], note_key: str, do
                                   who=auth.editor())
     except (CorrectionError, auth.NotAnEditor) as e:
         _flash("error", f"Not saved: {e}")
+    except StoreError as e:
+        _flash("error", f"Not saved: {e}. What you entered is kept.")
     else:
         _flash("success", f"Saved correction #{cid}: {done}.")
 
@@ -157,7 +160,7 @@ def _undo(correction_id: int) -> None:
     try:
         with data.writing() as conn:
             ok = corrections.undo(conn, correction_id, who=auth.editor())
-    except auth.NotAnEditor as e:
+    except (auth.NotAnEditor, StoreError) as e:
         _flash("error", f"Not undone: {e}")
         return
     _flash("success" if ok else "warning",

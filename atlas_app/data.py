@@ -246,12 +246,15 @@ def invalidate() -> None:
 @contextmanager
 def writing() -> Iterator[sqlite3.Connection]:
     """A write connection to the store, for editors only (raises auth.NotAnEditor for anyone else: the server's
-    own check, whatever the page showed); when it closes, every cached read is dropped."""
+    own check, whatever the page showed); a store that fails (locked past its wait, read-only, full) raises
+    geo.store.StoreError, one line to show; when it closes, every cached read is dropped."""
     auth.require()
     path, _ = ensure()
     try:
         with closing(geo_store.connect(path)) as conn:
             yield conn
+    except sqlite3.Error as e:
+        raise geo_store.StoreError.of(e, path) from None
     finally:
         invalidate()
 

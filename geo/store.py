@@ -18,6 +18,7 @@ from .gazetteer import DATA_DIR
 from .model import Actor, Article, Event, Extraction, Place
 
 DEFAULT_PATH = DATA_DIR / "atlas.sqlite"
+BUSY_TIMEOUT_S = 10        # how long a write waits for another writer before it gives up
 SCHEMA_VERSION = 4   # 2: corrections; 3: event_reports; 4: changes and document_versions
 
 SCHEMA = """
@@ -91,7 +92,7 @@ class StoreError(sqlite3.OperationalError):
         elif name.startswith("SQLITE_CANTOPEN"):
             why = f"cannot be opened or created ({e}): does its folder exist, and may it be written?"
         elif name.startswith(("SQLITE_BUSY", "SQLITE_LOCKED")):
-            why = "is locked by another process (for over 10 s); try again"
+            why = f"is locked by another process (for over {BUSY_TIMEOUT_S} s); try again"
         else:
             why = f"failed ({e})"
         return cls(f"the store {path} {why}" if path else f"the store {why}")
@@ -111,7 +112,7 @@ def connect(path: str | os.PathLike | None = None, readonly: bool = False, check
             _bring_up_to_date(conn)
         conn.row_factory = sqlite3.Row
         conn.execute("PRAGMA foreign_keys=ON")
-        conn.execute("PRAGMA busy_timeout=10000")
+        conn.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_S * 1000}")
         if check and (problem := conn.execute("PRAGMA quick_check(1)").fetchone()[0]) != "ok":
             raise StoreError(f"the store {p} is damaged ({problem}); restore it from a backup, or name another file")
         return conn
@@ -148,7 +149,7 @@ def _open_writable(p: Path) -> sqlite3.Connection:
     """A read-write connection to the file (and its folder, made if missing); nothing read yet."""
     p.parent.mkdir(parents=True, exist_ok=True)
     conn = sqlite3.connect(p, check_same_thread=False)
-    conn.execute("PRAGMA busy_timeout=10000")
+    conn.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_S * 1000}")
     return conn
 
 
@@ -177,7 +178,7 @@ def _probe_write(conn: sqlite3.Connection, version: int) -> None:
     finally:
         if conn.in_transaction:
             conn.rollback()
-        conn.execute("PRAGMA busy_timeout=10000")
+        conn.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_S * 1000}")
 
 
 def content_hash(text: str) -> str:

@@ -3,6 +3,7 @@ article's event table and shows as corrected; Undo restores it; bad input shows 
 from __future__ import annotations
 
 import json
+import sqlite3
 from collections import Counter
 from contextlib import closing
 from datetime import date
@@ -22,6 +23,31 @@ def error(at) -> str:
     """The page's error as the user reads it (Markdown escapes removed)."""
     assert at.error, "no error shown"
     return at.error[0].value.replace("\\", "")
+
+
+def test_a_correction_while_another_process_holds_the_store_says_so_and_keeps_what_was_typed(store_copy, call,
+                                                                                             monkeypatch):
+    from geo import store as geo_store
+    monkeypatch.setattr(geo_store, "BUSY_TIMEOUT_S", 1)          # the wait, shortened (the app waits 10 s)
+    at = open_event(call)
+    note, go = f"fix_{call['id']}_note", f"fix_{call['id']}_status_go"
+    at.radio(key=f"fix_{call['id']}_status").set_value("planned")
+    at.text_input(key=note).input("the call was only announced")
+    with closing(sqlite3.connect(store_copy)) as other:
+        other.execute("BEGIN IMMEDIATE")                          # another writer, holding the store
+        at.button(key=go).click()
+        at.run()
+        assert not at.exception
+        assert at.error and "is locked by another process" in at.error[0].value
+        assert "What you entered is kept" in at.error[0].value
+        assert at.text_input(key=note).value == "the call was only announced"
+        assert at.radio(key=f"fix_{call['id']}_status").value == "planned"
+        other.rollback()
+    at.button(key=go).click()                                     # the store is free again: the same entries save
+    ok(at.run())
+    assert at.success and "Saved correction" in at.success[0].value
+    with closing(connect(store_copy)) as conn:
+        assert [c["note"] for c in corrections.listing(conn)] == ["the call was only announced"]
 
 
 def test_a_status_correction_changes_the_table_shows_as_corrected_and_undo_restores(store_copy, call):
