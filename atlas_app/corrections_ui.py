@@ -15,11 +15,11 @@ from typing import Callable
 import pandas as pd
 import streamlit as st
 
-from geo import corrections
-from geo.corrections import CorrectionError
+from geo.store import corrections
+from geo.store.corrections import CorrectionError
 from geo.store import StoreError
 from geo.export import export_records
-from geo.history import UNRECORDED
+from geo.store.history import UNRECORDED
 
 from . import auth, data, places
 from .links import md_escape

@@ -6,16 +6,15 @@ and sessions (``st.cache_resource``): nothing may change them in place. Filterin
 from __future__ import annotations
 
 import re
-import sqlite3
 from contextlib import closing, contextmanager
-from pathlib import Path
 from typing import Callable, Iterator, TypeVar
 
 import pandas as pd
 import streamlit as st
 
-from geo import corrections as geo_corrections
-from geo import history as geo_history
+from geo.store import corrections as geo_corrections
+from geo.store import history as geo_history
+from geo.store.postgres import redacted
 from geo import store as geo_store
 
 from . import auth
@@ -24,47 +23,53 @@ from .style import bilingual
 
 _SPLIT = re.compile(r"\s*[;؛]\s*")
 T = TypeVar("T")
-Store = tuple[str, float]      # a store's path and version: what every cache is keyed on
+Store = tuple[str, int]      # where the store is (a path or a URL) and its version: what every cache is keyed on
 
 
-def store_path() -> Path:
-    """The store file the app reads: $ATLAS_STORE, else data/atlas.sqlite."""
-    return geo_store.store_path()
+def store_target() -> str:
+    """The store the app reads: $ATLAS_STORE (a path or a postgresql:// URL), else data/atlas.sqlite."""
+    return geo_store.store_target()
 
 
-def store_version(path: Path) -> float:
-    """Changes whenever the store is written (the WAL file included), to key the caches."""
-    stamps = [p.stat().st_mtime_ns for p in (path, Path(f"{path}-wal")) if p.exists()]
-    return float(max(stamps)) if stamps else 0.0
+def store_path() -> str:
+    """Where the store is, for messages (a URL without its password)."""
+    return redacted(store_target())
 
 
-def _has_documents(path: str) -> bool:
-    """Whether the store exists, holds an article and has the current schema (read-only: never takes a write
-    lock); an older store is opened for writing once by ``ensure_store``, which migrates it."""
-    if not Path(path).exists():
-        return False
+def store_version(target: str) -> int:
+    """The store's write counter (-1 when there is no store yet): it grows with every write by any process or
+    replica, so the caches keyed on it follow the store, not a file's time."""
     try:
-        with closing(geo_store.connect(path, readonly=True)) as conn:
-            current = conn.execute("PRAGMA user_version").fetchone()[0] == geo_store.SCHEMA_VERSION
-            return current and geo_store.count(conn, "documents") > 0
-    except Exception:  # no schema yet, or not a store: let ensure_store decide
+        with closing(geo_store.connect(target, readonly=True)) as conn:
+            return conn.version() if conn.schema_version() == geo_store.SCHEMA_VERSION else -1
+    except geo_store.StoreError:
+        return -1
+
+
+def _has_documents(target: str) -> bool:
+    """Whether the store holds an article and has the current schema (read-only: never takes a write lock); an
+    older store is opened for writing once by ``ensure_store``, which migrates it."""
+    try:
+        with closing(geo_store.connect(target, readonly=True)) as conn:
+            return conn.schema_version() == geo_store.SCHEMA_VERSION and geo_store.count(conn, "documents") > 0
+    except geo_store.StoreError:    # no store or no schema yet: let ensure_store decide
         return False
 
 
 @st.cache_resource(show_spinner="Building the store from the seed articles (first start only)…", max_entries=8)
-def _ensure(path: str, version: float) -> str:
-    """Build the store from the seeds if it has no article (checked again whenever the file changes)."""
-    if _has_documents(path):
-        return path
+def _ensure(target: str, version: int) -> str:
+    """Build the store from the seeds if it has no article (checked again whenever the store changes)."""
+    if _has_documents(target):
+        return target
     from geo.ingest import ensure_store
-    return str(ensure_store(path))
+    return ensure_store(target)
 
 
-def ensure() -> tuple[Path, float]:
-    """The store's path and version, building it from the seeds if it holds no article yet."""
-    path = store_path()
-    _ensure(str(path), store_version(path))
-    return path, store_version(path)
+def ensure() -> tuple[str, int]:
+    """Where the store is and its version, building it from the seeds if it holds no article yet."""
+    target = store_target()
+    _ensure(target, store_version(target))
+    return target, store_version(target)
 
 
 def split_names(value) -> list[str]:
@@ -131,62 +136,55 @@ _EMPTY_COLUMNS = ["id", "doc_id", "sentence", "start", "end", "type", "subtype",
 
 
 @st.cache_resource(show_spinner=False, max_entries=4)
-def _events(path: str, version: float) -> pd.DataFrame:
+def _events(path: str, version: int) -> pd.DataFrame:
     with closing(geo_store.connect(path, readonly=True)) as conn:
         return prepare_events(geo_store.read_events(conn))
 
 
 @st.cache_resource(show_spinner=False, max_entries=4)
-def _documents(path: str, version: float) -> list[dict]:
+def _documents(path: str, version: int) -> list[dict]:
     with closing(geo_store.connect(path, readonly=True)) as conn:
         return geo_store.list_documents(conn)
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
-def _document(path: str, version: float, doc_id: str) -> dict | None:
+def _document(path: str, version: int, doc_id: str) -> dict | None:
     with closing(geo_store.connect(path, readonly=True)) as conn:
         return geo_store.read_document(conn, doc_id)
 
 
 @st.cache_data(show_spinner=False, max_entries=8)
-def _corrections(path: str, version: float) -> list[dict]:
+def _corrections(path: str, version: int) -> list[dict]:
     with closing(geo_store.connect(path, readonly=True)) as conn:
         return geo_corrections.listing(conn)
 
 
 @st.cache_data(show_spinner=False, max_entries=8)
-def _changes(path: str, version: float) -> list[dict]:
+def _changes(path: str, version: int) -> list[dict]:
     with closing(geo_store.connect(path, readonly=True)) as conn:
         return geo_history.changes(conn)
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
-def _versions(path: str, version: float, doc_id: str) -> list[dict]:
+def _versions(path: str, version: int, doc_id: str) -> list[dict]:
     with closing(geo_store.connect(path, readonly=True)) as conn:
         return geo_history.versions(conn, doc_id)
 
 
-# The events of one article as extracted (before corrections: a dropped event is still here).
-_STORED_EVENTS = ('SELECT e.id, e.sentence, e.start, e.type, e.subtype, e.status, e.date_start, e.date_end, '
-                  'p.name_en AS place_en, p.name_ar AS place_ar FROM events e LEFT JOIN places p ON p.id = e.place_id '
-                  'WHERE e.doc_id = ? ORDER BY e.sentence, e.start')
-
-
 @st.cache_data(show_spinner=False, max_entries=64)
-def _stored_events(path: str, version: float, doc_id: str) -> list[dict]:
+def _stored_events(path: str, version: int, doc_id: str) -> list[dict]:
     with closing(geo_store.connect(path, readonly=True)) as conn:
-        return [dict(r) for r in conn.execute(_STORED_EVENTS, (doc_id,))]
+        return geo_store.stored_events(conn, doc_id)
 
 
 @st.cache_resource(show_spinner=False, max_entries=64)
-def _derived(path: str, version: float, what: str, _compute: Callable[[], T]) -> T:
+def _derived(path: str, version: int, what: str, _compute: Callable[[], T]) -> T:
     return _compute()
 
 
 def current() -> Store:
     """The store's path and version now (building it from the seeds if it holds no article yet)."""
-    path, version = ensure()
-    return str(path), version
+    return ensure()
 
 
 def events(store: Store | None = None) -> pd.DataFrame:
@@ -244,7 +242,7 @@ def invalidate() -> None:
 
 
 @contextmanager
-def writing() -> Iterator[sqlite3.Connection]:
+def writing() -> Iterator[geo_store.Connection]:
     """A write connection to the store, for editors only (raises auth.NotAnEditor for anyone else: the server's
     own check, whatever the page showed); a store that fails (locked past its wait, read-only, full) raises
     geo.store.StoreError, one line to show; when it closes, every cached read is dropped."""
@@ -253,8 +251,6 @@ def writing() -> Iterator[sqlite3.Connection]:
     try:
         with closing(geo_store.connect(path)) as conn:
             yield conn
-    except sqlite3.Error as e:
-        raise geo_store.StoreError.of(e, path) from None
     finally:
         invalidate()
 

@@ -8,7 +8,7 @@ import pandas as pd
 import streamlit as st
 
 from geo.export import export_changes
-from geo.history import UNRECORDED
+from geo.store.history import UNRECORDED
 
 from .corrections_ui import KIND_TEXT, isolate, value_text, when
 from .links import source_href

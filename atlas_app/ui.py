@@ -49,7 +49,7 @@ class Page:
     present: bool
     notes_box: object = None
     notes: list = field(default_factory=list)
-    store: data.Store = ("", 0.0)
+    store: data.Store = ("", 0)
     kind: str | None = None
 
     def memo(self, what: str, compute: Callable[[], T], *key) -> T:

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import hashlib
 import re
-import sqlite3
 from dataclasses import asdict, dataclass
 from datetime import date
 
@@ -17,7 +16,7 @@ import streamlit as st
 
 from geo.ingest import ingest_one
 from geo.sources import MAX_BYTES, ArticleError, article_from_bytes
-from geo.store import id_taken
+from geo.store import Connection, StoreError, id_taken
 
 from . import auth, data
 from .links import SOURCES_PAGE, md_escape, safe_external, source_href
@@ -96,7 +95,7 @@ def meta_for(published: date | None, precision: str, outlet: str, url: str) -> d
             "outlet": clean_meta(outlet), "url": url}
 
 
-def add_one(conn: sqlite3.Connection, item: Item, doc_id: str, meta: dict, replace: bool) -> Result:
+def add_one(conn: Connection, item: Item, doc_id: str, meta: dict, replace: bool) -> Result:
     """Decode, check, extract and save one article (one transaction); a refusal comes back with its reason."""
     try:
         article = article_from_bytes(item.data, doc_id, meta, is_html=item.is_html)
@@ -106,13 +105,13 @@ def add_one(conn: sqlite3.Connection, item: Item, doc_id: str, meta: dict, repla
         return Result(item.name, doc_id, outcome, reason)
     except ArticleError as e:
         return Result(item.name, doc_id, "refused", str(e))
-    except sqlite3.OperationalError as e:
-        return Result(item.name, doc_id, "refused", f"the store could not be written ({e}); try again")
+    except StoreError as e:
+        return Result(item.name, doc_id, "refused", f"not saved: {e}")
     except Exception as e:  # an extractor bug on one odd text must not stop the batch
         return Result(item.name, doc_id, "refused", f"could not be processed ({type(e).__name__}: {e})")
 
 
-def add_batch(conn: sqlite3.Connection, items: list[Item], meta: dict, replace: bool, progress=None) -> list[Result]:
+def add_batch(conn: Connection, items: list[Item], meta: dict, replace: bool, progress=None) -> list[Result]:
     """Every item in turn; ``progress(done, total, name)`` is told before each one."""
     results: list[Result] = []
     first: dict[str, str] = {}

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import argparse
-import sqlite3
 import sys
 from contextlib import closing
 
@@ -16,13 +15,16 @@ prints what was saved. Exit status: 0 if anything was stored or skipped, 1 if al
 store failed."""
 
 
+STORE_HELP = "a SQLite file or a postgresql:// URL (default $ATLAS_STORE, else data/atlas.sqlite)"
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m geo", description="Arabic news -> places and events.")
     sub = parser.add_subparsers(dest="command", required=True)
     p = sub.add_parser("ingest", help="extract articles (.txt/.html files or folders with manifest.csv) into the store",
                        description=INGEST_HELP)
     p.add_argument("paths", nargs="+")
-    p.add_argument("--store", help="SQLite file (default $ATLAS_STORE or data/atlas.sqlite)")
+    p.add_argument("--store", help=STORE_HELP)
     p.add_argument("--replace", action="store_true",
                    help="let an article replace the stored one with the same id and other text (listed by id)")
     add_optional_arguments(p)
@@ -33,7 +35,7 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--changes", action="store_true",
                    help="the change history instead (who, when, what: articles added and replaced, corrections, "
                         "undos; csv or json)")
-    p.add_argument("--store")
+    p.add_argument("--store", help=STORE_HELP)
     p.add_argument("--output", "-o", help="file to write (default standard output)")
     p = sub.add_parser("evaluate", help="score the pipeline against a gold file")
     p.add_argument("rest", nargs=argparse.REMAINDER)
@@ -80,13 +82,14 @@ def run_extract(stdin, stdout, resources=None) -> int:
 def run_ingest(paths: list[str], store: str | None, resources=None, replace: bool = False) -> int:
     """Ingest and print the report (see INGEST_HELP); a store that can't be used is one line, exit 2."""
     from .ingest import ingest
-    from .store import StoreError, connect, store_path
+    from .store import StoreError, connect, store_target
+    from .store.postgres import redacted
     try:
         with closing(connect(store, check=True)) as conn:
             report = ingest(paths, conn, progress=sys.stderr.isatty(), resources=resources, replace=replace)
     except StoreError as e:
         return fail(str(e))
-    print("\n".join(report.lines() + [f"store: {store_path(store)}"]))
+    print("\n".join(report.lines() + [f"store: {redacted(store_target(store))}"]))
     if report.stopped:
         return 2
     return 0 if not report.refused or report.added or report.replaced or report.unchanged else 1
@@ -96,15 +99,15 @@ def run_export(fmt: str, store: str | None, output: str | None, changes: bool = 
     """Write the store's events, or with ``changes`` its change history (read-only: a read-only store or folder
     exports too); a store that can't be read or a file that can't be written is one line, exit 2."""
     from .export import export_changes, export_events
-    from .history import changes as history
-    from .store import StoreError, read_events, store_path
+    from .store.history import changes as history
+    from .store import StoreError, read_events
     if changes and fmt == "geojson":
         return fail("the change history has no places: export it as csv or json")
     try:
         with closing(readable_store(store)) as conn:
             data = export_changes(history(conn), fmt) if changes else export_events(read_events(conn), fmt)
-    except sqlite3.Error as e:
-        return fail(str(StoreError.of(e, store_path(store))))
+    except StoreError as e:
+        return fail(str(e))
     if not output:
         sys.stdout.write(data)
         return 0
@@ -116,12 +119,12 @@ def run_export(fmt: str, store: str | None, output: str | None, changes: bool = 
     return 0
 
 
-def readable_store(store: str | None) -> sqlite3.Connection:
+def readable_store(store: str | None):
     """A checked read-only connection to the store, brought up to date first if an older Atlas made it (that one
     write fails as a StoreError on a read-only store)."""
     from .store import SCHEMA_VERSION, StoreError, connect
     conn = connect(store, readonly=True, check=True)
-    if conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION:
+    if conn.schema_version() == SCHEMA_VERSION:
         return conn
     conn.close()
     try:

@@ -6,7 +6,6 @@ An article's identity is the hash of the bytes it was read from (``Article.sourc
 """
 from __future__ import annotations
 
-import sqlite3
 from contextlib import closing
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -14,7 +13,7 @@ from pathlib import Path
 from .pipeline import extract
 from .sources import ArticleError, collect, read_article
 from .model import Article
-from .store import StoreError, connect, content_hash, count, identity, save, store_path
+from .store import Conflict, Connection, StoreError, connect, content_hash, count, identity, save, store_target
 
 SEEDS_DIR = Path(__file__).resolve().parent.parent / "seeds"
 ID_TAKEN = "the id "            # how ingest_one's refusal of a taken id starts, which ingest() completes with:
@@ -40,7 +39,7 @@ class IngestReport:
         return out
 
 
-def ingest(paths: list[str | Path], conn: sqlite3.Connection, progress: bool = False, resources=None,
+def ingest(paths: list[str | Path], conn: Connection, progress: bool = False, resources=None,
            replace: bool = False) -> IngestReport:
     """Read, extract and store every article under ``paths``; a bad one is refused with its reason, never fatal.
 
@@ -79,35 +78,40 @@ def ingest(paths: list[str | Path], conn: sqlite3.Connection, progress: bool = F
     return report
 
 
-def ingest_one(conn: sqlite3.Connection, article: Article, source: str, replace: bool = False,
+def ingest_one(conn: Connection, article: Article, source: str, replace: bool = False,
                resources=None, who: str = "local") -> tuple[str, str]:
     """Extract and save one article (one transaction), recorded as added by ``who``:
     ('added'|'replaced'|'unchanged'|'refused', why).
 
     The store is asked again under its write lock just before the save, so two processes ingesting the same
     files at once report 'added' or 'unchanged', never 'replaced'. A store that fails raises StoreError."""
+    verdict = _stored_verdict(conn, article, replace)    # first without the lock: spare the extraction
+    if verdict:
+        return verdict
+    extraction = _extract(article, resources)
     try:
-        verdict = _stored_verdict(conn, article, replace)    # first without the lock: spare the extraction
-        if verdict:
-            return verdict
-        extraction = _extract(article, resources)
-        conn.execute("BEGIN IMMEDIATE")                     # nobody writes between this check and this save
-        verdict = _stored_verdict(conn, article, replace)
-        if verdict:
-            return verdict
-        previous = _stored_source(conn, article.id)
-        outcome = save(conn, extraction, source=source, who=who)
-    except sqlite3.IntegrityError as e:
-        return "refused", f"conflicts with a stored article: {e}"
-    except sqlite3.Error as e:
-        raise StoreError.of(e) from None
-    finally:
-        if conn.in_transaction:
-            conn.rollback()
+        with conn.transaction():
+            conn.lock_for_save()                             # nobody saves between this check and this save
+            verdict = _stored_verdict(conn, article, replace)
+            if verdict:
+                raise _Stored(verdict)                       # nothing to write: roll back
+            previous = _stored_source(conn, article.id)
+            outcome = save(conn, extraction, source=source, who=who)
+    except _Stored as s:
+        return s.verdict
+    except Conflict as e:
+        return "refused", str(e)
     return outcome, f"replaced the stored article from {previous or 'an unknown source'}" if outcome == "replaced" else ""
 
 
-def _stored_verdict(conn: sqlite3.Connection, article: Article, replace: bool) -> tuple[str, str] | None:
+class _Stored(Exception):
+    """The article turned out to be stored already (or refused) once the lock was held."""
+
+    def __init__(self, verdict: tuple[str, str]):
+        self.verdict = verdict
+
+
+def _stored_verdict(conn: Connection, article: Article, replace: bool) -> tuple[str, str] | None:
     """('unchanged', why) if this article is stored already, ('refused', why) if another stored article has its
     id and ``replace`` is off, None if it may be saved."""
     # Stored by its bytes' hash (its identity), or, as a store from before identities were bytes holds it, by its
@@ -122,7 +126,7 @@ def _stored_verdict(conn: sqlite3.Connection, article: Article, replace: bool) -
     return None
 
 
-def _stored_source(conn: sqlite3.Connection, doc_id: str) -> str | None:
+def _stored_source(conn: Connection, doc_id: str) -> str | None:
     """Where the stored article with this id came from ("" if unrecorded), None if no article has the id."""
     row = conn.execute("SELECT source FROM documents WHERE id = ?", (doc_id,)).fetchone()
     return None if row is None else (row[0] or "")
@@ -136,10 +140,11 @@ def _extract(article: Article, resources):
         raise ArticleError(f"could not be processed ({type(e).__name__}: {e})") from e
 
 
-def ensure_store(path=None, seeds: Path = SEEDS_DIR) -> Path:
-    """The store's path, built from the seeds first if it holds no article yet (the app's first start)."""
-    p = store_path(path)
-    with closing(connect(p)) as conn:
+def ensure_store(target=None, seeds: Path = SEEDS_DIR) -> str:
+    """Where the store is (a path or a URL), built from the seeds first if it holds no article yet (the app's first
+    start)."""
+    where = store_target(target)
+    with closing(connect(where)) as conn:
         if count(conn, "documents") == 0:
             ingest([seeds], conn)
-    return p
+    return where

@@ -47,6 +47,77 @@ def store_file(tmp_path) -> Path:
     return tmp_path / "atlas.sqlite"
 
 
+# A PostgreSQL server to make test databases on (.ci/run starts a throwaway one); with ATLAS_REQUIRE_POSTGRES set,
+# its absence fails the tests instead of skipping them.
+POSTGRES = os.environ.get("ATLAS_TEST_POSTGRES", "")
+
+
+@pytest.fixture(scope="session")
+def postgres_server() -> str:
+    """The server's URL (its ``postgres`` database), checked once; skips, saying why, when there is none."""
+    why = ""
+    if not POSTGRES:
+        why = ("no PostgreSQL server for the tests: set ATLAS_TEST_POSTGRES=postgresql://USER@127.0.0.1:PORT/postgres "
+               "(.ci/run starts one)")
+    else:
+        try:
+            import psycopg
+            psycopg.connect(POSTGRES, connect_timeout=5).close()
+        except Exception as e:  # noqa: BLE001 - any failure to reach it is the reason
+            why = f"the PostgreSQL server at ATLAS_TEST_POSTGRES does not answer: {e}"
+    if why:
+        if os.environ.get("ATLAS_REQUIRE_POSTGRES"):
+            pytest.fail(why)
+        pytest.skip(why)
+    return POSTGRES
+
+
+def _database(server: str, template: str | None = None) -> str:
+    """A new PostgreSQL database on ``server`` (a copy of ``template``, if given); its URL."""
+    import uuid
+
+    import psycopg
+    name = f"atlas_test_{uuid.uuid4().hex[:12]}"
+    with psycopg.connect(server, autocommit=True) as admin:
+        admin.execute(f"CREATE DATABASE {name}" + (f" TEMPLATE {template.rsplit('/', 1)[1]}" if template else ""))
+    return server.rsplit("/", 1)[0] + f"/{name}"
+
+
+def _drop(server: str, url: str) -> None:
+    import psycopg
+    with psycopg.connect(server, autocommit=True) as admin:
+        admin.execute(f"DROP DATABASE IF EXISTS {url.rsplit('/', 1)[1]} WITH (FORCE)")
+
+
+@pytest.fixture
+def postgres_database(postgres_server):
+    """A new, empty PostgreSQL database for one test (dropped afterwards); yields its URL."""
+    url = _database(postgres_server)
+    try:
+        yield url
+    finally:
+        _drop(postgres_server, url)
+
+
+@pytest.fixture(scope="session")
+def postgres_seed_store(postgres_server):
+    """The seed articles in a PostgreSQL database, once per test session: the template of ``store_copy``."""
+    from geo.ingest import ensure_store
+    url = _database(postgres_server)
+    try:
+        yield ensure_store(url)
+    finally:
+        _drop(postgres_server, url)
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def store_target(request, tmp_path) -> str:
+    """A new, empty store on each engine: a SQLite file, and a PostgreSQL database (the same tests run on both)."""
+    if request.param == "sqlite":
+        return str(tmp_path / "atlas.sqlite")
+    return request.getfixturevalue("postgres_database")
+
+
 # --- added for the per-module tests (test_lexicon … test_pipeline) -----------------------------
 
 @pytest.fixture(scope="session")
@@ -76,7 +147,7 @@ def no_network(monkeypatch):
 def seed_store(tmp_path_factory) -> Path:
     """A store built from the seed articles, once per test session (never written to: see ``store_copy``)."""
     from geo.ingest import ensure_store
-    return ensure_store(tmp_path_factory.mktemp("atlas") / "atlas.sqlite")
+    return Path(ensure_store(tmp_path_factory.mktemp("atlas") / "atlas.sqlite"))
 
 
 @pytest.fixture
@@ -88,8 +159,8 @@ def store(seed_store, monkeypatch) -> Path:
 
 
 @pytest.fixture
-def store_copy(seed_store, tmp_path, monkeypatch) -> Path:
-    """A private copy of the seed store, which the app reads and writes."""
+def sqlite_store_copy(seed_store, tmp_path, monkeypatch) -> Path:
+    """A private copy of the seed store in a SQLite file, which the app reads and writes."""
     import sqlite3
     from contextlib import closing
     path = tmp_path / "copy.sqlite"
@@ -98,6 +169,23 @@ def store_copy(seed_store, tmp_path, monkeypatch) -> Path:
     monkeypatch.setenv("ATLAS_STORE", str(path))
     monkeypatch.delenv("ATLAS_BASEMAP", raising=False)
     return path
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def store_copy(request, monkeypatch):
+    """A private copy of the seed store, which the app reads and writes: a SQLite file, and a PostgreSQL database
+    (the app's tests that write run on both engines)."""
+    if request.param == "sqlite":
+        yield request.getfixturevalue("sqlite_store_copy")
+        return
+    server = request.getfixturevalue("postgres_server")
+    url = _database(server, template=request.getfixturevalue("postgres_seed_store"))
+    monkeypatch.setenv("ATLAS_STORE", url)
+    monkeypatch.delenv("ATLAS_BASEMAP", raising=False)
+    try:
+        yield url
+    finally:
+        _drop(server, url)
 
 
 @pytest.fixture(scope="session")
@@ -136,3 +224,9 @@ def call(events) -> dict:
     """Mike Pompeo's call (an occurred diplomatic flow) in the seed store."""
     row = events[(events["subtype"] == "call") & events["actors_en"].fillna("").str.contains("Mike Pompeo")].iloc[0]
     return row.to_dict()
+
+
+def dump_store(conn) -> dict[str, list]:
+    """Every row of every table of a store, on either engine: equal dumps mean equal stores."""
+    from geo.store.schema import TABLE_NAMES
+    return {t: sorted(tuple(str(v) for v in r) for r in conn.execute(f"SELECT * FROM {t}")) for t in TABLE_NAMES}

@@ -10,7 +10,7 @@ from datetime import date
 
 from atlas_app import corrections_ui, places
 from atlas_app.tables import CORRECTED_BADGE
-from geo import corrections, history
+from geo.store import corrections, history
 from geo.store import connect
 from tests.apptest import SOURCES, frame, html, metrics, ok, open_event, picker, run, undo_buttons
 
@@ -25,8 +25,9 @@ def error(at) -> str:
     return at.error[0].value.replace("\\", "")
 
 
-def test_a_correction_while_another_process_holds_the_store_says_so_and_keeps_what_was_typed(store_copy, call,
+def test_a_correction_while_another_process_holds_the_store_says_so_and_keeps_what_was_typed(sqlite_store_copy, call,
                                                                                              monkeypatch):
+    store_copy = sqlite_store_copy                                 # SQLite's file lock, held by another process
     from geo import store as geo_store
     monkeypatch.setattr(geo_store, "BUSY_TIMEOUT_S", 1)          # the wait, shortened (the app waits 10 s)
     at = open_event(call)

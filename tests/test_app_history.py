@@ -10,7 +10,7 @@ import pytest
 
 from atlas_app import article, auth, reader
 from atlas_app.tables import CORRECTED_BADGE
-from geo import corrections, history
+from geo.store import corrections, history
 from geo.model import Article
 from geo.pipeline import extract
 from geo.store import connect, read_document, read_events, save

@@ -2,7 +2,6 @@
 who is not an editor, as an anonymous viewer, and on a server other machines can reach with no sign-in."""
 from __future__ import annotations
 
-import sqlite3
 import tomllib
 from contextlib import closing
 
@@ -12,6 +11,7 @@ from streamlit.testing.v1 import AppTest
 
 from atlas_app.auth import LOCAL, decide, request_is_local
 from geo.sources import MAX_BYTES
+from geo.store import connect, id_taken
 from tests.apptest import ADD, APP, ROOT, SOURCES, ok
 
 EDITORS = frozenset({"editor@atlas.test"})
@@ -132,8 +132,8 @@ def test_a_direct_call_of_the_upload_path_by_a_viewer_is_refused(store_copy):
     at.user = {"is_logged_in": True, "email": "someone@atlas.test"}
     at.run()
     assert not at.exception and at.error and at.error[0].value.startswith("refused")
-    with closing(sqlite3.connect(store_copy)) as conn:
-        assert conn.execute("SELECT count(*) FROM documents WHERE id = 'sneak'").fetchone()[0] == 0
+    with closing(connect(store_copy)) as conn:
+        assert not id_taken(conn, "sneak")
 
 
 def test_an_e_mail_from_the_provider_is_shown_as_text_not_markdown(store_copy):

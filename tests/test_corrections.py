@@ -3,15 +3,15 @@ from contextlib import closing
 
 import pytest
 
-from geo import corrections
-from geo.corrections import CorrectionError
+from geo.store import corrections
+from geo.store.corrections import CorrectionError
 from geo.pipeline import extract
 from geo.store import connect, read_events, save
 
 
 @pytest.fixture
-def conn(store_file, seeds):
-    with closing(connect(store_file)) as c:
+def conn(store_target, seeds):
+    with closing(connect(store_target)) as c:
         for article in seeds.values():
             save(c, extract(article))
         yield c
@@ -43,7 +43,7 @@ def test_dropping_an_event_hides_it_and_undo_brings_it_back(conn):
 def test_corrections_survive_re_extraction(conn, seeds):
     call = pompeo_call(conn)
     corrections.add(conn, "event_date", call["id"], {"date_start": "2019-09-18", "date_end": "2019-09-18"})
-    with conn:
+    with conn.transaction():
         conn.execute("DELETE FROM documents WHERE id = ?", (call["doc_id"],))
     save(conn, extract(seeds[call["doc_id"]]))            # the same text extracted again
     again = pompeo_call(conn)

@@ -9,6 +9,7 @@ import pytest
 
 from geo.ingest import ensure_store, ingest
 from geo.store import connect, count, read_document
+from tests.conftest import dump_store
 
 SEEDS = Path(__file__).resolve().parent.parent / "seeds"
 GOOD = "زار فائز السراج القاهرة أمس والتقى الرئيس عبد الفتاح السيسي."
@@ -29,8 +30,8 @@ def write(folder: Path, name: str, data: bytes | str) -> Path:
 
 
 @pytest.fixture
-def conn(store_file):
-    with closing(connect(store_file)) as c:
+def conn(store_target):
+    with closing(connect(store_target)) as c:
         yield c
 
 
@@ -52,12 +53,12 @@ def test_ingesting_the_seeds_adds_five_and_reports_them(conn, seeds):
 
 def test_a_second_ingest_skips_all_five(conn):
     ingest([SEEDS], conn)
-    before = list(conn.iterdump())
+    before = dump_store(conn)
     report = ingest([SEEDS], conn)
     assert sorted(report.unchanged) == sorted(seed_ids())
     assert report.added == report.replaced == report.refused == []
     assert report.lines()[0] == "added 0, replaced 0, skipped 5 (already in the store), refused 0"
-    assert list(conn.iterdump()) == before
+    assert dump_store(conn) == before
 
 
 def test_a_bad_batch_adds_the_good_ones_and_refuses_each_bad_one_with_its_reason(conn, tmp_path):
@@ -170,37 +171,37 @@ def test_a_corrected_file_replaces_the_stored_article_only_when_asked(conn, tmp_
 
 # --- ensure_store ---------------------------------------------------------------------------------
 
-def test_ensure_store_builds_an_empty_store_from_the_seeds(store_file):
-    assert ensure_store(store_file) == store_file
-    with closing(connect(store_file)) as c:
+def test_ensure_store_builds_an_empty_store_from_the_seeds(store_target):
+    assert ensure_store(store_target) == str(store_target)
+    with closing(connect(store_target)) as c:
         assert sorted(r[0] for r in c.execute("SELECT id FROM documents")) == sorted(seed_ids())
         assert count(c, "events") > 0
 
 
-def test_ensure_store_leaves_a_built_store_alone(store_file, tmp_path):
+def test_ensure_store_leaves_a_built_store_alone(store_target, tmp_path):
     folder = tmp_path / "mine"
     write(folder, "mine.txt", GOOD)
-    with closing(connect(store_file)) as c:
+    with closing(connect(store_target)) as c:
         ingest([folder], c)
-        before = list(c.iterdump())
-    assert ensure_store(store_file) == store_file
-    with closing(connect(store_file)) as c:
-        assert list(c.iterdump()) == before
+        before = dump_store(c)
+    assert ensure_store(store_target) == str(store_target)
+    with closing(connect(store_target)) as c:
+        assert dump_store(c) == before
         assert [r[0] for r in c.execute("SELECT id FROM documents")] == ["mine"]
 
 
-def test_ensure_store_twice_builds_once(store_file):
-    ensure_store(store_file)
-    with closing(connect(store_file)) as c:
-        before = list(c.iterdump())
-    ensure_store(store_file)
-    with closing(connect(store_file)) as c:
-        assert list(c.iterdump()) == before
+def test_ensure_store_twice_builds_once(store_target):
+    ensure_store(store_target)
+    with closing(connect(store_target)) as c:
+        before = dump_store(c)
+    ensure_store(store_target)
+    with closing(connect(store_target)) as c:
+        assert dump_store(c) == before
 
 
 def test_ensure_store_takes_the_path_from_atlas_store(tmp_path, monkeypatch):
     target = tmp_path / "env" / "atlas.sqlite"
     monkeypatch.setenv("ATLAS_STORE", str(target))
-    assert ensure_store() == target
+    assert ensure_store() == str(target)
     with closing(connect(target)) as c:
         assert count(c, "documents") == 5

@@ -359,7 +359,6 @@ def test_the_library_says_store_errors_with_one_class(tmp_path):
         connect(tmp_path / "folder.sqlite")
     with pytest.raises(StoreError, match="there is no store at"):
         connect(tmp_path / "missing.sqlite", readonly=True)
-    assert issubclass(StoreError, sqlite3.OperationalError)     # older handlers of SQLite's errors still catch it
 
 
 # --- a full disk -------------------------------------------------------------------------------------------------

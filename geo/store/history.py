@@ -8,8 +8,9 @@ before the history existed enter it once, at their own timestamps, by someone ``
 from __future__ import annotations
 
 import json
-import sqlite3
 from datetime import datetime, timezone
+
+from .engine import Connection
 
 LOCAL = "local"                   # the person at the machine (the command line, or the app on 127.0.0.1)
 UNRECORDED = "not recorded"       # who made a change stored before the history existed
@@ -17,42 +18,20 @@ UNRECORDED = "not recorded"       # who made a change stored before the history 
 # The number of an article's current text: one more than its earlier versions ({} is the doc id's SQL).
 CURRENT_VERSION = "(SELECT COUNT(*) + 1 FROM document_versions v WHERE v.doc_id = {})"
 
-SCHEMA = """
-CREATE TABLE IF NOT EXISTS changes (
-    id INTEGER PRIMARY KEY AUTOINCREMENT, at TEXT NOT NULL, who TEXT NOT NULL, action TEXT NOT NULL,
-    target TEXT NOT NULL, doc_id TEXT, version INTEGER, detail TEXT NOT NULL DEFAULT '{}');
-CREATE INDEX IF NOT EXISTS ix_changes_target ON changes(target);
-CREATE INDEX IF NOT EXISTS ix_changes_doc ON changes(doc_id);
-CREATE TRIGGER IF NOT EXISTS changes_no_update BEFORE UPDATE ON changes
-    BEGIN SELECT RAISE(ABORT, 'the history is append-only'); END;
-CREATE TRIGGER IF NOT EXISTS changes_no_delete BEFORE DELETE ON changes
-    BEGIN SELECT RAISE(ABORT, 'the history is append-only'); END;
-CREATE TABLE IF NOT EXISTS document_versions (
-    doc_id TEXT NOT NULL, version INTEGER NOT NULL, content_hash TEXT NOT NULL, title TEXT, outlet TEXT, url TEXT,
-    published TEXT, date_precision TEXT, text TEXT NOT NULL, source TEXT, ingested_at TEXT NOT NULL,
-    replaced_at TEXT NOT NULL, events TEXT NOT NULL, PRIMARY KEY (doc_id, version));
-INSERT INTO changes (at, who, action, target, doc_id, version, detail)
-    SELECT d.ingested_at, 'not recorded', 'article_added', d.id, d.id, 1,
-           json_object('title', d.title, 'source', d.source, 'backfilled', json('true'))
-    FROM documents d WHERE NOT EXISTS (SELECT 1 FROM changes c WHERE c.doc_id = d.id);
-"""
-
-
 def now() -> str:
     """The time of a change: UTC, to the second, ISO 8601."""
     return datetime.now(timezone.utc).isoformat(timespec="seconds")
 
 
-def record(conn: sqlite3.Connection, who: str, action: str, target: str, doc_id: str | None = None,
+def record(conn: Connection, who: str, action: str, target: str, doc_id: str | None = None,
            version: int | None = None, detail: dict | None = None) -> int:
     """Append one change; called inside the transaction of the change itself, so both commit or neither."""
-    cur = conn.execute("INSERT INTO changes (at, who, action, target, doc_id, version, detail) VALUES (?,?,?,?,?,?,?)",
-                       (now(), who or UNRECORDED, action, str(target), doc_id, version,
-                        json.dumps(detail or {}, ensure_ascii=False)))
-    return cur.lastrowid
+    return conn.execute("INSERT INTO changes (at, who, action, target, doc_id, version, detail) VALUES (?,?,?,?,?,?,?) "
+                        "RETURNING id", (now(), who or UNRECORDED, action, str(target), doc_id, version,
+                                         json.dumps(detail or {}, ensure_ascii=False))).fetchone()[0]
 
 
-def changes(conn: sqlite3.Connection, doc_id: str | None = None, target: str | None = None) -> list[dict]:
+def changes(conn: Connection, doc_id: str | None = None, target: str | None = None) -> list[dict]:
     """The changes, newest first, details decoded: all, one article's, or one target's (a correction's id)."""
     where, args = [], []
     for column, value in (("doc_id", doc_id), ("target", target)):
@@ -63,22 +42,22 @@ def changes(conn: sqlite3.Connection, doc_id: str | None = None, target: str | N
     return [dict(r) | {"detail": json.loads(r["detail"])} for r in conn.execute(sql, args)]
 
 
-def current_version(conn: sqlite3.Connection, doc_id: str) -> int:
+def current_version(conn: Connection, doc_id: str) -> int:
     """The number of the article's stored text: 1, and one more for each replacement."""
     return conn.execute("SELECT " + CURRENT_VERSION.format("?"), (doc_id,)).fetchone()[0]
 
 
-def keep_version(conn: sqlite3.Connection, doc_id: str, events: list[dict]) -> int:
+def keep_version(conn: Connection, doc_id: str, events: list[dict]) -> int:
     """Copy the stored article and its events (as ``store.read_events`` gives them) into the earlier versions,
     before it is replaced; returns the version's number."""
     version = current_version(conn, doc_id)
-    conn.execute("INSERT INTO document_versions SELECT id, ?, content_hash, title, outlet, url, published, "
+    conn.execute("INSERT INTO document_versions SELECT id, CAST(? AS INTEGER), content_hash, title, outlet, url, published, "
                  "date_precision, text, source, ingested_at, ?, ? FROM documents WHERE id = ?",
                  (version, now(), json.dumps(events, ensure_ascii=False), doc_id))
     return version
 
 
-def versions(conn: sqlite3.Connection, doc_id: str) -> list[dict]:
+def versions(conn: Connection, doc_id: str) -> list[dict]:
     """The article's earlier versions, newest first, each with its text and its events decoded."""
     rows = conn.execute("SELECT * FROM document_versions WHERE doc_id = ? ORDER BY version DESC", (doc_id,))
     return [dict(r) | {"events": json.loads(r["events"])} for r in rows]

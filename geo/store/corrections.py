@@ -9,10 +9,10 @@ is kept and listed as no longer matching, and applies to nothing.
 from __future__ import annotations
 
 import json
-import sqlite3
 from datetime import date
 
 from . import history
+from .engine import Connection
 
 KINDS = {
     "drop_event": "event",        # value: {}
@@ -22,28 +22,6 @@ KINDS = {
     "mention_place": "mention",   # value: as event_place; target "DOC_ID:START:END"
 }
 STATUSES = {"occurred", "planned"}
-
-SCHEMA = """
-CREATE TABLE IF NOT EXISTS corrections (
-    id INTEGER PRIMARY KEY AUTOINCREMENT, kind TEXT NOT NULL, target TEXT NOT NULL, value TEXT NOT NULL,
-    note TEXT, created_at TEXT NOT NULL, undone_at TEXT);
-CREATE INDEX IF NOT EXISTS ix_corrections_target ON corrections(target);
-INSERT INTO changes (at, who, action, target, doc_id, detail)
-    SELECT c.created_at, 'not recorded', 'correction', CAST(c.id AS TEXT),
-           COALESCE((SELECT e.doc_id FROM events e WHERE e.id = c.target),
-                    (SELECT m.doc_id FROM place_mentions m WHERE m.doc_id || ':' || m.start || ':' || m."end" = c.target)),
-           json_object('kind', c.kind, 'target', c.target, 'value', json(c.value), 'note', c.note,
-                       'backfilled', json('true'))
-    FROM corrections c
-    WHERE NOT EXISTS (SELECT 1 FROM changes h WHERE h.action = 'correction' AND h.target = CAST(c.id AS TEXT));
-INSERT INTO changes (at, who, action, target, doc_id, detail)
-    SELECT c.undone_at, 'not recorded', 'undo', CAST(c.id AS TEXT),
-           (SELECT h.doc_id FROM changes h WHERE h.action = 'correction' AND h.target = CAST(c.id AS TEXT)),
-           json_object('kind', c.kind, 'target', c.target, 'backfilled', json('true'))
-    FROM corrections c
-    WHERE c.undone_at IS NOT NULL
-      AND NOT EXISTS (SELECT 1 FROM changes h WHERE h.action = 'undo' AND h.target = CAST(c.id AS TEXT));
-"""
 
 # Each correction with who made it, on which article and version, who undid it, and whether its target is still
 # there: an event of the current text, or a place mention of the very version it was made on.
@@ -65,7 +43,7 @@ class CorrectionError(ValueError):
     """A correction that cannot be applied, with the reason."""
 
 
-def validate(conn: sqlite3.Connection, kind: str, target: str, value: dict) -> dict:
+def validate(conn: Connection, kind: str, target: str, value: dict) -> dict:
     """The value, checked against the kind; raises CorrectionError with a reason."""
     if kind not in KINDS:
         raise CorrectionError(f"Unknown kind of correction “{kind}”.")
@@ -87,12 +65,12 @@ def validate(conn: sqlite3.Connection, kind: str, target: str, value: dict) -> d
     return value
 
 
-def _place_value(conn: sqlite3.Connection, value: dict) -> dict:
+def _place_value(conn: Connection, value: dict) -> dict:
     if value.get("place_id"):
         row = conn.execute("SELECT id, name_en, name_ar, lat, lon FROM places WHERE id = ?",
                            (value["place_id"],)).fetchone()
         if row is None:
-            from .gazetteer import load_gazetteer
+            from ..gazetteer import load_gazetteer
             p = load_gazetteer().get(value["place_id"])
             if p is None:
                 raise CorrectionError(f"There is no gazetteer place “{value['place_id']}”.")
@@ -109,7 +87,7 @@ def _place_value(conn: sqlite3.Connection, value: dict) -> dict:
             "lat": lat, "lon": lon}
 
 
-def _mention(conn: sqlite3.Connection, target: str):
+def _mention(conn: Connection, target: str):
     try:
         doc_id, start, end = target.rsplit(":", 2)
         start, end = int(start), int(end)
@@ -119,23 +97,24 @@ def _mention(conn: sqlite3.Connection, target: str):
                         'AND "end" = ?', (doc_id, start, end)).fetchone()
 
 
-def add(conn: sqlite3.Connection, kind: str, target: str, value: dict | None = None, note: str = "",
+def add(conn: Connection, kind: str, target: str, value: dict | None = None, note: str = "",
         who: str = history.LOCAL) -> int:
     """Store one correction, recorded as made by ``who`` on the article's current version; returns its id."""
     value = validate(conn, kind, target, value or {})
     doc_id = _document_of(conn, kind, target)
-    with conn:
-        cid = conn.execute("INSERT INTO corrections (kind, target, value, note, created_at) VALUES (?,?,?,?,?)",
-                           (kind, target, json.dumps(value, ensure_ascii=False), note, history.now())).lastrowid
+    with conn.transaction():
+        cid = conn.execute("INSERT INTO corrections (kind, target, value, note, created_at) VALUES (?,?,?,?,?) "
+                           "RETURNING id", (kind, target, json.dumps(value, ensure_ascii=False), note,
+                                            history.now())).fetchone()[0]
         history.record(conn, who, "correction", str(cid), doc_id, history.current_version(conn, doc_id),
                        {"kind": kind, "target": target, "value": value, "note": note})
     return cid
 
 
-def undo(conn: sqlite3.Connection, correction_id: int, who: str = history.LOCAL) -> bool:
+def undo(conn: Connection, correction_id: int, who: str = history.LOCAL) -> bool:
     """Mark a correction undone and record the undo as a change by ``who``; False if there was no such active
     correction."""
-    with conn:
+    with conn.transaction():
         row = conn.execute("SELECT c.kind, c.target, h.doc_id FROM corrections c LEFT JOIN changes h ON "
                            "h.action = 'correction' AND h.target = CAST(c.id AS TEXT) "
                            "WHERE c.id = ? AND c.undone_at IS NULL", (correction_id,)).fetchone()
@@ -147,27 +126,21 @@ def undo(conn: sqlite3.Connection, correction_id: int, who: str = history.LOCAL)
     return True
 
 
-def _document_of(conn: sqlite3.Connection, kind: str, target: str) -> str:
+def _document_of(conn: Connection, kind: str, target: str) -> str:
     """The article a (validated) correction's target belongs to."""
     if KINDS[kind] == "mention":
         return _mention(conn, target)["doc_id"]
     return conn.execute("SELECT doc_id FROM events WHERE id = ?", (target,)).fetchone()[0]
 
 
-def listing(conn: sqlite3.Connection, include_undone: bool = True) -> list[dict]:
+def listing(conn: Connection, include_undone: bool = True) -> list[dict]:
     """All corrections, oldest first, values decoded, with who made and undid each and whether it still
-    ``matches`` its target (what the export writes); none in a store from before corrections existed, opened
-    read-only."""
+    ``matches`` its target (what the export writes)."""
     sql = LISTING + ("" if include_undone else " WHERE c.undone_at IS NULL") + " ORDER BY c.id"
-    try:
-        return [dict(r) | {"value": json.loads(r["value"]), "matches": bool(r["matches"])} for r in conn.execute(sql)]
-    except sqlite3.OperationalError:
-        if conn.execute("SELECT 1 FROM sqlite_master WHERE name = 'corrections'").fetchone():
-            raise
-        return []
+    return [dict(r) | {"value": json.loads(r["value"]), "matches": bool(r["matches"])} for r in conn.execute(sql)]
 
 
-def active(conn: sqlite3.Connection) -> list[dict]:
+def active(conn: Connection) -> list[dict]:
     """The corrections that apply: not undone, and still matching their target."""
     return [c for c in listing(conn, include_undone=False) if c["matches"]]
 
@@ -232,7 +205,7 @@ def apply_to_document(doc: dict, corrections: list[dict]) -> dict:
     return dict(doc, places=places)
 
 
-def mention_rows(conn: sqlite3.Connection, targets: list[str]) -> dict[str, dict]:
+def mention_rows(conn: Connection, targets: list[str]) -> dict[str, dict]:
     out = {}
     for t in targets:
         row = _mention(conn, t)

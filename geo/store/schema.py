@@ -1,0 +1,69 @@
+"""The store's tables, written once for both engines (SQLite's spelling; ``postgres`` adapts the types), and the
+number of the schema they make. What only one engine has (SQLite's migrations of older files, PostgreSQL's
+triggers) lives in that engine's module."""
+from __future__ import annotations
+
+# 2: corrections; 3: event_reports; 4: changes and document_versions; 5: meta (the writes counter), event_actors.pos
+SCHEMA_VERSION = 5
+
+TABLES = """
+CREATE TABLE IF NOT EXISTS documents (
+    id TEXT PRIMARY KEY, content_hash TEXT NOT NULL UNIQUE, title TEXT, outlet TEXT, url TEXT,
+    published TEXT, date_precision TEXT, text TEXT NOT NULL, source TEXT, ingested_at TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS sentences (
+    doc_id TEXT NOT NULL REFERENCES documents(id) ON DELETE CASCADE, idx INTEGER NOT NULL,
+    start INTEGER NOT NULL, "end" INTEGER NOT NULL, text TEXT NOT NULL, PRIMARY KEY (doc_id, idx));
+CREATE TABLE IF NOT EXISTS places (
+    id TEXT PRIMARY KEY, name_en TEXT, name_ar TEXT, kind TEXT, country TEXT, lat REAL, lon REAL,
+    population INTEGER, seat INTEGER, source TEXT);
+CREATE TABLE IF NOT EXISTS actors (
+    id TEXT PRIMARY KEY, name_en TEXT, name_ar TEXT, kind TEXT, affiliation TEXT, home_base TEXT);
+CREATE TABLE IF NOT EXISTS place_mentions (
+    doc_id TEXT NOT NULL REFERENCES documents(id) ON DELETE CASCADE, sentence INTEGER, start INTEGER,
+    "end" INTEGER, text TEXT, place_id TEXT REFERENCES places(id), demonym INTEGER, recognizer TEXT);
+CREATE TABLE IF NOT EXISTS actor_mentions (
+    doc_id TEXT NOT NULL REFERENCES documents(id) ON DELETE CASCADE, sentence INTEGER, start INTEGER,
+    "end" INTEGER, text TEXT, actor_id TEXT REFERENCES actors(id), recognizer TEXT);
+CREATE TABLE IF NOT EXISTS time_mentions (
+    doc_id TEXT NOT NULL REFERENCES documents(id) ON DELETE CASCADE, start INTEGER, "end" INTEGER,
+    text TEXT, date_start TEXT, date_end TEXT, precision TEXT);
+CREATE TABLE IF NOT EXISTS events (
+    id TEXT PRIMARY KEY, doc_id TEXT NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+    sentence INTEGER, start INTEGER, "end" INTEGER, type TEXT, subtype TEXT, trigger TEXT,
+    place_id TEXT REFERENCES places(id), origin_id TEXT REFERENCES places(id),
+    date_start TEXT, date_end TEXT, date_precision TEXT, date_source TEXT, status TEXT, confidence REAL);
+CREATE TABLE IF NOT EXISTS event_actors (
+    event_id TEXT NOT NULL REFERENCES events(id) ON DELETE CASCADE, actor_id TEXT REFERENCES actors(id),
+    role TEXT NOT NULL, pos INTEGER NOT NULL DEFAULT 0);
+CREATE TABLE IF NOT EXISTS event_reports (
+    event_id TEXT NOT NULL REFERENCES events(id) ON DELETE CASCADE, sentence INTEGER NOT NULL,
+    PRIMARY KEY (event_id, sentence));
+CREATE INDEX IF NOT EXISTS ix_events_doc ON events(doc_id);
+CREATE INDEX IF NOT EXISTS ix_event_actors ON event_actors(event_id);
+CREATE INDEX IF NOT EXISTS ix_pm_doc ON place_mentions(doc_id);
+CREATE INDEX IF NOT EXISTS ix_am_doc ON actor_mentions(doc_id);
+CREATE INDEX IF NOT EXISTS ix_tm_doc ON time_mentions(doc_id);
+CREATE INDEX IF NOT EXISTS ix_pm_place ON place_mentions(place_id);
+CREATE INDEX IF NOT EXISTS ix_am_actor ON actor_mentions(actor_id);
+CREATE INDEX IF NOT EXISTS ix_events_place ON events(place_id);
+CREATE INDEX IF NOT EXISTS ix_events_origin ON events(origin_id);
+CREATE INDEX IF NOT EXISTS ix_event_actors_actor ON event_actors(actor_id);
+CREATE TABLE IF NOT EXISTS corrections (
+    id INTEGER PRIMARY KEY AUTOINCREMENT, kind TEXT NOT NULL, target TEXT NOT NULL, value TEXT NOT NULL,
+    note TEXT, created_at TEXT NOT NULL, undone_at TEXT);
+CREATE INDEX IF NOT EXISTS ix_corrections_target ON corrections(target);
+CREATE TABLE IF NOT EXISTS changes (
+    id INTEGER PRIMARY KEY AUTOINCREMENT, at TEXT NOT NULL, who TEXT NOT NULL, action TEXT NOT NULL,
+    target TEXT NOT NULL, doc_id TEXT, version INTEGER, detail TEXT NOT NULL DEFAULT '{}');
+CREATE INDEX IF NOT EXISTS ix_changes_target ON changes(target);
+CREATE INDEX IF NOT EXISTS ix_changes_doc ON changes(doc_id);
+CREATE TABLE IF NOT EXISTS document_versions (
+    doc_id TEXT NOT NULL, version INTEGER NOT NULL, content_hash TEXT NOT NULL, title TEXT, outlet TEXT, url TEXT,
+    published TEXT, date_precision TEXT, text TEXT NOT NULL, source TEXT, ingested_at TEXT NOT NULL,
+    replaced_at TEXT NOT NULL, events TEXT NOT NULL, PRIMARY KEY (doc_id, version));
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value INTEGER NOT NULL);
+INSERT INTO meta (key, value) VALUES ('writes', 0) ON CONFLICT (key) DO NOTHING;
+"""
+
+TABLE_NAMES = ("documents", "sentences", "places", "actors", "place_mentions", "actor_mentions", "time_mentions",
+               "events", "event_actors", "event_reports", "corrections", "changes", "document_versions")
