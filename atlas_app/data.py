@@ -5,7 +5,6 @@ The events frame, the article list and whatever is ``derived`` from them are sha
 and sessions (``st.cache_resource``): nothing may change them in place. Filtering and sorting make new frames."""
 from __future__ import annotations
 
-import re
 from contextlib import closing, contextmanager
 from typing import Callable, Iterator, TypeVar
 
@@ -21,7 +20,6 @@ from . import auth
 from .links import source_href
 from .style import bilingual
 
-_SPLIT = re.compile(r"\s*[;؛]\s*")
 T = TypeVar("T")
 Store = tuple[str, int]      # where the store is (a path or a URL) and its version: what every cache is keyed on
 
@@ -72,18 +70,13 @@ def ensure() -> tuple[str, int]:
     return target, store_version(target)
 
 
-def split_names(value) -> list[str]:
-    """``'a; b'`` or ``'أ؛ ب'`` as a list; empty for None."""
-    if value is None or (isinstance(value, float) and value != value) or not str(value).strip():
-        return []
-    return [x for x in _SPLIT.split(str(value).strip()) if x]
+def _pairs(sides) -> list[tuple[str, str]]:
+    """(English, Arabic) names of one side of an event, as the store lists it."""
+    return [(a["name_en"] or "", a["name_ar"] or "") for a in sides or ()]
 
 
-def _pairs(en, ar) -> list[tuple[str, str]]:
-    names_en, names_ar = split_names(en), split_names(ar)
-    if len(names_ar) != len(names_en):
-        names_ar = [""] * len(names_en)
-    return list(zip(names_en, names_ar))
+def _affiliations(sides) -> list[str]:
+    return sorted({a["affiliation"] for a in sides or () if a["affiliation"]})
 
 
 def date_label(start, end, precision) -> str:
@@ -110,10 +103,10 @@ def prepare_events(rows: list[dict]) -> pd.DataFrame:
     df["day"] = pd.to_datetime(df["date_start"], errors="coerce")
     df["day_end"] = pd.to_datetime(df["date_end"], errors="coerce").fillna(df["day"])
     df["month"] = df["day"].dt.strftime("%Y-%m").astype(object).where(df["day"].notna(), "")
-    df["actors"] = [_pairs(e, a) for e, a in zip(df["actors_en"], df["actors_ar"])]
-    df["counterparts"] = [_pairs(e, a) for e, a in zip(df["counterparts_en"], df["counterparts_ar"])]
-    df["affs"] = [sorted(set(split_names(x))) for x in df["affiliation"]]
-    df["all_affs"] = [sorted(set(a) | set(split_names(c))) for a, c in zip(df["affs"], df["counterpart_affiliation"])]
+    df["actors"] = [_pairs(s) for s in df["actor_list"]]
+    df["counterparts"] = [_pairs(s) for s in df["counterpart_list"]]
+    df["affs"] = [_affiliations(s) for s in df["actor_list"]]
+    df["all_affs"] = [sorted(set(a) | set(_affiliations(c))) for a, c in zip(df["affs"], df["counterpart_list"])]
     df["parties"] = [sorted({en for en, _ in a} | {en for en, _ in c})
                      for a, c in zip(df["actors"], df["counterparts"])]
     df["actor_label"] = ["; ".join(bilingual(en, ar) for en, ar in a) or "—" for a in df["actors"]]
@@ -128,7 +121,7 @@ def prepare_events(rows: list[dict]) -> pd.DataFrame:
     return df
 
 
-_EMPTY_COLUMNS = ["id", "doc_id", "sentence", "start", "end", "type", "subtype", "trigger", "status", "confidence",
+_EMPTY_COLUMNS = ["actor_list", "counterpart_list", "id", "doc_id", "sentence", "start", "end", "type", "subtype", "trigger", "status", "confidence",
                   "date_start", "date_end", "date_precision", "date_source", "place_id", "place_en", "place_ar",
                   "lat", "lon", "place_kind", "place_country", "origin_id", "origin_en", "origin_ar", "origin_lat",
                   "origin_lon", "actors_en", "actors_ar", "affiliation", "counterparts_en", "counterparts_ar",

@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 
 from atlas_app import basemap, charts, layers, periods, reader
-from atlas_app.data import date_label, export_rows, prepare_events, split_names
+from atlas_app.data import date_label, export_rows, prepare_events
 from atlas_app.filters import Filters, apply, normalize, options_from, parse, parse_date, unknown_keys
 from atlas_app.hull import convex_hull
 from atlas_app.links import md_escape, safe_external, source_href, source_params
@@ -26,8 +26,18 @@ BASE = {"id": "e0", "doc_id": "d1", "sentence": 0, "start": 0, "end": 4, "type":
         "sentence_text": "زار السراج واشنطن", "doc_title": "", "outlet": "", "published": "2019-04-05", "url": ""}
 
 
+def sides(en, ar, affiliation) -> list[dict]:
+    """A side as the store lists it, from the joined names a row shows (``"a; b"``, ``"أ؛ ب"``)."""
+    names = [n for n in (en or "").split("; ") if n]
+    ars, affs = (ar or "").split("؛ "), (affiliation or "").split("; ")
+    return [{"id": n.casefold().replace(" ", "-"), "name_en": n, "name_ar": ars[i] if i < len(ars) else None,
+             "affiliation": affs[i] if i < len(affs) else None} for i, n in enumerate(names)]
+
+
 def row(**kw) -> dict:
-    return {**BASE, **kw}
+    r = {**BASE, **kw}
+    return r | {"actor_list": sides(r["actors_en"], r["actors_ar"], r["affiliation"]),
+                "counterpart_list": sides(r["counterparts_en"], r["counterparts_ar"], r["counterpart_affiliation"])}
 
 
 @pytest.fixture
@@ -69,13 +79,20 @@ def test_prepare_splits_names_and_labels(frame):
     assert pd.isna(frame.set_index("id").loc["e6", "day"])
 
 
+def test_each_side_keeps_every_name_paired_as_the_store_lists_it():
+    two = [{"id": "a", "name_en": "Fayez al-Sarraj", "name_ar": "فائز السراج", "affiliation": "GNA"},
+           {"id": "b", "name_en": "Someone", "name_ar": None, "affiliation": None}]      # no Arabic name known
+    df = prepare_events([row() | {"actor_list": two}])
+    assert df["actors"][0] == [("Fayez al-Sarraj", "فائز السراج"), ("Someone", "")]
+    assert df["affs"][0] == ["GNA"]
+
+
 def test_date_labels_follow_precision():
     assert date_label("2019-04-04", "2019-04-04", "day") == "2019-04-04"
     assert date_label("2019-04-01", "2019-04-30", "month") == "2019-04"
     assert date_label("2019-01-01", "2019-12-31", "year") == "2019"
     assert date_label("2019-04-15", "2019-04-21", "week") == "week of 2019-04-15"
     assert date_label(None, None, "") == "undated"
-    assert split_names("a; b") == ["a", "b"] and split_names("أ؛ ب") == ["أ", "ب"] and split_names(None) == []
 
 
 def test_export_rows_have_no_nan_and_export_as_csv_and_geojson(frame):

@@ -353,3 +353,14 @@ def test_count_refuses_a_table_name_it_does_not_know(conn):
     with pytest.raises(ValueError):
         store.count(conn, "documents; DROP TABLE documents")
     assert store.count(conn, "documents") == 0
+
+
+def test_events_carry_their_sides_as_lists_in_the_extractions_order(seeded, extractions):
+    stored = {r["id"]: r for r in read_events(seeded, corrected=False)}
+    for ex in extractions.values():
+        digest = store.identity(ex.article)
+        for e in ex.events:
+            row = stored[event_id(digest, e)]
+            assert [a["id"] for a in row["actor_list"]] == [a.id for a in e.actors]
+            assert [a["id"] for a in row["counterpart_list"]] == [a.id for a in e.counterparts]
+            assert all(set(a) == {"id", "name_en", "name_ar", "affiliation"} for a in row["actor_list"])

@@ -165,8 +165,9 @@ _FOR_DOC = "JOIN events e ON e.id = {}.event_id WHERE e.doc_id = ?"
 
 
 def _with_sides(conn: Connection, rows: list[dict], doc_id: str | None = None) -> list[dict]:
-    """The event rows with their sides (actor ids, names and affiliations, joined by ``;`` in the order the
-    extraction gave them) and the sentences that report them, gathered in two queries, not one per event."""
+    """The event rows with their sides, in the order the extraction gave them: ``actor_list`` and
+    ``counterpart_list`` (id, names, affiliation each), and the same joined by ``;`` for tables and exports
+    (``actors_en``, ``affiliation``, ...); and the sentences that report them. Two queries, not one per event."""
     args = (doc_id,) if doc_id else ()
     sides: dict[tuple[str, str], list] = defaultdict(list)
     for r in conn.execute(_SIDES.format(where=_FOR_DOC.format("ea") if doc_id else ""), args):
@@ -177,6 +178,9 @@ def _with_sides(conn: Connection, rows: list[dict], doc_id: str | None = None) -
     out = []
     for row in rows:
         row = dict(row)
+        for role in ("actor", "counterpart"):
+            row[f"{role}_list"] = [{k: a[k] for k in ("id", "name_en", "name_ar", "affiliation")}
+                                   for a in sides.get((row["id"], role), [])]
         for role, prefix, aff in (("actor", "actor", "affiliation"), ("counterpart", "counterpart",
                                                                       "counterpart_affiliation")):
             found = sides.get((row["id"], role), [])
