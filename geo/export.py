@@ -38,9 +38,14 @@ def export_records(rows: list[dict], fmt: str, columns: list[str], nested: tuple
     raise ValueError(f"unknown format {fmt!r}")
 
 
+BOM = "\ufeff"      # UTF-8's byte-order mark: without it, Excel reads a UTF-8 CSV as Windows-1252 and garbles Arabic
+
+
 def to_csv(rows: list[dict], columns: list[str] = COLUMNS) -> str:
-    """CSV whose text cells cannot run as spreadsheet formulas (article text is data, not code)."""
+    """CSV that opens in a spreadsheet with its Arabic intact (a byte-order mark first) and whose text cells cannot
+    run as formulas (article text is data, not code)."""
     buf = io.StringIO()
+    buf.write(BOM)
     w = csv.DictWriter(buf, fieldnames=columns, extrasaction="ignore")
     w.writeheader()
     w.writerows({k: spreadsheet_safe(v) for k, v in r.items()} for r in rows)

@@ -194,7 +194,7 @@ def test_corrections_are_listed_per_article_and_exported(store_copy, call, event
     assert [(h["action"], h["who"]) for h in exported[0]["history"]] == [("correction", "ana@example.org"),
                                                                        ("undo", "omar@example.org")]
     csv_text = corrections_ui.export(everything, "csv")
-    assert csv_text.splitlines()[0] == ",".join(corrections_ui.EXPORT_COLUMNS)
+    assert csv_text.splitlines()[0] == "\ufeff" + ",".join(corrections_ui.EXPORT_COLUMNS)   # with its byte-order mark
     assert "'=HYPERLINK" in csv_text and '{""status"": ""planned""}' in csv_text
     assert "ana@example.org" in csv_text and "omar@example.org" in csv_text
 

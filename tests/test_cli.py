@@ -119,7 +119,7 @@ def test_export_csv_has_a_header_and_one_row_per_event(built):
     path, _, rows, _ = built
     proc = run("export", "--format", "csv", "--store", str(path))
     assert proc.returncode == 0, proc.stderr_text
-    reader = csv.DictReader(io.StringIO(proc.stdout_text, newline=""))
+    reader = csv.DictReader(io.StringIO(proc.stdout_text.removeprefix("\ufeff"), newline=""))
     assert reader.fieldnames == COLUMNS
     got = list(reader)
     assert len(got) == len(rows) > 0

@@ -7,7 +7,7 @@ import json
 
 import pytest
 
-from geo.export import CHANGE_COLUMNS, COLUMNS, export_changes, export_events, to_csv, to_geojson
+from geo.export import BOM, CHANGE_COLUMNS, COLUMNS, export_changes, export_events, to_csv, to_geojson
 
 TRIPOLI = {
     "id": "ev-1", "type": "front_line", "subtype": "fighting", "status": "occurred",
@@ -28,7 +28,7 @@ NULL_ISLAND = {**TRIPOLI, "id": "ev-4", "lat": 0.0, "lon": 0.0}
 
 def test_csv_has_the_columns_in_order_and_one_row_per_event():
     text = to_csv([TRIPOLI, NOWHERE])
-    reader = csv.DictReader(io.StringIO(text, newline=""))
+    reader = csv.DictReader(io.StringIO(text.removeprefix(BOM), newline=""))
     assert reader.fieldnames == COLUMNS
     rows = list(reader)
     assert [r["id"] for r in rows] == ["ev-1", "ev-2"]
@@ -41,11 +41,11 @@ def test_csv_has_the_columns_in_order_and_one_row_per_event():
 
 
 def test_csv_of_no_rows_is_just_the_header():
-    assert to_csv([]).splitlines() == [",".join(COLUMNS)]
+    assert to_csv([]).splitlines() == [BOM + ",".join(COLUMNS)]
 
 
 def test_csv_fills_missing_keys_with_empty_cells():
-    rows = list(csv.DictReader(io.StringIO(to_csv([{"id": "only-id"}]), newline="")))
+    rows = list(csv.DictReader(io.StringIO(to_csv([{"id": "only-id"}]).removeprefix(BOM), newline="")))
     assert rows == [{c: ("only-id" if c == "id" else "") for c in COLUMNS}]
 
 
@@ -93,7 +93,7 @@ ADDED = {"id": 1, "at": "2025-01-01T09:00:00+00:00", "who": "local", "action": "
 
 
 def test_the_history_as_csv_has_who_when_and_what_with_details_as_json_text():
-    rows = list(csv.DictReader(io.StringIO(export_changes([UNDO, ADDED], "csv"), newline="")))
+    rows = list(csv.DictReader(io.StringIO(export_changes([UNDO, ADDED], "csv").removeprefix(BOM), newline="")))
     assert list(rows[0]) == CHANGE_COLUMNS
     assert [(r["who"], r["action"], r["at"]) for r in rows] == [("ana@example.org", "undo", UNDO["at"]),
                                                                 ("local", "article_added", ADDED["at"])]
@@ -106,3 +106,9 @@ def test_the_history_as_json_keeps_details_as_objects():
     assert "قصف" in export_changes([ADDED], "json")
     with pytest.raises(ValueError, match="unknown format"):
         export_changes([ADDED], "xml")
+
+
+def test_the_csv_opens_in_a_spreadsheet_with_its_arabic_intact():
+    data = to_csv([TRIPOLI]).encode("utf-8")
+    assert data.startswith(b"\xef\xbb\xbf")              # the mark Excel reads a UTF-8 file by
+    assert TRIPOLI["place_ar"] in data.decode("utf-8-sig")
