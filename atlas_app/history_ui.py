@@ -12,6 +12,7 @@ from geo.store.history import UNRECORDED
 
 from .corrections_ui import KIND_TEXT, isolate, value_text, when
 from .links import source_href
+from .style import plural
 
 
 def change_text(ch: dict) -> str:
@@ -45,7 +46,7 @@ def history_frame(changes: list[dict]) -> pd.DataFrame:
 def show(changes: list[dict], key: str, title: str = "History") -> None:
     """``title (N changes)``, closed at first (nothing inside runs until it is opened): the changes, newest first,
     and their export as JSON or CSV (built only when clicked)."""
-    box = st.expander(f"{title} ({len(changes)} changes)", key=key, on_change="rerun")
+    box = st.expander(f"{title} ({plural(len(changes), 'change')})", key=key, on_change="rerun")
     if box.open is False:
         return
     with box:

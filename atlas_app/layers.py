@@ -23,7 +23,7 @@ from geo.events.kinds import KINDS
 
 from . import basemap
 from .hull import convex_hull
-from .style import AFFILIATION_COLORS, KIND_COLORS, SUBTYPE_COLORS, UNKNOWN, assign_colors, bilingual, group_color
+from .style import AFFILIATION_COLORS, KIND_COLORS, SUBTYPE_COLORS, UNKNOWN, assign_colors, bilingual, group_color, plural
 
 VIEW_WIDE = {"latitude": 33.0, "longitude": -22.0, "zoom": 1.5, "pitch": 0, "bearing": 0}    # Washington to the Gulf
 VIEW_LIBYA = {"latitude": 30.8, "longitude": 16.0, "zoom": 4.7, "pitch": 0, "bearing": 0}
@@ -337,8 +337,8 @@ def front_layers(upto: pd.DataFrame, period: pd.DataFrame, period_end: pd.Timest
         places = located.drop_duplicates("place_id")
         names = "; ".join(places["place_label"].head(8)) + (" …" if len(places) > 8 else "")
         row = {"key": hull_key, "count": len(located),
-               **tips(located, "front_line", f"{len(places)} places: {names}"),
-               "t_head": tip_text(f"Front in {hull_label}: {len(located)} reports")}
+               **tips(located, "front_line", f"{plural(len(places), 'place')}: {names}"),
+               "t_head": tip_text(f"Front in {hull_label}: {plural(len(located), 'report')}")}
         coords = [[round(x, 4), round(y, 4)] for x, y in ring]
         if len(ring) >= 3:
             layers.insert(0, pdk.Layer("PolygonLayer", id="front-area", data=[row | {"polygon": coords}],

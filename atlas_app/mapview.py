@@ -13,6 +13,7 @@ import streamlit as st
 
 from . import basemap, filters, layers, ui
 from .links import SOURCES_PAGE, md_escape, source_params
+from .style import plural
 from .tables import event_caption
 
 MAP_HEIGHT, PRESENT_HEIGHT = 560, 820
@@ -62,7 +63,7 @@ def show_map(page, frame: pd.DataFrame, build_layers: Callable[[], list], view: 
         st.caption(f"The map leaves out the {dropped} smallest objects to stay light; the CSV and GeoJSON downloads "
                    "hold every event. Narrow the filters to see them all.")
     if page.present:
-        st.caption(md_escape(f"Filters: {filters.describe(page.filters, page.options)} · {len(frame)} events"))
+        st.caption(md_escape(f"Filters: {filters.describe(page.filters, page.options)} · {plural(len(frame), 'event')}"))
         ui.self_link("Leave presenter view", {k: v for k, v in filters.read_url().items() if k != "present"})
     if selected is not None:
         selection_panel(selected)

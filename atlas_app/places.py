@@ -11,7 +11,7 @@ import streamlit as st
 
 from geo.text import normalize
 
-from .style import bilingual
+from .style import bilingual, plural
 
 MAX_SHOWN = 50
 MODES = {"gazetteer": "A gazetteer place", "coordinates": "Coordinates"}
@@ -105,7 +105,7 @@ def picker(key: str, first: list[str] = ()) -> Callable[[], dict]:
         chosen = choice_key(key, query)
         st.selectbox("Place", ids, format_func=lambda i: entries[i].label, key=chosen,
                      index=0 if ids else None, placeholder="No match")
-        st.caption(f"{len(ids)} place{'s' if len(ids) != 1 else ''} shown"
+        st.caption(f"{plural(len(ids), 'place')} shown"
                    + (f" (the first {MAX_SHOWN}: type more of the name to narrow)" if len(ids) >= MAX_SHOWN else "")
                    + ("." if query.strip() else ", this article's places first."))
         return lambda: {"place_id": only(ss.get(chosen), ids)}

@@ -59,6 +59,11 @@ def assign_colors(keys: list[str], fixed: dict[str, tuple[int, int, int]] | None
     return out
 
 
+def plural(n: int, word: str, many: str | None = None) -> str:
+    """``1 visit``, ``2 visits`` (``many`` for an irregular plural)."""
+    return f"{n:,} {word if n == 1 else many or word + 's'}"
+
+
 def hex_color(rgb: tuple[int, int, int]) -> str:
     return "#{:02x}{:02x}{:02x}".format(*rgb)
 

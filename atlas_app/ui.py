@@ -16,7 +16,7 @@ from geo.export import export_events
 from . import auth, basemap, data, filters
 from .filters import Filters, Options
 from .links import ABOUT_PAGE, ADD_PAGE, SOURCES_PAGE, md_escape
-from .style import KIND_LABELS, STATUS_LABELS, hex_color
+from .style import KIND_LABELS, STATUS_LABELS, hex_color, plural
 
 PAGES = [("app.py", "Overview", ":material/public:"), ("pages/1_Visits.py", "Visits", ":material/flight:"),
          ("pages/2_Front_lines.py", "Front lines", ":material/swords:"),
@@ -154,7 +154,7 @@ def export_buttons(frame: pd.DataFrame, name: str) -> None:
     """CSV and GeoJSON downloads of exactly the filtered events of this page, built only when clicked (a file of
     every event takes seconds to build: the buttons get functions, which Streamlit calls on the click)."""
     sb = st.sidebar
-    sb.markdown(f"**Export** ({len(frame)} events)")
+    sb.markdown(f"**Export** ({plural(len(frame), 'event')})")
     c1, c2 = sb.columns(2)
     c1.download_button("CSV", partial(export_file, frame, "csv"), file_name=f"atlas-{name}.csv", mime="text/csv",
                        on_click="ignore", key=f"dl_csv_{name}")

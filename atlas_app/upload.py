@@ -20,6 +20,7 @@ from geo.store import Connection, StoreError, id_taken
 
 from . import auth, data
 from .links import SOURCES_PAGE, md_escape, safe_external, source_href
+from .style import plural
 from .tables import event_table
 
 RESULTS = "upload_results"          # the last batch's results, kept across reruns
@@ -212,7 +213,7 @@ def show_results(results: list[dict] | None) -> None:
         return
     st.subheader("Last batch")
     refused = [r for r in results if r["outcome"] == "refused"]
-    (st.warning if refused else st.success)(f"{len(results)} article{'s' if len(results) != 1 else ''}: "
+    (st.warning if refused else st.success)(f"{plural(len(results), 'article')}: "
                                             f"{summary(results)}.")
     events = data.events()
     st.dataframe(results_frame(results, events), hide_index=True, width="stretch", key="upload_results",

@@ -2,6 +2,7 @@
 import streamlit as st
 
 from atlas_app import filters, layers, mapview, tables, ui
+from atlas_app.style import plural
 
 page = ui.start("pages/1_Visits.py", "Visits", kind="visit")
 color_by, notes = filters.page_choice("color", "Colour arcs by", {"actor": "Actor", "affiliation": "Affiliation"},
@@ -17,7 +18,7 @@ ui.legend([(label(k), c) for k, c in list(colors.items())[:10]],
 mapview.show_map(page, visits, lambda: layers.visit_layers(visits, colors), layers.VIEW_WIDE, key="visits_map",
                  choices=(color_by,))
 if not page.present:
-    st.subheader(f"{len(visits)} visits")
+    st.subheader(plural(len(visits), "visit"))
     tables.event_table(visits, ["actor_label", "origin_label", "place_label", "date_label", "status", "sentence_text",
                             "source", "article"], key="visits_table")
     ui.export_buttons(visits, "visits")

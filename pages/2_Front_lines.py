@@ -2,6 +2,7 @@
 import streamlit as st
 
 from atlas_app import filters, layers, mapview, periods, tables, ui
+from atlas_app.style import plural
 from atlas_app.links import md_escape
 
 page = ui.start("pages/2_Front_lines.py", "Front lines", kind="front_line")
@@ -20,7 +21,7 @@ view = layers.fit_view(page.all[page.all["type"] == "front_line"], layers.VIEW_L
 mapview.show_map(page, upto, lambda: layers.front_layers(upto, current, end, hull_key, options[period]), view,
                  key="front_map", choices=(period,))
 if not page.present:
-    st.subheader(f"{options[period]}: {len(current)} reports at {current['place_id'].nunique()} places")
+    st.subheader(f"{options[period]}: {plural(len(current), 'report')} at {plural(current['place_id'].nunique(), 'place')}")
     parties = periods.parties(current)
     if parties.empty:
         st.caption("No party is named in this period's reports.")

@@ -2,7 +2,7 @@
 import streamlit as st
 
 from atlas_app import charts, layers, mapview, tables, ui
-from atlas_app.style import SUBTYPE_COLORS, group_color
+from atlas_app.style import SUBTYPE_COLORS, group_color, plural
 
 page = ui.start("pages/3_Diplomatic_flows.py", "Diplomatic flows", kind="diplomatic_flow")
 flows = page.events
@@ -16,6 +16,6 @@ if not page.present:
                     width="content")
     st.markdown("**Flows over time**")
     st.altair_chart(charts.flows_over_time(flows), width="stretch")
-    st.subheader(f"{len(flows)} interactions")
+    st.subheader(plural(len(flows), "interaction"))
     tables.event_table(flows, key="flows_table")
     ui.export_buttons(flows, "diplomatic-flows")

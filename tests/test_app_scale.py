@@ -99,7 +99,7 @@ def test_tables_show_the_most_recent_with_a_caption(store, events, monkeypatch):
     assert table_rows(at) == 5
     assert f"Showing the 5 most recent of {len(events)} events — {MORE}." in [c.value for c in at.caption]
     assert list(at.dataframe[-1].value["Source"]) == list(tables.most_recent(events, 5)["source"])
-    assert f"**Export** ({len(events)} events)" in [m.value for m in at.sidebar.markdown]   # downloads: all of them
+    assert f"**Export** ({len(events):,} events)" in [m.value for m in at.sidebar.markdown]   # downloads: all of them
     visits = ok(run("pages/1_Visits.py"))
     assert table_rows(visits) == min(5, int((events["type"] == "visit").sum()))
 

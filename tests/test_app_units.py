@@ -333,3 +333,8 @@ def test_scroll_script_has_no_markup_inside():
     script = reader.scroll_script(7)
     body = script[len("<script>"):-len("</script>")]
     assert "s-7" in body and "<" not in body
+
+
+def test_counts_read_as_english():
+    from atlas_app.style import plural
+    assert [plural(1, "visit"), plural(2, "visit"), plural(12345, "event")] == ["1 visit", "2 visits", "12,345 events"]
