@@ -6,6 +6,7 @@ and sessions (``st.cache_resource``): nothing may change them in place. Filterin
 from __future__ import annotations
 
 from contextlib import closing, contextmanager
+from datetime import date
 from typing import Callable, Iterator, TypeVar
 
 import pandas as pd
@@ -79,20 +80,29 @@ def _affiliations(sides) -> list[str]:
     return sorted({a["affiliation"] for a in sides or () if a["affiliation"]})
 
 
+def _day(d: date, with_month: bool = True, with_year: bool = True) -> str:
+    return " ".join(filter(None, [str(d.day), d.strftime("%b") if with_month else "", str(d.year) if with_year else ""]))
+
+
 def date_label(start, end, precision) -> str:
-    """A date as precise as the text said: ``2019-04-04``, ``2019-04``, ``2019`` or ``week of 2019-04-15``."""
-    if not start:
+    """The days a date means, as a reader says them: ``4 Apr 2019``, ``Apr 2019`` (a month), ``2019``,
+    ``15 – 21 Apr 2019`` (a week or a range), ``25 Mar – 28 Apr 2017``; ``undated``."""
+    try:
+        first = date.fromisoformat(str(start)[:10])
+    except ValueError:
         return "undated"
-    s = str(start)
-    if precision == "day":
-        return s[:10]
-    if precision == "month":
-        return s[:7]
+    try:
+        last = date.fromisoformat(str(end)[:10]) if end else first
+    except ValueError:
+        last = first
     if precision == "year":
-        return s[:4]
-    if precision == "week":
-        return f"week of {s[:10]}"
-    return s[:10] if not end or end == start else f"{s[:10]} – {str(end)[:10]}"
+        return str(first.year)
+    if precision == "month":
+        return first.strftime("%b %Y")
+    if last <= first:
+        return _day(first)
+    same_year = first.year == last.year
+    return f"{_day(first, not (same_year and first.month == last.month), not same_year)} – {_day(last)}"
 
 
 def prepare_events(rows: list[dict]) -> pd.DataFrame:

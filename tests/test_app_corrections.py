@@ -108,7 +108,7 @@ def test_a_date_correction_with_its_reason_when_refused(store_copy, call):
     at.button(key=f"{key}_date_go").click()
     ok(at.run())
     row = table(at)[table(at)["Corrected"] == CORRECTED_BADGE].iloc[0]
-    assert row["Date"] == "2019-09-18"
+    assert row["Date"] == "18 Sep 2019"
 
 
 def test_moving_an_event_to_a_gazetteer_place_found_by_its_arabic_name(store_copy, call):

@@ -33,7 +33,7 @@ def test_a_bounded_table_keeps_the_most_recent_in_date_order():
     assert list(tables.most_recent(df, 12)["id"]) == [f"e{i}" for i in range(10)] + ["u0", "u1"]
     assert list(tables.most_recent(df, None)["id"]) == [f"e{i}" for i in range(10)] + ["u0", "u1", "u2"]
     shown = tables.table_frame(df, ["date_label", "source"], 3)
-    assert list(shown["Date"]) == ["2019-01-08", "2019-01-09", "2019-01-10"]
+    assert list(shown["Date"]) == ["8 Jan 2019", "9 Jan 2019", "10 Jan 2019"]
     assert all(s.startswith("Sources?doc=") for s in shown["Source"])
 
 

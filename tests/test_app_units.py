@@ -88,10 +88,12 @@ def test_each_side_keeps_every_name_paired_as_the_store_lists_it():
 
 
 def test_date_labels_follow_precision():
-    assert date_label("2019-04-04", "2019-04-04", "day") == "2019-04-04"
-    assert date_label("2019-04-01", "2019-04-30", "month") == "2019-04"
+    assert date_label("2019-04-04", "2019-04-04", "day") == "4 Apr 2019"
+    assert date_label("2019-04-01", "2019-04-30", "month") == "Apr 2019"
     assert date_label("2019-01-01", "2019-12-31", "year") == "2019"
-    assert date_label("2019-04-15", "2019-04-21", "week") == "week of 2019-04-15"
+    assert date_label("2019-04-15", "2019-04-21", "week") == "15 – 21 Apr 2019"
+    assert date_label("2017-03-25", "2017-04-28", "range") == "25 Mar – 28 Apr 2017"
+    assert date_label("2018-12-30", "2019-01-02", "range") == "30 Dec 2018 – 2 Jan 2019"
     assert date_label(None, None, "") == "undated"
 
 
