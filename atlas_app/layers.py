@@ -23,7 +23,7 @@ from geo.events.kinds import KINDS
 
 from . import basemap
 from .hull import convex_hull
-from .style import AFFILIATION_COLORS, KIND_COLORS, SUBTYPE_COLORS, UNKNOWN, assign_colors, bilingual, group_color, plural
+from .style import AFFILIATION_COLORS, KIND_COLORS, SUBTYPE_COLORS, UNKNOWN, bilingual, group_color, plural
 
 VIEW_WIDE = {"latitude": 33.0, "longitude": -22.0, "zoom": 1.5, "pitch": 0, "bearing": 0}    # Washington to the Gulf
 VIEW_LIBYA = {"latitude": 30.8, "longitude": 16.0, "zoom": 4.7, "pitch": 0, "bearing": 0}
@@ -283,9 +283,11 @@ def overview_layers(df: pd.DataFrame) -> list[pdk.Layer]:
 
 
 def visit_colors(df: pd.DataFrame, color_by: str) -> dict[str, tuple[int, int, int]]:
-    """A colour per ``color_key`` (most frequent first; affiliations keep their fixed colours)."""
+    """A colour per ``color_key``, most frequent first: each key's own (affiliations keep their fixed colours),
+    so an actor has one colour in every view and after every upload, whatever else is on the map."""
     keys = list(df["color_key"].value_counts().sort_index().sort_values(ascending=False, kind="stable").index)
-    return assign_colors(keys, AFFILIATION_COLORS if color_by == "affiliation" else None)
+    table = AFFILIATION_COLORS if color_by == "affiliation" else None
+    return {k: UNKNOWN if k.casefold() == "unknown" else group_color(k, table) for k in keys}
 
 
 def visit_layers(df: pd.DataFrame, colors: dict[str, tuple[int, int, int]]) -> list[pdk.Layer]:

@@ -40,25 +40,6 @@ def group_color(name: str | None, table: dict[str, tuple[int, int, int]] | None 
     return palette_color(name)
 
 
-def assign_colors(keys: list[str], fixed: dict[str, tuple[int, int, int]] | None = None,
-                  limit: int = len(_PALETTE)) -> dict[str, tuple[int, int, int]]:
-    """Distinct colours for the ``limit`` first keys (most frequent first), grey for the rest and for 'unknown'.
-
-    Keys listed in ``fixed`` keep their colour there."""
-    fixed = fixed or {}
-    free = [c for c in _PALETTE if c not in fixed.values()] or _PALETTE
-    out, i = {}, 0
-    for k in keys:
-        if k in fixed:
-            out[k] = fixed[k]
-        elif k.casefold() == "unknown" or i >= limit:
-            out[k] = UNKNOWN
-        else:
-            out[k] = free[i % len(free)]
-            i += 1
-    return out
-
-
 def plural(n: int, word: str, many: str | None = None) -> str:
     """``1 visit``, ``2 visits`` (``many`` for an irregular plural)."""
     return f"{n:,} {word if n == 1 else many or word + 's'}"

@@ -12,7 +12,7 @@ from atlas_app.data import date_label, export_rows, prepare_events
 from atlas_app.filters import Filters, apply, normalize, options_from, parse, parse_date, unknown_keys
 from atlas_app.hull import convex_hull
 from atlas_app.links import md_escape, safe_external, source_href, source_params
-from atlas_app.style import UNKNOWN, assign_colors, bilingual
+from atlas_app.style import AFFILIATION_COLORS, UNKNOWN, bilingual
 from atlas_app.mapview import picked_key
 from geo.export import export_events
 
@@ -286,10 +286,15 @@ def test_chart_data(frame):
         assert chart.to_dict()
 
 
-def test_colors_and_labels():
-    colors = assign_colors(["GNA", "A", "B", "unknown"], {"GNA": (1, 2, 3)}, limit=1)
-    assert colors["GNA"] == (1, 2, 3) and colors["A"] != UNKNOWN and colors["B"] == UNKNOWN
-    assert colors["unknown"] == UNKNOWN
+def test_an_actor_keeps_its_colour_whatever_else_is_on_the_map(frame):
+    alone = layers.visit_colors(layers.with_color_key(frame[frame["id"] == "e2"], "actor"), "actor")
+    together = layers.visit_colors(layers.with_color_key(frame, "actor"), "actor")
+    assert alone["Khalifa Haftar"] == together["Khalifa Haftar"] != UNKNOWN
+    by_side = layers.visit_colors(layers.with_color_key(frame, "affiliation"), "affiliation")
+    assert by_side["LNA"] == AFFILIATION_COLORS["LNA"]
+
+
+def test_labels():
     assert bilingual("Tripoli", "طرابلس") == "Tripoli · طرابلس" and bilingual(None, float("nan")) == "—"
 
 
