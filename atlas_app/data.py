@@ -131,7 +131,8 @@ def prepare_events(rows: list[dict]) -> pd.DataFrame:
     return df
 
 
-_EMPTY_COLUMNS = ["actor_list", "counterpart_list", "id", "doc_id", "sentence", "start", "end", "type", "subtype", "trigger", "status", "confidence",
+_EMPTY_COLUMNS = ["actor_list", "counterpart_list", "id", "doc_id", "sentence", "start", "end", "type", "subtype",
+                  "trigger", "status", "confidence",
                   "date_start", "date_end", "date_precision", "date_source", "place_id", "place_en", "place_ar",
                   "lat", "lon", "place_kind", "place_country", "origin_id", "origin_en", "origin_ar", "origin_lat",
                   "origin_lon", "actors_en", "actors_ar", "affiliation", "counterparts_en", "counterparts_ar",

@@ -47,6 +47,18 @@ def store_file(tmp_path) -> Path:
     return tmp_path / "atlas.sqlite"
 
 
+def pytest_collection_modifyitems(items):
+    """Markers from what a test uses: ``e2e`` for a real browser, ``postgres`` for a PostgreSQL server."""
+    for item in items:
+        names = set(item.fixturenames)
+        params = getattr(item, "callspec", None)
+        if "browser" in names:
+            item.add_marker(pytest.mark.e2e)
+        if names & {"postgres_server", "postgres_database", "postgres_seed_store"} or \
+                (params and "postgresql" in params.params.values()):
+            item.add_marker(pytest.mark.postgres)
+
+
 # A PostgreSQL server to make test databases on (.ci/run starts a throwaway one); with ATLAS_REQUIRE_POSTGRES set,
 # its absence fails the tests instead of skipping them.
 POSTGRES = os.environ.get("ATLAS_TEST_POSTGRES", "")

@@ -9,7 +9,8 @@ from ..lexicon import Match
 from ..model import ActorMention, Event, PlaceMention
 from ..text import normalize
 from .kinds import KINDS
-from .sentence import APPOSITION_CHARS, AT_PLACE, FROM, IN, TO, Context, SentenceView, cancelled, confidence, date_and_status, gap, nearest, seat, words
+from .sentence import (APPOSITION_CHARS, AT_PLACE, FROM, IN, TO, Context, SentenceView, cancelled, confidence,
+                       date_and_status, gap, nearest, seat, words)
 from .visits import delegation_actor
 
 # From a flow trigger to its sides. An agreement or support names its parties in its own phrase
