@@ -47,6 +47,7 @@ from urllib.parse import parse_qsl, urlencode
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+from geo.store.postgres import is_url  # noqa: E402
 from tests.conftest import CHROMIUM_FLAGS  # noqa: E402
 
 PY = sys.executable
@@ -102,7 +103,8 @@ def worker(store: str, page: str, reruns: int, timeout: float) -> dict:
     os.environ.setdefault("ATLAS_NER_MODEL", "off")
     t = time.perf_counter()
     from streamlit.testing.v1 import AppTest
-    out: dict = {"import_s": time.perf_counter() - t, "import_rss_mb": _rss_mb(), "store_existed": Path(store).exists()}
+    out: dict = {"import_s": time.perf_counter() - t, "import_rss_mb": _rss_mb(),
+                 "store_existed": is_url(store) or Path(store).exists()}
     page, _, query = page.partition("?")
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=timeout)
     for key, value in parse_qsl(query):
@@ -152,12 +154,13 @@ def ingest(src: Path, store: Path) -> float:
     return time.perf_counter() - t
 
 
-def store_facts(store: Path) -> str:
-    import sqlite3
-    with closing(sqlite3.connect(f"file:{store}?mode=ro", uri=True)) as conn:
-        docs = conn.execute("SELECT count(*) FROM documents").fetchone()[0]
-        events = conn.execute("SELECT count(*) FROM events").fetchone()[0]
-    size = sum(p.stat().st_size for p in (store, Path(f"{store}-wal")) if p.exists())
+def store_facts(store) -> str:
+    from geo.store import connect, count
+    with closing(connect(store, readonly=True)) as conn:
+        docs, events = count(conn, "documents"), count(conn, "events")
+    if is_url(store):
+        return f"{docs} articles, {events} events, on PostgreSQL"
+    size = sum(p.stat().st_size for p in (Path(store), Path(f"{store}-wal")) if p.exists())
     return f"{docs} articles, {events} events, {size / 1e6:.1f} MB on disk"
 
 
@@ -300,17 +303,18 @@ def pages_of_app() -> list[str]:
     return ["app.py"] + sorted(str(p.relative_to(ROOT)) for p in (ROOT / "pages").glob("*.py"))
 
 
-def reader_page(store: Path) -> str | None:
+def reader_page(store) -> str | None:
     """The Sources page opened on the first event's sentence (``?doc=ID&sentence=N``), as a link opens it."""
-    import sqlite3
-    with closing(sqlite3.connect(f"file:{store}?mode=ro", uri=True)) as conn:
+    from geo.store import connect
+    with closing(connect(store, readonly=True)) as conn:
         row = conn.execute("SELECT doc_id, sentence FROM events ORDER BY doc_id, sentence LIMIT 1").fetchone()
     return f"pages/4_Sources.py?{urlencode({'doc': row[0], 'sentence': row[1]})}" if row else None
 
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("--store", type=Path, action="append", default=[], help="an existing store to measure (repeatable)")
+    ap.add_argument("--store", action="append", default=[],
+                    help="an existing store to measure, a path or a postgresql:// URL (repeatable)")
     ap.add_argument("--synthetic", type=int, default=0, help="also build a store of N synthetic articles")
     ap.add_argument("--no-seeds", action="store_true", help="skip the store built from the seeds")
     ap.add_argument("--reruns", type=int, default=5)
@@ -341,7 +345,7 @@ def main() -> None:
                             str(args.synthetic)], cwd=ROOT, check=True, capture_output=True)
             print(f"synthetic store of {args.synthetic} articles built in {ingest(corpus, syn):.1f} s")
             stores.append((f"synthetic-{args.synthetic}", syn))
-        stores += [(p.name, p) for p in args.store]
+        stores += [("postgresql" if is_url(p) else Path(p).name, p) for p in args.store]
         for name, path in stores:
             print(f"store {name}: {path} ({store_facts(path)})")
 
