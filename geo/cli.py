@@ -27,6 +27,8 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--store", help=STORE_HELP)
     p.add_argument("--replace", action="store_true",
                    help="let an article replace the stored one with the same id and other text (listed by id)")
+    p.add_argument("--workers", type=worker_count, default=1, metavar="N",
+                   help="extract in N processes (default 1); the saves stay in one, in the files' order")
     add_optional_arguments(p)
     p = sub.add_parser("extract", help="JSON Lines in (id, text, published), JSON Lines out; a pure filter")
     add_optional_arguments(p)
@@ -43,11 +45,20 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "extract":
         return run_extract(sys.stdin.buffer, sys.stdout, optional_resources(args))
     if args.command == "ingest":
-        return run_ingest(args.paths, args.store, optional_resources(args), replace=args.replace)
+        return run_ingest(args.paths, args.store, optional_resources(args), replace=args.replace,
+                          workers=args.workers)
     if args.command == "export":
         return run_export(args.format, args.store, args.output, args.changes)
     from .evaluate import main as evaluate_main
     return evaluate_main(args.rest)
+
+
+def worker_count(value: str) -> int:
+    """--workers: a whole number from 1 (anything else is a usage error naming the option)."""
+    n = int(value) if value.strip().isdigit() else 0
+    if n < 1:
+        raise argparse.ArgumentTypeError(f"a whole number of processes, 1 or more, not {value!r}")
+    return n
 
 
 def add_optional_arguments(p: argparse.ArgumentParser) -> None:
@@ -79,15 +90,17 @@ def run_extract(stdin, stdout, resources=None) -> int:
     return 0
 
 
-def run_ingest(paths: list[str], store: str | None, resources=None, replace: bool = False) -> int:
-    """Ingest and print the report (see INGEST_HELP); a store that can't be used is one line, exit 2."""
-    from .ingest import ingest
+def run_ingest(paths: list[str], store: str | None, resources=None, replace: bool = False, workers: int = 1) -> int:
+    """Ingest and print the report (see INGEST_HELP); a store that can't be used, or options that can't go to
+    ``workers`` processes, is one line, exit 2."""
+    from .ingest import WorkersError, ingest
     from .store import StoreError, connect, store_target
     from .store.postgres import redacted
     try:
         with closing(connect(store, check=True)) as conn:
-            report = ingest(paths, conn, progress=sys.stderr.isatty(), resources=resources, replace=replace)
-    except StoreError as e:
+            report = ingest(paths, conn, progress=sys.stderr.isatty(), resources=resources, replace=replace,
+                            workers=workers)
+    except (StoreError, WorkersError) as e:
         return fail(str(e))
     print("\n".join(report.lines() + [f"store: {redacted(store_target(store))}"]))
     if report.stopped:
