@@ -1,15 +1,18 @@
-"""Real servers for the tests that talk HTTP: the app under ``streamlit run`` and the OpenID provider
-``oidc-provider-mock``, each on a free port of 127.0.0.1 and stopped when the ``with`` block ends."""
+"""Real servers for the tests that talk HTTP: the app under ``streamlit run`` (one, or replicas on one store), the
+OpenID provider ``oidc-provider-mock`` and Debian's nginx running deploy/nginx.conf, each on a free port of
+127.0.0.1 and stopped when the ``with`` block ends."""
 from __future__ import annotations
 
 import json
 import os
+import shutil
 import socket
 import subprocess
 import sys
 import time
+import urllib.parse
 import urllib.request
-from contextlib import closing, contextmanager
+from contextlib import ExitStack, closing, contextmanager
 from pathlib import Path
 from typing import Iterator
 
@@ -92,6 +95,25 @@ def app_server(store: Path, log: Path, *options: str, port: int | None = None) -
 
 
 @contextmanager
+def replicas(store: str | Path, tmp: Path, count: int = 2) -> Iterator[list[str]]:
+    """``count`` app servers on one store, each its own ``streamlit run`` process (replicas, as behind a proxy);
+    yields their base URLs."""
+    with ExitStack() as stack:
+        yield [stack.enter_context(app_server(store, tmp / f"replica-{i}.log")) for i in range(count)]
+
+
+@contextmanager
+def postgres_copy(server: str, template: str) -> Iterator[str]:
+    """A new PostgreSQL database on ``server`` copied from ``template`` (dropped afterwards); yields its URL."""
+    from tests.conftest import _database, _drop
+    url = _database(server, template=template)
+    try:
+        yield url
+    finally:
+        _drop(server, url)
+
+
+@contextmanager
 def oidc_provider(log: Path, *users: dict) -> Iterator[str]:
     """``oidc-provider-mock`` on 127.0.0.1 with these predefined users (claims with a ``sub``); yields its URL."""
     port = free_port()
@@ -101,3 +123,56 @@ def oidc_provider(log: Path, *users: dict) -> Iterator[str]:
         cmd += ["--user-claims", json.dumps(user)]
     with running(cmd, log, f"{base}/.well-known/openid-configuration", "oidc-provider-mock"):
         yield base
+
+
+NGINX_CONF = ROOT / "deploy" / "nginx.conf"
+SHIPPED_REPLICAS = ("127.0.0.1:8501", "127.0.0.1:8502")
+SHIPPED_LISTEN = "listen 80;"
+SHIPPED_ACCESS_LOG = "/var/log/nginx/atlas.access.log"
+
+
+def nginx_binary() -> str | None:
+    """Debian's nginx (``apt-get install nginx``), or None when it is not installed."""
+    found = shutil.which("nginx") or "/usr/sbin/nginx"
+    return found if Path(found).is_file() else None
+
+
+def nginx_site(replicas: list[str], port: int, access_log: Path) -> str:
+    """deploy/nginx.conf with its two replicas, its port and its access log replaced by these (fails if the shipped
+    file no longer has the lines it replaces, so the test never runs a config other than the shipped one)."""
+    text = NGINX_CONF.read_text(encoding="utf-8")
+    swaps = [*zip(SHIPPED_REPLICAS, replicas), (SHIPPED_LISTEN, f"listen 127.0.0.1:{port};"),
+             (SHIPPED_ACCESS_LOG, str(access_log))]
+    for old, new in swaps:
+        assert text.count(old) == 1, f"deploy/nginx.conf should hold {old!r} once"
+        text = text.replace(old, new)
+    return text
+
+
+def nginx_main(prefix: Path, site: Path) -> str:
+    """A top-level nginx.conf around a site file: in the foreground, everything it writes under ``prefix``."""
+    user = "user root;\n" if os.geteuid() == 0 else ""     # workers of a root master must reach the temp folder
+    temps = "".join(f"    {kind}_temp_path {prefix / kind};\n"
+                    for kind in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi"))
+    return (f"{user}daemon off;\nworker_processes 1;\npid {prefix / 'nginx.pid'};\nerror_log {prefix / 'error.log'} info;\n"
+            f"events {{ worker_connections 256; }}\nhttp {{\n{temps}    include {site};\n}}\n")
+
+
+@contextmanager
+def nginx_proxy(replicas: list[str], prefix: Path) -> Iterator[dict]:
+    """Debian's nginx running deploy/nginx.conf in front of ``replicas`` (base URLs), on a free port of 127.0.0.1,
+    with its files under ``prefix``; yields its base URL and its access log."""
+    prefix.mkdir(parents=True, exist_ok=True)
+    port, access = free_port(), prefix / "access.log"
+    site, main = prefix / "atlas.conf", prefix / "nginx.conf"
+    site.write_text(nginx_site([urllib.parse.urlsplit(r).netloc for r in replicas], port, access), encoding="utf-8")
+    main.write_text(nginx_main(prefix, site), encoding="utf-8")
+    binary = nginx_binary()
+    assert binary, "nginx is not installed"
+    checked = subprocess.run([binary, "-t", "-p", str(prefix), "-e", str(prefix / "error.log"), "-c", str(main)],
+                             capture_output=True, text=True, timeout=30)
+    assert checked.returncode == 0, f"nginx -t refused the config:\n{checked.stderr}"
+    base = f"http://127.0.0.1:{port}"
+    with running([binary, "-p", str(prefix), "-e", str(prefix / "error.log"), "-c", str(main)],
+                 prefix / "nginx.out", f"{base}/_stcore/health", "nginx"):
+        yield {"base": base, "access_log": access, "error_log": prefix / "error.log"}
