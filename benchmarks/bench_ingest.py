@@ -6,13 +6,15 @@ once to a temp dir; each run ingests all of them into a new, empty store (a SQLi
 database on the PostgreSQL server, dropped afterwards) as one ``python -m geo ingest --workers N`` process.
 The PostgreSQL server is --postgres, else $ATLAS_BENCH_POSTGRES, else $ATLAS_TEST_POSTGRES (a URL of its
 ``postgres`` database, e.g. postgresql://atlas@127.0.0.1:55432/postgres); without one it is skipped, saying so.
-"after start-up" takes off the time of the same command on an empty folder (interpreter, imports, store check).
+"after start-up" takes off the time of the same command on an empty folder (interpreter, imports, store check);
+"CPU s" is that of the ingest and its pool, a figure less at the mercy of whatever else the machine is running.
 Prints the figures; asserts nothing.
 """
 from __future__ import annotations
 
 import argparse
 import os
+import resource
 import subprocess
 import sys
 import tempfile
@@ -25,12 +27,18 @@ PY = sys.executable
 ENV = {k: v for k, v in os.environ.items() if k != "ATLAS_ONLINE_GEOCODING"} | {"ATLAS_NER_MODEL": "off"}
 
 
-def timed_ingest(folder: Path, store: str, workers: int) -> float:
-    """Seconds one ``python -m geo ingest`` process takes to ingest ``folder`` into ``store``."""
-    t = time.perf_counter()
+def cpu_of_children() -> float:
+    """CPU seconds (user + system) used so far by finished child processes (and their pools)."""
+    r = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return r.ru_utime + r.ru_stime
+
+
+def timed_ingest(folder: Path, store: str, workers: int) -> tuple[float, float]:
+    """Seconds and CPU seconds one ``python -m geo ingest`` process takes to ingest ``folder`` into ``store``."""
+    t, c = time.perf_counter(), cpu_of_children()
     subprocess.run([PY, "-m", "geo", "ingest", str(folder), "--store", store, "--workers", str(workers)],
                    cwd=ROOT, env=ENV, check=True, capture_output=True, text=True)
-    return time.perf_counter() - t
+    return time.perf_counter() - t, cpu_of_children() - c
 
 
 def sqlite_stores(tmp: Path):
@@ -57,17 +65,17 @@ def postgres_stores(server: str):
 
 
 def bench_engine(engine: str, stores, folder: Path, empty: Path, n: int, workers: list[int]) -> None:
-    """One line per worker count: seconds, articles/s in all and after start-up."""
+    """One line per worker count: seconds, articles/s in all and after start-up, CPU seconds (all processes)."""
     for w in workers:
         store, drop = next(stores)
         try:
-            startup = timed_ingest(empty, store, w)
-            total = timed_ingest(folder, store, w)
+            startup, _ = timed_ingest(empty, store, w)
+            total, cpu = timed_ingest(folder, store, w)
         finally:
             if drop:
                 drop(store)
         print(f"{engine:<10} workers {w}: {total:6.2f} s, {n / total:6.1f} articles/s "
-              f"({n / max(total - startup, 1e-9):6.1f} after a start-up of {startup:.2f} s)")
+              f"({n / max(total - startup, 1e-9):6.1f} after a start-up of {startup:.2f} s); {cpu:5.2f} CPU s")
 
 
 def main() -> None:
