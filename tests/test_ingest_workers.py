@@ -74,17 +74,6 @@ def mixed_batch(folder):
     return folder
 
 
-class Values:
-    """A connection whose rows are tuples of values on both engines (a PostgreSQL row iterates over its column
-    names, so ``dump_store`` of it alone would compare only those)."""
-
-    def __init__(self, conn):
-        self.conn = conn
-
-    def execute(self, sql: str) -> list[tuple]:
-        return [tuple(r.values()) if isinstance(r, dict) else tuple(r) for r in self.conn.execute(sql)]
-
-
 def timeless(dump: dict) -> dict:
     """A store's dump with its times (of saves and changes) blanked: two runs differ in nothing else."""
     return {t: [tuple(TIME.sub("<time>", v) for v in row) for row in rows] for t, rows in dump.items()}
@@ -94,7 +83,7 @@ def ingested(target, folder, **options):
     """Ingest ``folder`` into ``target``: the report's lines and the store's dump (times blanked)."""
     with closing(connect(target)) as conn:
         report = ingest([folder], conn, **options)
-        return report.lines(), timeless(dump_store(Values(conn)))
+        return report.lines(), timeless(dump_store(conn))
 
 
 def test_two_workers_store_what_one_does(store_target, other_target, tmp_path):
@@ -201,7 +190,7 @@ def assert_every_article_whole_and_once(url, expected: dict):
     """Each stored article has all its sentences and mentions (as ``expected``) and one 'article_added' change;
     nothing points at a missing document or event; no article was replaced."""
     with closing(connect(url)) as c:
-        for doc_id, text in Values(c).execute("SELECT id, text FROM documents"):
+        for doc_id, text in c.execute("SELECT id, text FROM documents"):
             counts = [c.execute(f"SELECT COUNT(*) FROM {t} WHERE doc_id = ?", (doc_id,)).fetchone()[0]
                       for t in ("sentences", "place_mentions", "actor_mentions")]
             assert counts == [len(split_sentences(text)), len(expected[doc_id].places),

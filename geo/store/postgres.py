@@ -45,18 +45,21 @@ def ddl(tables: str) -> str:
     return re.sub(r"\bREAL\b", "DOUBLE PRECISION", out)
 
 
-class Row(dict):
-    """A row read by name or by position, as sqlite3.Row is."""
+class Row(tuple):
+    """A row as sqlite3.Row is: a tuple of values, also read by column name; ``dict(row)`` maps names to values."""
+    __slots__ = ()
+    names: tuple[str, ...] = ()
 
     def __getitem__(self, key):
-        if isinstance(key, int):
-            return list(self.values())[key]
-        return dict.__getitem__(self, key)
+        return tuple.__getitem__(self, self.names.index(key) if isinstance(key, str) else key)
+
+    def keys(self) -> tuple[str, ...]:
+        return self.names
 
 
 def _row_factory(cursor):
-    names = [d.name for d in cursor.description or ()]
-    return lambda values: Row(zip(names, values))
+    row = type("Row", (Row,), {"__slots__": (), "names": tuple(d.name for d in cursor.description or ())})
+    return lambda values: row(values)
 
 
 class PostgresConnection(Connection):
