@@ -85,26 +85,23 @@ def save(conn: Connection, ex: Extraction, source: str = "", who: str = history.
         conn.executemany("INSERT INTO time_mentions VALUES (?,?,?,?,?,?,?)",
                          [(art.id, t.start, t.end, t.text, t.date_start.isoformat(), t.date_end.isoformat(),
                            t.precision) for t in ex.times])
-        seen = set()
+        events = {}                                    # one row per event identity, in the extraction's order
         for e in ex.events:
-            eid = event_id(digest, e)
-            if eid in seen:
-                continue
-            seen.add(eid)
-            conn.execute("INSERT INTO events VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
-                         (eid, art.id, e.sentence.index, e.start, e.end, e.type, e.subtype, e.trigger,
-                          e.place.id if e.place else None, e.origin.id if e.origin else None,
-                          e.date_start.isoformat() if e.date_start else None,
-                          e.date_end.isoformat() if e.date_end else None,
-                          e.date_precision, e.date_source, e.status, e.confidence))
-            sides = [(a, "actor") for a in e.actors] + [(a, "counterpart") for a in e.counterparts]
-            conn.executemany("INSERT INTO event_actors VALUES (?,?,?,?)",
-                             [(eid, a.id, role, pos) for pos, (a, role) in enumerate(sides)])
-            conn.executemany("INSERT INTO event_reports VALUES (?,?) ON CONFLICT DO NOTHING",
-                             [(eid, r.index) for r in e.reports])
+            events.setdefault(event_id(digest, e), e)
+        conn.executemany("INSERT INTO events VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                         [(eid, art.id, e.sentence.index, e.start, e.end, e.type, e.subtype, e.trigger,
+                           e.place.id if e.place else None, e.origin.id if e.origin else None,
+                           e.date_start.isoformat() if e.date_start else None,
+                           e.date_end.isoformat() if e.date_end else None,
+                           e.date_precision, e.date_source, e.status, e.confidence) for eid, e in events.items()])
+        conn.executemany("INSERT INTO event_actors VALUES (?,?,?,?)",
+                         [(eid, a.id, role, pos) for eid, e in events.items() for pos, (a, role) in
+                          enumerate([(a, "actor") for a in e.actors] + [(a, "counterpart") for a in e.counterparts])])
+        conn.executemany("INSERT INTO event_reports VALUES (?,?) ON CONFLICT DO NOTHING",
+                         [(eid, r.index) for eid, e in events.items() for r in e.reports])
         history.record(conn, who, "article_replaced" if replaced else "article_added", art.id, art.id,
                        history.current_version(conn, art.id),
-                       {"title": art.title, "source": source, "events": len(seen), "replaces_version": earlier})
+                       {"title": art.title, "source": source, "events": len(events), "replaces_version": earlier})
     return "replaced" if replaced else "added"
 
 
