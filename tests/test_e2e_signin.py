@@ -61,6 +61,14 @@ def open_page(page, url: str, text: str) -> None:
         page.get_by_text(text).first.wait_for(state="visible")
 
 
+def new_page(browser):
+    """A fresh browser context (no cookies: nobody signed in) and a page in it."""
+    ctx = browser.new_context(viewport={"width": 1400, "height": 1000})
+    page = ctx.new_page()
+    page.set_default_timeout(STEP_TIMEOUT_MS)
+    return ctx, page
+
+
 def sign_in(page, base: str, who: str) -> None:
     """Sign in from the sidebar's button, picking ``who`` on the provider's page; back on the app."""
     open_page(page, f"{base}/Add_articles", "Only the atlas's editors")
@@ -77,9 +85,7 @@ def test_only_a_signed_in_editor_can_add_an_article(site, browser):
     before = documents(store)
 
     # Anonymous: the form is not there, the page says who can edit; the reader has no correction controls.
-    anon = browser.new_context(viewport={"width": 1400, "height": 1000})
-    page = anon.new_page()
-    page.set_default_timeout(STEP_TIMEOUT_MS)
+    anon, page = new_page(browser)
     open_page(page, f"{base}/Add_articles", "Only the atlas's editors")
     assert page.locator(UPLOADER).count() == 0
     page.screenshot(path=str(ARTIFACTS / "signin-anonymous-add.png"))
@@ -89,9 +95,7 @@ def test_only_a_signed_in_editor_can_add_an_article(site, browser):
     anon.close()
 
     # The editor signs in and adds one article.
-    ctx = browser.new_context(viewport={"width": 1400, "height": 1000})
-    page = ctx.new_page()
-    page.set_default_timeout(STEP_TIMEOUT_MS)
+    ctx, page = new_page(browser)
     sign_in(page, base, EDITOR)
     open_page(page, f"{base}/Add_articles", "Article files")
     article = site["tmp"] / "cairo-visit.txt"
@@ -110,9 +114,7 @@ def test_only_a_signed_in_editor_can_add_an_article(site, browser):
     ctx.close()
 
     # Someone else signs in: still no form, and the page says why.
-    ctx = browser.new_context(viewport={"width": 1400, "height": 1000})
-    page = ctx.new_page()
-    page.set_default_timeout(STEP_TIMEOUT_MS)
+    ctx, page = new_page(browser)
     sign_in(page, base, VISITOR)
     open_page(page, f"{base}/Add_articles", "not on the editors' list")
     assert page.locator(UPLOADER).count() == 0
