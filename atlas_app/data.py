@@ -56,19 +56,21 @@ def _has_documents(target: str) -> bool:
 
 
 @st.cache_resource(show_spinner="Building the store from the seed articles (first start only)…", max_entries=8)
-def _ensure(target: str, version: int) -> str:
-    """Build the store from the seeds if it has no article (checked again whenever the store changes)."""
+def _ensure(target: str, version: int) -> int:
+    """Build the store from the seeds if it has no article (checked again whenever the store changes); the store's
+    version afterwards (a new one when it was just built)."""
     if _has_documents(target):
-        return target
+        return version
     from geo.ingest import ensure_store
-    return ensure_store(target)
+    ensure_store(target)
+    return store_version(target)
 
 
 def ensure() -> tuple[str, int]:
-    """Where the store is and its version, building it from the seeds if it holds no article yet."""
+    """Where the store is and its version, building it from the seeds if it holds no article yet (one read of the
+    version per call once the store is built)."""
     target = store_target()
-    _ensure(target, store_version(target))
-    return target, store_version(target)
+    return target, _ensure(target, store_version(target))
 
 
 def _pairs(sides) -> list[tuple[str, str]]:

@@ -20,7 +20,8 @@ from pathlib import Path
 from .pipeline import extract
 from .sources import ArticleError, Source, collect, read_article
 from .model import Article
-from .store import Conflict, Connection, StoreError, connect, content_hash, count, identity, save, store_target
+from .store import (Conflict, Connection, StoreError, connect, count, document_source, save, store_target,
+                    stored_as)
 
 SEEDS_DIR = Path(__file__).resolve().parent.parent / "seeds"
 ID_TAKEN = "the id "            # how ingest_one's refusal of a taken id starts, which ingest() completes with:
@@ -140,7 +141,7 @@ def save_extraction(conn: Connection, article: Article, extraction, source: str,
             verdict = _stored_verdict(conn, article, replace)
             if verdict:
                 raise _Stored(verdict)                       # nothing to write: roll back
-            previous = _stored_source(conn, article.id)
+            previous = document_source(conn, article.id)
             outcome = save(conn, extraction, source=source, who=who)
     except _Stored as s:
         return s.verdict
@@ -159,22 +160,13 @@ class _Stored(Exception):
 def _stored_verdict(conn: Connection, article: Article, replace: bool) -> tuple[str, str] | None:
     """('unchanged', why) if this article is stored already, ('refused', why) if another stored article has its
     id and ``replace`` is off, None if it may be saved."""
-    # Stored by its bytes' hash (its identity), or, as a store from before identities were bytes holds it, by its
-    # text's hash under its own id.
-    row = conn.execute("SELECT id FROM documents WHERE content_hash = ? OR (content_hash = ? AND id = ?)",
-                       (identity(article), content_hash(article.text), article.id)).fetchone()
-    if row is not None:
-        return "unchanged", "this text is already in the store" + (f" as “{row[0]}”" if row[0] != article.id else "")
-    source = _stored_source(conn, article.id)
+    stored = stored_as(conn, article)
+    if stored is not None:
+        return "unchanged", "this text is already in the store" + (f" as “{stored}”" if stored != article.id else "")
+    source = document_source(conn, article.id)
     if source is not None and not replace:
         return "refused", f"{ID_TAKEN}“{article.id}” belongs to another stored article (from {source or 'an unknown source'})"
     return None
-
-
-def _stored_source(conn: Connection, doc_id: str) -> str | None:
-    """Where the stored article with this id came from ("" if unrecorded), None if no article has the id."""
-    row = conn.execute("SELECT source FROM documents WHERE id = ?", (doc_id,)).fetchone()
-    return None if row is None else (row[0] or "")
 
 
 def _extract(article: Article, resources):

@@ -3,8 +3,10 @@ from __future__ import annotations
 
 import csv
 import os
+from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
+from typing import Iterator
 
 import pytest
 
@@ -84,42 +86,35 @@ def postgres_server() -> str:
     return POSTGRES
 
 
-def _database(server: str, template: str | None = None) -> str:
-    """A new PostgreSQL database on ``server`` (a copy of ``template``, if given); its URL."""
+@contextmanager
+def fresh_database(server: str, template: str | None = None) -> Iterator[str]:
+    """A new PostgreSQL database on ``server`` (a copy of ``template``, if given), dropped afterwards; its URL."""
     import uuid
 
     import psycopg
     name = f"atlas_test_{uuid.uuid4().hex[:12]}"
     with psycopg.connect(server, autocommit=True) as admin:
         admin.execute(f"CREATE DATABASE {name}" + (f" TEMPLATE {template.rsplit('/', 1)[1]}" if template else ""))
-    return server.rsplit("/", 1)[0] + f"/{name}"
-
-
-def _drop(server: str, url: str) -> None:
-    import psycopg
-    with psycopg.connect(server, autocommit=True) as admin:
-        admin.execute(f"DROP DATABASE IF EXISTS {url.rsplit('/', 1)[1]} WITH (FORCE)")
+    try:
+        yield server.rsplit("/", 1)[0] + f"/{name}"
+    finally:
+        with psycopg.connect(server, autocommit=True) as admin:
+            admin.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
 
 
 @pytest.fixture
 def postgres_database(postgres_server):
     """A new, empty PostgreSQL database for one test (dropped afterwards); yields its URL."""
-    url = _database(postgres_server)
-    try:
+    with fresh_database(postgres_server) as url:
         yield url
-    finally:
-        _drop(postgres_server, url)
 
 
 @pytest.fixture(scope="session")
 def postgres_seed_store(postgres_server):
     """The seed articles in a PostgreSQL database, once per test session: the template of ``store_copy``."""
     from geo.ingest import ensure_store
-    url = _database(postgres_server)
-    try:
+    with fresh_database(postgres_server) as url:
         yield ensure_store(url)
-    finally:
-        _drop(postgres_server, url)
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
@@ -190,14 +185,11 @@ def store_copy(request, monkeypatch):
     if request.param == "sqlite":
         yield request.getfixturevalue("sqlite_store_copy")
         return
-    server = request.getfixturevalue("postgres_server")
-    url = _database(server, template=request.getfixturevalue("postgres_seed_store"))
-    monkeypatch.setenv("ATLAS_STORE", url)
-    monkeypatch.delenv("ATLAS_BASEMAP", raising=False)
-    try:
+    with fresh_database(request.getfixturevalue("postgres_server"),
+                        template=request.getfixturevalue("postgres_seed_store")) as url:
+        monkeypatch.setenv("ATLAS_STORE", url)
+        monkeypatch.delenv("ATLAS_BASEMAP", raising=False)
         yield url
-    finally:
-        _drop(server, url)
 
 
 @pytest.fixture(scope="session")

@@ -103,17 +103,6 @@ def replicas(store: str | Path, tmp: Path, count: int = 2) -> Iterator[list[str]
 
 
 @contextmanager
-def postgres_copy(server: str, template: str) -> Iterator[str]:
-    """A new PostgreSQL database on ``server`` copied from ``template`` (dropped afterwards); yields its URL."""
-    from tests.conftest import _database, _drop
-    url = _database(server, template=template)
-    try:
-        yield url
-    finally:
-        _drop(server, url)
-
-
-@contextmanager
 def oidc_provider(log: Path, *users: dict) -> Iterator[str]:
     """``oidc-provider-mock`` on 127.0.0.1 with these predefined users (claims with a ``sub``); yields its URL."""
     port = free_port()

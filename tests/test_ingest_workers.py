@@ -18,7 +18,7 @@ from geo.pipeline import Resources, extract, load_resources
 from geo.sources import collect, read_article
 from geo.store import connect
 from geo.text import split_sentences
-from tests.conftest import POSTGRES, ROOT, SEEDS, _database, _drop, dump_store
+from tests.conftest import POSTGRES, ROOT, SEEDS, dump_store, fresh_database
 from tests.test_ingest_kill import make_articles
 
 N_ARTICLES = 20
@@ -54,11 +54,8 @@ def other_target(store_target, tmp_path):
     if not store_target.startswith("postgresql://"):
         yield str(tmp_path / "other.sqlite")
         return
-    url = _database(POSTGRES)
-    try:
+    with fresh_database(POSTGRES) as url:
         yield url
-    finally:
-        _drop(POSTGRES, url)
 
 
 def mixed_batch(folder):

@@ -18,7 +18,8 @@ import pytest
 from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 
 from geo.sources import MAX_BYTES
-from tests.servers import nginx_binary, nginx_proxy, postgres_copy, replicas
+from tests.conftest import fresh_database
+from tests.servers import nginx_binary, nginx_proxy, replicas
 from tests.test_e2e_browser import MAP_CANVAS, log, metric, wait_for_map
 from tests.test_e2e_signin import ARTIFACTS, STEP_TIMEOUT_MS, UPLOADER, open_page
 
@@ -34,7 +35,7 @@ def site(postgres_server, postgres_seed_store, tmp_path_factory):
     if not nginx_binary():
         pytest.skip("no nginx: /usr/sbin/nginx is missing and `nginx` is not on PATH (apt-get install nginx)")
     tmp = tmp_path_factory.mktemp("nginx")
-    with postgres_copy(postgres_server, postgres_seed_store) as store, replicas(store, tmp) as bases, \
+    with fresh_database(postgres_server, postgres_seed_store) as store, replicas(store, tmp) as bases, \
             nginx_proxy(bases, tmp / "nginx") as proxy:
         yield proxy | {"replicas": [b.split("//", 1)[1] for b in bases], "store": store}
 

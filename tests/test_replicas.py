@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import pytest
 
-from tests.servers import postgres_copy, replicas
+from tests.conftest import fresh_database
+from tests.servers import replicas
 from tests.test_e2e_browser import log
 from tests.test_e2e_signin import ARTICLE, ARTIFACTS, STEP_TIMEOUT_MS, UPLOADER, open_page
 
@@ -19,7 +20,7 @@ DOC = "replica-visit"          # the id the upload gives the article (its file n
 def sites(postgres_server, postgres_seed_store, tmp_path_factory):
     """A copy of the seed store in PostgreSQL and two app servers on it; yields their base URLs (A, B)."""
     tmp = tmp_path_factory.mktemp("replicas")
-    with postgres_copy(postgres_server, postgres_seed_store) as store, replicas(store, tmp) as bases:
+    with fresh_database(postgres_server, postgres_seed_store) as store, replicas(store, tmp) as bases:
         yield bases
 
 

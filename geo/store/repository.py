@@ -22,11 +22,6 @@ from ..model import Actor, Article, Event, Extraction, Place
 DEFAULT_PATH = DATA_DIR / "atlas.sqlite"
 
 
-def store_path(path: str | os.PathLike | None = None) -> Path:
-    """The store's file, for a SQLite store: the argument, else $ATLAS_STORE, else data/atlas.sqlite."""
-    return Path(store_target(path))
-
-
 def store_target(target: str | os.PathLike | None = None) -> str:
     """Where the store is: the argument, else $ATLAS_STORE, else data/atlas.sqlite (a path, or a postgresql:// URL)."""
     return str(target or os.environ.get("ATLAS_STORE") or DEFAULT_PATH)
@@ -123,10 +118,18 @@ def _upsert_actors(conn: Connection, actors: list[Actor]) -> None:
                       for a in {a.id: a for a in actors}.values()])
 
 
-def document_id_for_text(conn: Connection, text: str) -> str | None:
-    """The id under which this very text is stored, if it is."""
-    row = conn.execute("SELECT id FROM documents WHERE content_hash = ?", (content_hash(text),)).fetchone()
+def stored_as(conn: Connection, art: Article) -> str | None:
+    """The id under which this very article is stored, if it is: by its identity, or, as a store from before
+    identities were the bytes' hash holds it, by its text's hash under its own id."""
+    row = conn.execute("SELECT id FROM documents WHERE content_hash = ? OR (content_hash = ? AND id = ?)",
+                       (identity(art), content_hash(art.text), art.id)).fetchone()
     return row[0] if row else None
+
+
+def document_source(conn: Connection, doc_id: str) -> str | None:
+    """Where the stored article with this id came from ("" if unrecorded), None if no article has the id."""
+    row = conn.execute("SELECT source FROM documents WHERE id = ?", (doc_id,)).fetchone()
+    return None if row is None else (row[0] or "")
 
 
 def id_taken(conn: Connection, doc_id: str) -> bool:
