@@ -8,7 +8,7 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
-from . import data
+from geo.store.queries import FIGURES, EventQuery
 from .style import KIND_LABELS, STATUS_LABELS
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -98,32 +98,20 @@ def gold_counts(scores: dict) -> dict[str, int]:
             "events": scores["events"]["all"]["tp"] + scores["events"]["all"]["fn"]}
 
 
-def both_sides(events: pd.DataFrame) -> pd.Series:
-    """Which events name both of their sides: who travels (or speaks) and who receives them; for a front line,
-    parties of two different affiliations."""
-    n_affs = events["all_affs"].map(len)
-    named = (events["actors"].map(len) > 0) & (events["counterparts"].map(len) > 0)
-    return (n_affs >= 2).where(events["type"] == "front_line", named).astype(bool)
-
-
-def store_table(events: pd.DataFrame) -> pd.DataFrame:
+def store_table(figures: dict[str, dict[str, int]]) -> pd.DataFrame:
     """Per event kind (and all): counts by status, and the shares dated from the text, from the publication date,
-    by an analyst, undated; with both sides named; placed on the map; corrected."""
+    by an analyst, undated; with both sides named; placed on the map; corrected (``figures``: the store's counts
+    per kind, ``queries.figures``)."""
     rows = []
     for key, label in EVENT_GROUPS.items():
-        f = events if key == "all" else events[events["type"] == key]
-        n = len(f)
-        share = (lambda mask: float(mask.sum()) / n if n else None)  # noqa: E731
-        src = f["date_source"].fillna("")
-        rows.append({"Events": label, "Count": n,
-                     **{STATUS_LABELS[s]: int((f["status"] == s).sum()) for s in STATUS_LABELS},
-                     "Dated from the text": share(src == "text"),
-                     "Dated from publication": share(src == "published"),
-                     "Dated by an analyst": share(src == "analyst"),
-                     "Undated": share(f["date_start"].isna()),
-                     "Both sides known": share(both_sides(f)),
-                     "On the map": share(f["lat"].notna() & f["lon"].notna()),
-                     "Corrected": share(f["corrected"].astype(bool))})
+        f = {name: sum(k.get(name, 0) for t, k in figures.items() if key in ("all", t)) for name in FIGURES}
+        n = f["events"]
+        share = (lambda name: f[name] / n if n else None)  # noqa: E731
+        rows.append({"Events": label, "Count": n, **{STATUS_LABELS[s]: f[s] for s in STATUS_LABELS},
+                     "Dated from the text": share("dated_text"), "Dated from publication": share("dated_published"),
+                     "Dated by an analyst": share("dated_analyst"), "Undated": share("undated"),
+                     "Both sides known": share("both_sides"), "On the map": share("located"),
+                     "Corrected": share("corrected")})
     return pd.DataFrame(rows)
 
 
@@ -206,16 +194,17 @@ def show_scores(scores: dict) -> None:
     st.code(COMMAND, language="bash")
 
 
-def store_figures(events: pd.DataFrame, docs: list[dict]) -> tuple[dict[str, int], pd.DataFrame]:
+def store_figures(page) -> tuple[dict[str, int], pd.DataFrame]:
     """The store's counts (articles, events, articles with events, corrected events) and its ``store_table``."""
-    return ({"Articles": len(docs), "Events": len(events), "Articles with events": int(events["doc_id"].nunique()),
-             "Corrected events": int(events["corrected"].astype(bool).sum())}, store_table(events))
+    figures, every = page.ask("figures"), page.summary(EventQuery())
+    return ({"Articles": page.ask("count_documents"), "Events": every["events"],
+             "Articles with events": every["articles"],
+             "Corrected events": sum(f["corrected"] for f in figures.values())}, store_table(figures))
 
 
 def show_store(page) -> None:
     st.subheader("What the store holds")
-    counts, table = data.derived(page.store, "about:store",
-                                 lambda: store_figures(page.all, data.documents(page.store)))
+    counts, table = store_figures(page)
     for col, (label, value) in zip(st.columns(len(counts)), counts.items()):
         col.metric(label, value)
     st.caption("Every event in the store, with analysts' corrections applied (dropped events left out); the sidebar "

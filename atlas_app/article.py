@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import streamlit as st
 
+from geo.store.queries import EventQuery
+
 from . import data, reader
 from .corrections_ui import when
 from .links import md_escape
@@ -16,7 +18,7 @@ def show_article(page, doc: dict, sentence: int | None) -> None:
     st.html(reader.CSS)
     st.html(reader.meta_html(doc))
     st.html(reader.LEGEND)
-    doc_events = page.all[page.all["doc_id"] == doc["id"]]
+    doc_events = page.rows(None, EventQuery(doc_ids=(doc["id"],)), order="text")
     if sentence is not None:
         here = doc_events[doc_events["sentence"] == sentence]
         st.caption(f"Sentence {sentence} is marked" + (f"; it holds {len(here)} event(s):" if len(here) else "."))

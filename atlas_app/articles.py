@@ -34,8 +34,8 @@ def search_key(text: str) -> str:
     return normalize(fold(text))
 
 
-def build_index(docs: list[dict], events: pd.DataFrame) -> Index:
-    leads = tables.document_leads(docs, events)
+def build_index(docs: list[dict]) -> Index:
+    leads = tables.document_leads(docs)
     labels = tables.document_labels(docs, leads)
     dated = sorted((d for d in docs if d.get("published")), key=lambda d: str(d["published"]), reverse=True)
     ordered = dated + [d for d in docs if not d.get("published")]
@@ -46,7 +46,7 @@ def build_index(docs: list[dict], events: pd.DataFrame) -> Index:
 
 def index(page) -> Index:
     """The store's article index (built once per store version; shared: never change it)."""
-    return data.derived(page.store, "articles", lambda: build_index(data.documents(page.store), page.all))
+    return data.derived(page.store, "articles", lambda: build_index(data.documents(page.store)))
 
 
 def matches(idx: Index, query: str) -> list[str]:
@@ -77,11 +77,11 @@ def picker(idx: Index) -> tuple[str, list[str], list[str] | None]:
 def table(page, idx: Index, found: list[str] | None, only_matching: bool) -> pd.DataFrame:
     """The articles (those the search matched, and with ``only_matching`` those with events that pass the
     filters) with their number of such events, newest first: at most ``tables.MAX_ROWS`` of them."""
-    counts = page.memo("events per article", lambda: page.events.groupby("doc_id").size())
     ids = idx.ids if found is None else found
     if only_matching:
-        with_events = set(counts.index)
+        with_events = page.ask("per_document", page.query)
         ids = [i for i in ids if i in with_events]
     shown = [idx.docs[i] for i in ids[:tables.MAX_ROWS]]
+    counts = page.ask("per_document", page.query, [d["id"] for d in shown])
     caption = tables.shown_caption(len(shown), len(ids), "articles", "search above to find the others")
     return tables.document_table(shown, counts, idx.leads, caption)

@@ -9,14 +9,14 @@ from .style import KIND_COLORS, KIND_LABELS, SUBTYPE_COLORS, group_color, hex_co
 PERIODS = {"week": "W-MON", "month": "M"}
 
 
-def per_period(df: pd.DataFrame, per: str, by: str) -> pd.DataFrame:
-    """Counts of dated events per week or month (the period's first day) and value of ``by``."""
-    dated = df[df["day"].notna()]
-    if dated.empty:
+def per_period(days: pd.DataFrame, per: str, by: str) -> pd.DataFrame:
+    """Counts of events per week or month (the period's first day) and value of ``by``, from counts per day
+    (``ui.Page.days``: columns ``day``, ``by``, ``events``)."""
+    if days.empty:
         return pd.DataFrame({"period": pd.Series(dtype="datetime64[ns]"), by: pd.Series(dtype=object),
                              "events": pd.Series(dtype=int)})
-    periods = dated["day"].dt.to_period(PERIODS[per]).dt.start_time
-    out = dated.assign(period=periods).groupby(["period", by]).size().reset_index(name="events")
+    periods = pd.to_datetime(days["day"]).dt.to_period(PERIODS[per]).dt.start_time
+    out = days.assign(period=periods).groupby(["period", by])["events"].sum().reset_index()
     out[by] = out[by].astype(str)
     return out
 
@@ -25,9 +25,9 @@ def _scale(values: list[str], table: dict, labels: dict | None = None) -> alt.Sc
     return alt.Scale(domain=values, range=[hex_color(group_color(v, table)) for v in values])
 
 
-def timeline(df: pd.DataFrame, per: str) -> alt.Chart:
-    """Stacked bars of events per week or month, by kind."""
-    counts = per_period(df, per, "type")
+def timeline(days: pd.DataFrame, per: str) -> alt.Chart:
+    """Stacked bars of events per week or month, by kind (``days``: counts per day and kind)."""
+    counts = per_period(days, per, "type")
     counts["kind"] = counts["type"].map(lambda k: KIND_LABELS.get(k, k))
     kinds = [KIND_LABELS[k] for k in KIND_COLORS]
     scale = alt.Scale(domain=kinds, range=[hex_color(KIND_COLORS[k]) for k in KIND_COLORS])
@@ -41,29 +41,25 @@ def timeline(df: pd.DataFrame, per: str) -> alt.Chart:
     ).properties(height=220))
 
 
-def pairs(df: pd.DataFrame) -> pd.DataFrame:
-    """One row per (actor, counterpart) pair of every event that has both, with counts."""
-    rows = [(a_en, a_ar, c_en, c_ar) for actors, parts in zip(df["actors"], df["counterparts"])
-            for a_en, a_ar in actors for c_en, c_ar in parts if a_en != c_en]
-    out = pd.DataFrame(rows, columns=["actor", "actor_ar", "counterpart", "counterpart_ar"])
-    if out.empty:
-        return out.assign(events=pd.Series(dtype=int))
-    return out.groupby(["actor", "actor_ar", "counterpart", "counterpart_ar"]).size().reset_index(name="events")
+PAIR_COLUMNS = ["actor", "actor_ar", "counterpart", "counterpart_ar", "events"]
 
 
-def matrix_data(df: pd.DataFrame, top: int = 20) -> tuple[pd.DataFrame, list[str], list[str]]:
-    """The ``pairs`` of the ``top`` busiest actors and counterparts, and those actors and counterparts, busiest
-    first."""
-    data = pairs(df)
+def pairs_frame(found: list[tuple]) -> pd.DataFrame:
+    """The store's (actor, Arabic, counterpart, Arabic, events) pairs (``queries.pairs``) as a frame."""
+    return pd.DataFrame(found, columns=PAIR_COLUMNS).astype({"events": int})
+
+
+def matrix_data(data: pd.DataFrame, top: int = 20) -> tuple[pd.DataFrame, list[str], list[str]]:
+    """The pairs (``pairs_frame``) of the ``top`` busiest actors and counterparts, and those actors and
+    counterparts, busiest first."""
     by_actor = list(data.groupby("actor")["events"].sum().sort_values(ascending=False, kind="stable").index)[:top]
     by_part = list(data.groupby("counterpart")["events"].sum().sort_values(ascending=False, kind="stable").index)[:top]
     return data[data["actor"].isin(by_actor) & data["counterpart"].isin(by_part)], by_actor, by_part
 
 
-def matrix(df: pd.DataFrame, top: int = 20, data: tuple | None = None) -> alt.Chart:
-    """Who talks to whom: a heatmap of actor × counterpart counts, the ``top`` busiest of each side (``data``:
-    ``matrix_data(df, top)`` when it is at hand)."""
-    data, by_actor, by_part = data or matrix_data(df, top)
+def matrix(matrix: tuple[pd.DataFrame, list[str], list[str]]) -> alt.Chart:
+    """Who talks to whom: a heatmap of actor × counterpart counts (``matrix_data``'s)."""
+    data, by_actor, by_part = matrix
     base = alt.Chart(data).encode(
         x=alt.X("counterpart:N", title="Counterpart", sort=by_part,
                 axis=alt.Axis(labelAngle=-40, labelLimit=160, labelOverlap=False)),
@@ -78,9 +74,9 @@ def matrix(df: pd.DataFrame, top: int = 20, data: tuple | None = None) -> alt.Ch
     return (cells + labels).properties(width=alt.Step(30), height=alt.Step(24))
 
 
-def flows_over_time(df: pd.DataFrame, per: str = "month") -> alt.Chart:
-    """Diplomatic flows per month, stacked by subtype."""
-    counts = per_period(df, per, "subtype")
+def flows_over_time(days: pd.DataFrame, per: str = "month") -> alt.Chart:
+    """Diplomatic flows per month, stacked by subtype (``days``: counts per day and subtype)."""
+    counts = per_period(days, per, "subtype")
     subtypes = sorted(counts["subtype"].unique()) if not counts.empty else []
     unit = "yearweek" if per == "week" else "yearmonth"
     return (alt.Chart(counts).mark_bar().encode(

@@ -20,6 +20,7 @@ from geo.store.corrections import CorrectionError
 from geo.store import StoreError
 from geo.export import export_records
 from geo.store.history import UNRECORDED
+from geo.store.queries import EventQuery
 
 from . import auth, data, places
 from .links import md_escape
@@ -185,7 +186,7 @@ def show(page, doc: dict) -> None:
         getattr(st, flash[0])(md_escape(flash[1]))
     editing = auth.editor() is not None
     if editing:
-        doc_events = page.all[page.all["doc_id"] == doc["id"]].sort_values(["sentence", "start"])
+        doc_events = page.rows(None, EventQuery(doc_ids=(doc["id"],)), order="text")
         event_panel(doc, doc_events)
         mention_panel(doc)
     else:

@@ -1,8 +1,9 @@
-"""Loading the store: built from the seeds on first start, read once per change of the file (cached);
-and the one way the app writes to it (``writing``), which drops the caches afterwards.
+"""Reading the store: built from the seeds on first start; every question a page asks (``ask``: a function of
+``geo.store.queries``) answered by the store and cached per store version and question; and the one way the app
+writes to it (``writing``), which drops the caches afterwards.
 
-The events frame, the article list and whatever is ``derived`` from them are shared, not copied, between reruns
-and sessions (``st.cache_resource``): nothing may change them in place. Filtering and sorting make new frames."""
+No page holds every event: the store filters, counts and groups, and whole rows come at most a page at a time.
+Cached answers are shared, not copied, between reruns and sessions (``st.cache_resource``): never change them."""
 from __future__ import annotations
 
 from contextlib import closing, contextmanager
@@ -13,9 +14,11 @@ import pandas as pd
 import streamlit as st
 
 from geo.store import corrections as geo_corrections
+from geo.store import queries
 from geo.store import history as geo_history
 from geo.store.postgres import redacted
 from geo import store as geo_store
+from geo.export import export_events
 
 from . import auth
 from .links import source_href
@@ -138,13 +141,20 @@ _EMPTY_COLUMNS = ["actor_list", "counterpart_list", "id", "doc_id", "sentence", 
                   "date_start", "date_end", "date_precision", "date_source", "place_id", "place_en", "place_ar",
                   "lat", "lon", "place_kind", "place_country", "origin_id", "origin_en", "origin_ar", "origin_lat",
                   "origin_lon", "actors_en", "actors_ar", "affiliation", "counterparts_en", "counterparts_ar",
-                  "counterpart_affiliation", "sentence_text", "report_sentences", "doc_title", "outlet", "published", "url"]
+                  "counterpart_affiliation", "sentence_text", "report_sentences", "doc_title", "outlet", "published", "url",
+                  "corrected"]
 
 
-@st.cache_resource(show_spinner=False, max_entries=4)
-def _events(path: str, version: int) -> pd.DataFrame:
-    with closing(geo_store.connect(path, readonly=True)) as conn:
-        return prepare_events(geo_store.read_events(conn))
+@st.cache_resource(show_spinner=False, max_entries=256)
+def _asked(target: str, version: int, what: str, args: tuple):
+    with closing(geo_store.connect(target, readonly=True)) as conn:
+        return getattr(queries, what)(conn, *args)
+
+
+@st.cache_resource(show_spinner=False, max_entries=32)
+def _rows(target: str, version: int, query: queries.EventQuery, limit: int | None, order: str) -> pd.DataFrame:
+    with closing(geo_store.connect(target, readonly=True)) as conn:
+        return prepare_events(queries.rows(conn, query, limit, order))
 
 
 @st.cache_resource(show_spinner=False, max_entries=4)
@@ -193,9 +203,22 @@ def current() -> Store:
     return ensure()
 
 
-def events(store: Store | None = None) -> pd.DataFrame:
-    """Every event in the store (cached until the store file changes; shared: never change it in place)."""
-    return _events(*(store or current()))
+def ask(store: Store, what: str, *args):
+    """``geo.store.queries.<what>(conn, *args)``, once per store version and arguments (shared: never change it)."""
+    return _asked(*store, what, args)
+
+
+def rows(store: Store, query: queries.EventQuery, limit: int | None, order: str = "newest") -> pd.DataFrame:
+    """At most ``limit`` whole events of ``query`` as a frame (``prepare_events``), newest first (or ``oldest``,
+    or in ``text`` order); cached like ``ask``."""
+    return _rows(*store, query, limit, order)
+
+
+def export_file(store: Store, query: queries.EventQuery, fmt: str) -> str:
+    """Every event of ``query`` as a CSV or GeoJSON file (geo.export's: its CSV defuses formulas); built when a
+    download is clicked, not cached."""
+    with closing(geo_store.connect(store[0], readonly=True)) as conn:
+        return export_events(queries.rows(conn, query, None, "oldest"), fmt)
 
 
 def documents(store: Store | None = None) -> list[dict]:
@@ -240,9 +263,9 @@ def stored_events(doc_id: str) -> list[dict]:
 
 
 def invalidate() -> None:
-    """Forget every cached read, so the next one sees the store as it is now. (The caches are also keyed on the
-    file's modification time; clearing them too covers two writes within the clock's granularity.)"""
-    for cached in (_ensure, _events, _documents, _document, _corrections, _changes, _versions, _stored_events,
+    """Forget every cached read, so this process sees its own write at once (other processes and replicas see it
+    by the store's version, which every cache is keyed on)."""
+    for cached in (_ensure, _asked, _rows, _documents, _document, _corrections, _changes, _versions, _stored_events,
                    _derived):
         cached.clear()
 
@@ -259,11 +282,3 @@ def writing() -> Iterator[geo_store.Connection]:
             yield conn
     finally:
         invalidate()
-
-
-def export_rows(df: pd.DataFrame) -> list[dict]:
-    """Plain dicts of the store's columns (no NaN), as geo.export expects (its CSV defuses formulas)."""
-    cols = [c for c in _EMPTY_COLUMNS if c in df.columns]
-    out = df[cols].astype(object)
-    return out.where(out.notna(), None).to_dict("records")
-

@@ -15,10 +15,10 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Callable, Mapping
 
-import pandas as pd
 import streamlit as st
 
 from geo.events.kinds import EVENT_TYPES
+from geo.store.queries import EventQuery
 
 from .style import KIND_LABELS, STATUS_LABELS, bilingual
 
@@ -72,18 +72,24 @@ class Options:
         return bilingual(en, self.actors.get(en, ""))
 
 
-def options_from(df: pd.DataFrame) -> Options:
-    """Actors (with Arabic names), affiliations and the date span found in the events."""
-    actors: dict[str, str] = {}
-    for pairs in list(df["actors"]) + list(df["counterparts"]):
-        for en, ar in pairs:
-            if en and (en not in actors or not actors[en]):
-                actors[en] = ar
-    affs = sorted({a for xs in df["all_affs"] for a in xs})
-    days = pd.concat([df["day"], df["day_end"]]).dropna()
-    first = days.min().date() if len(days) else None
-    last = days.max().date() if len(days) else None
-    return Options(dict(sorted(actors.items())), tuple(affs), first, last)
+def options_from(actors: list[tuple[str, str, str]], first: str | None, last: str | None) -> Options:
+    """What to filter on, from the store's answers: its actors as (English, Arabic, affiliation), and the first
+    and last day of its events."""
+    names: dict[str, str] = {}
+    for en, ar, _ in actors:
+        if en and not names.get(en):
+            names[en] = ar
+    affs = sorted({aff for _, _, aff in actors if aff})
+    day = lambda d: date.fromisoformat(d) if d else None  # noqa: E731
+    return Options(dict(sorted(names.items())), tuple(affs), day(first), day(last))
+
+
+def query(f: Filters, kind: str | None = None) -> EventQuery:
+    """The store's query for the filters; ``kind`` (a page's own kind) overrides the kind filter."""
+    return EventQuery(kinds=(kind,) if kind else tuple(f.kinds), status=f.status, actors=tuple(f.actors),
+                      affiliations=tuple(f.affiliations),
+                      date_from=f.date_from.isoformat() if f.date_from else None,
+                      date_to=f.date_to.isoformat() if f.date_to else None)
 
 
 def parse_date(value: str, end: bool = False) -> date | None:
@@ -173,28 +179,6 @@ def normalize(f: Filters, opts: Options) -> Filters:
 
 def unknown_keys(params: Mapping[str, list[str]]) -> list[str]:
     return [k for k in params if k not in FILTER_KEYS + PAGE_KEYS + STREAMLIT_KEYS]
-
-
-def apply(df: pd.DataFrame, f: Filters, kind: str | None = None) -> pd.DataFrame:
-    """The events that pass the filters; ``kind`` (a page's own kind) overrides the kind filter."""
-    mask = pd.Series(True, index=df.index)
-    if kind:
-        mask &= df["type"] == kind
-    elif f.kinds:
-        mask &= df["type"].isin(f.kinds)
-    if f.status:
-        mask &= df["status"] == f.status
-    if f.actors:
-        wanted = set(f.actors)
-        mask &= df["parties"].map(lambda xs: not wanted.isdisjoint(xs)).astype(bool)
-    if f.affiliations:
-        wanted_a = set(f.affiliations)
-        mask &= df["all_affs"].map(lambda xs: not wanted_a.isdisjoint(xs)).astype(bool)
-    if f.date_from:
-        mask &= (df["day_end"] >= pd.Timestamp(f.date_from)).fillna(False).astype(bool)
-    if f.date_to:
-        mask &= (df["day"] <= pd.Timestamp(f.date_to)).fillna(False).astype(bool)
-    return df[mask]
 
 
 def describe(f: Filters, opts: Options) -> str:

@@ -1,7 +1,8 @@
-"""Map layers from event frames: events aggregated by place (points) and by (origin, place, group) (arcs).
+"""Map layers from the store's groups of events: by place (points) and by (origin, place, group) (arcs).
 
-Pure functions over pandas frames up to ``make_deck``; every object carries a selection ``key`` (the
-grouping columns and values, URL-encoded) and the tooltip fields ``t_*``. Streamlit's deck component
+``objects`` turns groups (``geo.store.queries.groups``, with their names and latest sentences) into map objects;
+the ``*_layers`` functions ask a page for the groups they draw (``ui.Page.objects``). Every object carries a
+selection ``key`` (the grouping columns and values, URL-encoded) and the tooltip fields ``t_*``. Streamlit's deck component
 HTML-escapes every value it puts into the tooltip template (so pre-escaping would show ``&quot;`` for each
 quote); the values stay plain text, with ``<``/``>`` swapped for look-alikes (``tip_text``), and the template
 is the only HTML.
@@ -20,9 +21,11 @@ from pydeck.bindings.json_tools import default_serialize
 from pydeck.types import String
 
 from geo.events.kinds import KINDS
+from geo.store.queries import COLUMNS as QUERY_COLUMNS
 
 from . import basemap
 from .hull import convex_hull
+from .data import date_label
 from .style import AFFILIATION_COLORS, KIND_COLORS, SUBTYPE_COLORS, UNKNOWN, bilingual, group_color, plural
 
 VIEW_WIDE = {"latitude": 33.0, "longitude": -22.0, "zoom": 1.5, "pitch": 0, "bearing": 0}    # Washington to the Gulf
@@ -32,7 +35,7 @@ PIXELS = String("pixels")          # a literal: pydeck turns plain strings into 
 MAX_DECK_BYTES = 1_400_000           # a deck JSON; with its table (tables.MAX_ROWS) a page stays under 2 MB
 MAX_OBJECTS = 2_000                  # objects per layer before the size check
 TEXT_CHARS = 160                     # sentence excerpt in tooltips
-SELECT_COLUMNS = ("type", "place_id", "origin_id", "status", "subtype", "color_key", "month")
+SELECT_COLUMNS = tuple(QUERY_COLUMNS)      # what a map object may stand for (a key's columns)
 TIP_FIELDS = ("t_head", "t_where", "t_who", "t_when", "t_text", "t_more")
 TOOLTIP = {
     "html": "<b>{t_head}</b><br/>{t_where}<br/>{t_who}<br/><i>{t_when}</i>"
@@ -76,13 +79,13 @@ def total_objects(rows: list) -> int:
     return getattr(rows, "total", len(rows))
 
 
-def fit_view(df: pd.DataFrame, fallback: dict, width: int = 900, height: int = 560, max_zoom: float = 7.0) -> dict:
-    """A view that frames the events' places (pass the unfiltered events so the view stays put as filters change)."""
-    located = _located(df)
-    if located.empty:
+def fit_view(extent: tuple[float, float, float, float] | None, fallback: dict, width: int = 900, height: int = 560,
+             max_zoom: float = 7.0) -> dict:
+    """A view that frames (south, north, west, east) (give the unfiltered events' extent so the view stays put
+    as filters change)."""
+    if extent is None:
         return fallback
-    lat0, lat1 = float(located["lat"].min()), float(located["lat"].max())
-    lon0, lon1 = float(located["lon"].min()), float(located["lon"].max())
+    lat0, lat1, lon0, lon1 = extent
     y = lambda la: math.log(math.tan(math.pi / 4 + math.radians(la) / 2))  # noqa: E731  (Mercator)
     span_x = max(lon1 - lon0, 0.01) / 360
     span_y = max(y(lat1) - y(lat0), 0.0002) / (2 * math.pi)
@@ -115,37 +118,12 @@ def parse_key(key: str) -> list[tuple[str, str]] | None:
     return pairs
 
 
-def select(df: pd.DataFrame, key: str) -> pd.DataFrame | None:
-    """The events behind a map object's key (None if the key is malformed)."""
-    pairs = parse_key(key)
-    if pairs is None or any(c not in df.columns for c, _ in pairs):
-        return None
-    mask = pd.Series(True, index=df.index)
-    for col, val in pairs:
-        mask &= df[col].map(lambda x: "" if x is None or x != x else str(x)) == val
-    return df[mask]
+# ---- objects ---------------------------------------------------------------------------------------------
 
-
-# ---- aggregation --------------------------------------------------------------------------------------
-
-_TIP_COLUMNS = ("status", "date_label", "actors", "counterparts", "sentence_text", "place_label",
-                "origin_label", "lat", "lon", "origin_lat", "origin_lon", "type")
-
-
-def _columns(df: pd.DataFrame) -> dict[str, list]:
-    """The columns the tooltips read, as plain lists (per-group pandas calls are too slow for many objects);
-    ``dated`` says which events have a day."""
-    return {c: df[c].tolist() for c in _TIP_COLUMNS} | {"dated": df["day"].notna().tolist()}
-
-
-def _names(pairs_lists, limit: int = 3) -> str:
-    counts: dict[tuple[str, str], int] = {}
-    for pairs in pairs_lists:
-        for p in pairs:
-            counts[p] = counts.get(p, 0) + 1
-    top = sorted(counts, key=lambda p: (-counts[p], p[0]))
-    text = "; ".join(bilingual(en, ar) for en, ar in top[:limit])
-    return text + (f" (+{len(top) - limit} more)" if len(top) > limit else "")
+def _names(found: list[tuple[str, str, int]], limit: int = 3) -> str:
+    """The names most often given, ``(+N more)`` for the rest."""
+    text = "; ".join(bilingual(en, ar) for en, ar, _ in found[:limit])
+    return text + (f" (+{len(found) - limit} more)" if len(found) > limit else "")
 
 
 def _excerpt(text) -> str:
@@ -159,89 +137,61 @@ def tip_text(value) -> str:
     return str(value).replace("<", "‹").replace(">", "›")
 
 
-def _tips(cols: dict[str, list], idx: list[int], noun_kind: str, where: str) -> dict:
-    """Tooltip fields for the events at positions ``idx`` of ``cols`` (sorted by date, undated first)."""
-    n = len(idx)
-    planned = sum(1 for i in idx if cols["status"][i] == "planned")
+def _when(first: str | None, last: str | None) -> str:
+    if not first:
+        return "undated"
+    return date_label(first, None, "day") if first == last else f"{date_label(first, None, 'day')} … " \
+        f"{date_label(last, None, 'day')}"
+
+
+def tips(group: dict, names: dict, text: str, noun_kind: str, where: str) -> dict:
+    """The tooltip fields of one object standing for a group of events (see ``objects``)."""
+    n, planned = group["n"], group["planned"]
     one, many = _NOUNS.get(noun_kind, _NOUNS[""])
     head = f"{n} {one if n == 1 else many}" + (f" ({planned} planned)" if planned else "")
-    who = _names(cols["actors"][i] for i in idx)
-    partners = _names(cols["counterparts"][i] for i in idx)
+    who = _names(names.get("actor", []))
+    partners = _names(names.get("counterpart", []))
     if partners:
         who = f"{who or '—'} with {partners}"
-    dated = [cols["date_label"][i] for i in idx if cols["dated"][i]]
-    when = "undated" if not dated else dated[0] if dated[0] == dated[-1] else f"{dated[0]} … {dated[-1]}"
     more = "Click for its source." if n == 1 else f"Click to list all {n} with their sources."
-    fields = {"t_head": head, "t_where": where, "t_who": who or "—", "t_when": when,
-              "t_text": _excerpt(cols["sentence_text"][idx[-1]]), "t_more": more}
+    fields = {"t_head": head, "t_where": where, "t_who": who or "—", "t_when": _when(group["first_day"],
+                                                                                     group["last_day"]),
+              "t_text": _excerpt(text), "t_more": more}
     return {k: tip_text(v) for k, v in fields.items()}
 
 
-def tips(g: pd.DataFrame, noun_kind: str, where: str) -> dict:
-    """The tooltip fields of one object standing for the events ``g``."""
-    g = g.sort_values("day", na_position="first", kind="stable")
-    return _tips(_columns(g), list(range(len(g))), noun_kind, where)
-
-
-def _located(df: pd.DataFrame, origin: bool = False) -> pd.DataFrame:
-    ok = df["lat"].notna() & df["lon"].notna()
-    if origin:
-        ok &= df["origin_lat"].notna() & df["origin_lon"].notna()
-    return df[ok]
-
-
-def _text(x) -> str:
-    return "" if x is None or x != x else str(x)
-
-
-def aggregate(df: pd.DataFrame, by: list[str], arcs: bool = False, noun_kind: str = "",
-              limit: int | None = None) -> list[dict]:
-    """One object per group of ``by``: its coordinates, count, key and tooltip fields, biggest first; with
-    ``limit``, only the biggest ``limit`` of them (an ``Objects`` list whose ``total`` counts them all)."""
-    df = _located(df, origin=arcs)
-    if df.empty:
-        return Objects()
-    df = df.sort_values("day", na_position="first", kind="stable")
-    cols = _columns(df)
-    groups: dict[tuple, list[int]] = {}
-    for i, values in enumerate(zip(*(df[c].map(_text).tolist() for c in by))):
-        groups.setdefault(values, []).append(i)
-    keys = {values: selection_key(list(zip(by, values))) for values in groups}
-    order = sorted(groups, key=lambda v: (-len(groups[v]), keys[v]))[:limit]
-    rows = Objects(total=len(groups))
-    for values in order:
-        idx = groups[values]
-        first = idx[0]
-        where = cols["place_label"][first]
+def objects(found: list[dict], total: int, by: tuple[str, ...], names: dict, texts: dict[str, str],
+            arcs: bool = False, noun_kind: str = "") -> "Objects":
+    """Map objects of the store's groups (``queries.groups``: biggest first; ``total`` of them in all): place,
+    count, key and tooltip fields; ``names`` (``queries.names``) and ``texts`` (the sentence of each group's
+    latest event) fill the tooltips."""
+    rows = Objects(total=total)
+    for g in found:
+        values = tuple(str(g[c]) for c in by)
+        where = bilingual(g["place_en"] or "", g["place_ar"] or "")
         if arcs:
-            where = f"{cols['origin_label'][first]} → {where}"
-        row = {"key": keys[values], "count": len(idx),
-               "planned": sum(1 for i in idx if cols["status"][i] == "planned"),
-               "lat": round(float(cols["lat"][first]), 4), "lon": round(float(cols["lon"][first]), 4),
-               **dict(zip(by, values)), **_tips(cols, idx, noun_kind or str(cols["type"][first]), where)}
+            where = f"{bilingual(g['origin_en'] or '', g['origin_ar'] or '')} → {where}"
+        kind = noun_kind or str(g.get("type") or "")
+        row = {"key": selection_key(list(zip(by, values))), "count": g["n"], "planned": g["planned"],
+               "lat": round(float(g["lat"]), 4), "lon": round(float(g["lon"]), 4), "last_day": g["last_day"],
+               **dict(zip(by, values)), **tips(g, names.get(values, {}), texts.get(g["last_id"], ""), kind, where)}
         if arcs:
-            row |= {"olat": round(float(cols["origin_lat"][first]), 4),
-                    "olon": round(float(cols["origin_lon"][first]), 4)}
+            row |= {"olat": round(float(g["olat"]), 4), "olon": round(float(g["olon"]), 4)}
         rows.append(row)
     return rows
 
 
-def dominant(df: pd.DataFrame, by: str, col: str) -> dict[str, str]:
-    """For each value of ``by``, the most frequent value of ``col``."""
-    if df.empty:
-        return {}
-    counts = df.groupby([by, col], sort=True).size().reset_index(name="n")
-    counts = counts.sort_values(["n", col], ascending=[False, True]).drop_duplicates(by)
-    return dict(zip(counts[by], counts[col]))
+def dominant(found: list[dict], by: str, col: str) -> dict[str, str]:
+    """For each value of ``by``, the most frequent value of ``col`` (from groups of (by, col), biggest first)."""
+    out: dict[str, str] = {}
+    for g in sorted(found, key=lambda g: (-g["n"], str(g[col]))):
+        out.setdefault(str(g[by]), str(g[col]))
+    return out
 
 
-def with_color_key(df: pd.DataFrame, color_by: str) -> pd.DataFrame:
-    """The frame with ``color_key``: the first actor's English name, or the first affiliation."""
-    if color_by == "affiliation":
-        keys = [affs[0] if affs else "unknown" for affs in df["affs"]]
-    else:
-        keys = [pairs[0][0] if pairs else "unknown" for pairs in df["actors"]]
-    return df.assign(color_key=keys)
+def color_column(color_by: str) -> str:
+    """The store's column that colours visits: the first actor, or the first affiliation."""
+    return "aff_key" if color_by == "affiliation" else "actor_key"
 
 
 # ---- layers ---------------------------------------------------------------------------------------------
@@ -274,42 +224,44 @@ def _rgba(rgb, alpha: int) -> list[int]:
     return [*rgb, alpha]
 
 
-def overview_layers(df: pd.DataFrame) -> list[pdk.Layer]:
+def overview_layers(page) -> list[pdk.Layer]:
     """All three kinds: places by kind, and arcs for visits and diplomatic flows."""
-    pts = aggregate(df, ["type", "place_id"], limit=MAX_OBJECTS)
-    arcs = aggregate(df[df["type"].isin(ARC_KINDS)], ["type", "origin_id", "place_id"], arcs=True, limit=MAX_OBJECTS)
+    pts = page.objects(("type", "place_id"))
+    kinds = [k for k in ARC_KINDS if not page.query.kinds or k in page.query.kinds]
+    arcs = page.objects(("type", "origin_id", "place_id"), "arc", page.query.narrowed(kinds=tuple(kinds))) \
+        if kinds else Objects()
     return [points_layer("places", pts, lambda r: _rgba(KIND_COLORS.get(r["type"], (99, 99, 99)), 170)),
             arcs_layer("arcs", arcs, lambda r: _rgba(KIND_COLORS.get(r["type"], (99, 99, 99)), 190))]
 
 
-def visit_colors(df: pd.DataFrame, color_by: str) -> dict[str, tuple[int, int, int]]:
-    """A colour per ``color_key``, most frequent first: each key's own (affiliations keep their fixed colours),
-    so an actor has one colour in every view and after every upload, whatever else is on the map."""
-    keys = list(df["color_key"].value_counts().sort_index().sort_values(ascending=False, kind="stable").index)
-    table = AFFILIATION_COLORS if color_by == "affiliation" else None
-    return {k: UNKNOWN if k.casefold() == "unknown" else group_color(k, table) for k in keys}
+def visit_colors(found: list[dict], column: str) -> dict[str, tuple[int, int, int]]:
+    """A colour per value of ``column`` (``color_column``), from the store's groups by it, most frequent first:
+    each key's own (affiliations keep their fixed colours), so an actor has one colour in every view and after
+    every upload, whatever else is on the map. A missing key is "unknown"."""
+    counts = sorted(((str(g[column]) or "unknown", g["n"]) for g in found), key=lambda kv: (-kv[1], kv[0]))
+    table = AFFILIATION_COLORS if column == "aff_key" else None
+    return {k: UNKNOWN if k.casefold() == "unknown" else group_color(k, table) for k, _ in counts}
 
 
-def visit_layers(df: pd.DataFrame, colors: dict[str, tuple[int, int, int]]) -> list[pdk.Layer]:
-    """Arcs from the visitor's home base to the destination (planned ones dim and thin); destinations by count.
-
-    ``df`` carries ``color_key`` (see ``with_color_key``); ``colors`` maps it to a colour (``visit_colors``)."""
-    arcs = aggregate(df, ["origin_id", "place_id", "color_key", "status"], arcs=True, limit=MAX_OBJECTS)
-    dest = aggregate(df, ["place_id"], limit=MAX_OBJECTS)
-    main = dominant(_located(df), "place_id", "color_key")
-    shade = lambda key: colors.get(key, UNKNOWN)  # noqa: E731
+def visit_layers(page, column: str, colors: dict[str, tuple[int, int, int]]) -> list[pdk.Layer]:
+    """Arcs from the visitor's home base to the destination (planned ones dim and thin); destinations by count,
+    coloured by ``column`` (``color_column``) through ``colors`` (``visit_colors``)."""
+    arcs = page.objects(("origin_id", "place_id", column, "status"), "arc")
+    dest = page.objects(("place_id",))
+    main = dominant(page.ask("groups", page.query, ("place_id", column), "place", None)[0], "place_id", column)
+    shade = lambda key: colors.get(key or "unknown", UNKNOWN)  # noqa: E731
     return [
-        arcs_layer("visit-arcs", arcs, lambda r: _rgba(shade(r["color_key"]), 80 if r["status"] == "planned" else 220),
+        arcs_layer("visit-arcs", arcs, lambda r: _rgba(shade(r[column]), 80 if r["status"] == "planned" else 220),
                    lambda r: (1 + 1.5 * math.sqrt(r["count"])) * (0.5 if r["status"] == "planned" else 1)),
         points_layer("destinations", dest, lambda r: _rgba(shade(main.get(r["place_id"])), 190), base=5),
     ]
 
 
-def flow_layers(df: pd.DataFrame) -> list[pdk.Layer]:
+def flow_layers(page) -> list[pdk.Layer]:
     """Arcs between seats, wider for more interactions, coloured by subtype; the places they reach."""
-    arcs = aggregate(df, ["origin_id", "place_id", "subtype"], arcs=True, limit=MAX_OBJECTS)
-    dest = aggregate(df, ["place_id"], limit=MAX_OBJECTS)
-    main = dominant(_located(df), "place_id", "subtype")
+    arcs = page.objects(("origin_id", "place_id", "subtype"), "arc")
+    dest = page.objects(("place_id",))
+    main = dominant(page.ask("groups", page.query, ("place_id", "subtype"), "place", None)[0], "place_id", "subtype")
     return [arcs_layer("flow-arcs", arcs, lambda r: _rgba(group_color(r["subtype"], SUBTYPE_COLORS), 200)),
             points_layer("flow-places", dest,
                          lambda r: _rgba(group_color(main.get(r["place_id"]), SUBTYPE_COLORS), 150), base=3)]
@@ -323,24 +275,22 @@ def recency_color(age_days: float, horizon: float = 365.0) -> list[int]:
     return [*rgb, round(230 - 110 * t)]
 
 
-def front_layers(upto: pd.DataFrame, period: pd.DataFrame, period_end: pd.Timestamp, hull_key: str,
-                 hull_label: str) -> list[pdk.Layer]:
-    """Contested places up to the period's end coloured by how recently fighting was reported there,
-    and the area (or line) the period's places trace."""
-    pts = aggregate(upto, ["place_id"], noun_kind="front_line", limit=MAX_OBJECTS)
-    last = _located(upto).groupby("place_id")["day"].max()
+def front_layers(page, upto, period, period_end: pd.Timestamp, hull_key: str, hull_label: str) -> list[pdk.Layer]:
+    """Contested places up to the period's end (the query ``upto``) coloured by how recently fighting was
+    reported there, and the area (or line) the period's places (the query ``period``) trace."""
+    pts = page.objects(("place_id",), query=upto, noun_kind="front_line")
     for r in pts:
-        seen = last.get(r["place_id"])
-        r["age"] = float((period_end - seen).days) if seen is not None and not pd.isna(seen) else 9999.0
+        seen = pd.to_datetime(r["last_day"], errors="coerce")
+        r["age"] = float((period_end - seen).days) if not pd.isna(seen) else 9999.0
     layers = [points_layer("contested", pts, lambda r: recency_color(r["age"]), base=5)]
-    located = _located(period)
-    ring = convex_hull(zip(located["lon"], located["lat"]))
-    if len(ring) >= 2 and not located.empty:
-        places = located.drop_duplicates("place_id")
-        names = "; ".join(places["place_label"].head(8)) + (" …" if len(places) > 8 else "")
-        row = {"key": hull_key, "count": len(located),
-               **tips(located, "front_line", f"{plural(len(places), 'place')}: {names}"),
-               "t_head": tip_text(f"Front in {hull_label}: {plural(len(located), 'report')}")}
+    places, _ = page.ask("groups", period, ("place_id",), "place", None)
+    ring = convex_hull((g["lon"], g["lat"]) for g in places)
+    if len(ring) >= 2:
+        whole = page.objects((), query=period, noun_kind="front_line")[0]
+        labels = [bilingual(g["place_en"] or "", g["place_ar"] or "") for g in places]
+        names = "; ".join(labels[:8]) + (" …" if len(labels) > 8 else "")
+        row = {**whole, "key": hull_key, "t_where": tip_text(f"{plural(len(places), 'place')}: {names}"),
+               "t_head": tip_text(f"Front in {hull_label}: {plural(whole['count'], 'report')}")}
         coords = [[round(x, 4), round(y, 4)] for x, y in ring]
         if len(ring) >= 3:
             layers.insert(0, pdk.Layer("PolygonLayer", id="front-area", data=[row | {"polygon": coords}],

@@ -38,17 +38,20 @@ def _clear_selection() -> None:
     filters.set_param("sel", None)
 
 
-def show_map(page, frame: pd.DataFrame, build_layers: Callable[[], list], view: dict, key: str,
-             choices: tuple = ()) -> pd.DataFrame | None:
+def show_map(page, build_layers: Callable[[], list], view: dict, key: str, choices: tuple = (),
+             query=None) -> pd.DataFrame | None:
     """The map (basemap + layers + selection rings) and, under it, the events behind the clicked object.
 
-    ``build_layers()`` makes the event layers from ``frame``; they and the deck are built once per store version,
-    filters, page kind, the page's own ``choices`` (everything else they depend on) and selection.
-    Returns the selected events (None when nothing is selected)."""
+    ``build_layers()`` makes the event layers of ``query`` (default: the page's); they and the deck are built once
+    per store version, filters, page kind, the page's own ``choices`` (everything else they depend on) and
+    selection. Returns the first ``MAX_LISTED`` selected events (None when nothing is selected)."""
+    q = query or page.query
     sel, notes = filters.page_value("sel", lambda v: v if layers.parse_key(v) else None, "map selection")
     page.note(notes)
-    selected = layers.select(frame, sel) if sel else None
-    if frame.empty:
+    chosen = q.narrowed(match=tuple(layers.parse_key(sel))) if sel else None
+    selected = page.rows(MAX_LISTED, chosen, order="dated") if chosen else None
+    shown = page.count(q)
+    if not shown:
         st.info("No event passes the filters: widen them in the sidebar (or reset them).")
     event_layers = page.memo(f"layers:{key}", build_layers, choices)
 
@@ -63,10 +66,10 @@ def show_map(page, frame: pd.DataFrame, build_layers: Callable[[], list], view: 
         st.caption(f"The map leaves out the {dropped} smallest objects to stay light; the CSV and GeoJSON downloads "
                    "hold every event. Narrow the filters to see them all.")
     if page.present:
-        st.caption(md_escape(f"Filters: {filters.describe(page.filters, page.options)} · {plural(len(frame), 'event')}"))
+        st.caption(md_escape(f"Filters: {filters.describe(page.filters, page.options)} · {plural(shown, 'event')}"))
         ui.self_link("Leave presenter view", {k: v for k, v in filters.read_url().items() if k != "present"})
     if selected is not None:
-        selection_panel(selected)
+        selection_panel(selected, page.count(chosen))
     return selected
 
 
@@ -78,14 +81,14 @@ def report_sentences(row) -> list[int]:
     return sorted(int(x) for x in str(raw).split(",") if x.strip().isdigit())
 
 
-def selection_panel(selected: pd.DataFrame) -> None:
-    """The events behind the selected map object, each with a link to its sentence in the source."""
-    st.markdown(f"#### Selected on the map: {len(selected)} event{'s' if len(selected) != 1 else ''}")
+def selection_panel(selected: pd.DataFrame, total: int) -> None:
+    """The events behind the selected map object (the first of ``total``), each with a link to its sentence."""
+    st.markdown(f"#### Selected on the map: {plural(total, 'event')}")
     st.button("Clear selection", on_click=_clear_selection, key="clear_sel")
     if selected.empty:
         st.info("No event under the current filters matches the selected map object.")
         return
-    for _, row in selected.sort_values("day", na_position="last").head(MAX_LISTED).iterrows():
+    for _, row in selected.sort_values("day", na_position="last", kind="stable").iterrows():
         with st.container(border=True):
             st.markdown(md_escape(event_caption(row)))
             text = escape(str(row["sentence_text"] or ""))
@@ -97,5 +100,5 @@ def selection_panel(selected: pd.DataFrame) -> None:
             for other in report_sentences(row):
                 st.page_link(SOURCES_PAGE, label=f"Also told in sentence {other}", icon=":material/format_quote:",
                              query_params=source_params(row["doc_id"], other))
-    if len(selected) > MAX_LISTED:
-        st.caption(f"… and {len(selected) - MAX_LISTED} more: narrow the filters to see them.")
+    if total > len(selected):
+        st.caption(f"… and {total - len(selected)} more: narrow the filters to see them.")

@@ -1,35 +1,32 @@
-"""Months for the front-line slider: the months spanned, a period's window, and the parties named in it."""
+"""Months for the front-line slider: the months spanned, a period's queries, and the parties named in it."""
 from __future__ import annotations
 
 import pandas as pd
 
+from geo.store.queries import EventQuery
+
 from .style import bilingual
 
 
-def months(df: pd.DataFrame) -> list[str]:
-    """Every month (``YYYY-MM``) from the first dated event to the last, empty ones included."""
-    days = df["day"].dropna()
-    if days.empty:
+def months(first: str | None, last: str | None) -> list[str]:
+    """Every month (``YYYY-MM``) from the first day to the last, empty ones included."""
+    if not first or not last:
         return []
-    rng = pd.period_range(days.min().to_period("M"), days.max().to_period("M"), freq="M")
+    rng = pd.period_range(pd.Period(first[:7], freq="M"), pd.Period(last[:7], freq="M"), freq="M")
     return [str(p) for p in rng]
 
 
-def window(df: pd.DataFrame, period: str) -> tuple[pd.DataFrame, pd.DataFrame, pd.Timestamp]:
-    """(events up to the period's end, events in the period, the period's end); ``all`` is everything."""
+def window(q: EventQuery, period: str, last: str | None) -> tuple[EventQuery, EventQuery, pd.Timestamp]:
+    """(the events up to the period's end, the events in the period, the period's end) as queries narrowing
+    ``q``; ``all`` is everything, up to the ``last`` day."""
     if period == "all":
-        end = df["day"].max() if df["day"].notna().any() else pd.Timestamp.today()
-        return df, df, end
+        return q, q, pd.Timestamp(last) if last else pd.Timestamp.today().normalize()
     end = pd.Period(period, freq="M").end_time.normalize()
-    upto = df[(df["day"] <= end).fillna(False).astype(bool)]
-    return upto, df[df["month"] == period], end
+    upto = q.narrowed(date_to=min(q.date_to, end.date().isoformat()) if q.date_to else end.date().isoformat())
+    return upto, q.narrowed(match=(("month", period),)), end
 
 
-def parties(df: pd.DataFrame) -> pd.DataFrame:
-    """The actors and counterparts named in the events, with how many reports name each."""
-    counts: dict[tuple[str, str], int] = {}
-    for a, c in zip(df["actors"], df["counterparts"]):
-        for p in set(a) | set(c):
-            counts[p] = counts.get(p, 0) + 1
-    rows = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0][0]))
-    return pd.DataFrame([(bilingual(en, ar), n) for (en, ar), n in rows], columns=["party", "reports"])
+def parties(found: list[tuple[str, str, int]]) -> pd.DataFrame:
+    """The actors and counterparts the store found named in the events (``queries.parties``), with how many
+    reports name each."""
+    return pd.DataFrame([(bilingual(en, ar), n) for en, ar, n in found], columns=["party", "reports"])

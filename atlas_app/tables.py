@@ -61,13 +61,14 @@ def shown_caption(shown: int, total: int, what: str = "events", more: str = MORE
 
 
 def event_table(frame: pd.DataFrame, columns: list[str] | None = None, key: str = "events",
-                bounded: bool = True, more: str = MORE) -> pd.DataFrame:
+                bounded: bool = True, more: str = MORE, total: int | None = None) -> pd.DataFrame:
     """A table of events whose Source column opens the sentence in the reader. ``bounded``: the ``MAX_ROWS`` most
-    recent, with a caption saying so when there are more (``more`` says where to find the rest)."""
+    recent, with a caption saying so when there are more (``total``: how many the frame was taken from; ``more``
+    says where to find the rest)."""
     columns = columns or ["date_label", "type", "subtype", "status", "actor_label", "counterpart_label",
                           "origin_label", "place_label", "sentence_text", "source", "article"]
     shown = table_frame(frame, columns, MAX_ROWS if bounded else None)
-    caption = shown_caption(len(shown), len(frame), more=more)
+    caption = shown_caption(len(shown), len(frame) if total is None else total, more=more)
     if caption:
         st.caption(caption)
     st.dataframe(shown, hide_index=True, key=key, width="stretch", column_config={
@@ -79,12 +80,11 @@ def event_table(frame: pd.DataFrame, columns: list[str] | None = None, key: str 
     return shown
 
 
-def document_leads(docs: list[dict], events: pd.DataFrame, chars: int = 70) -> dict[str, str]:
-    """Each document's title, else the first sentence that holds an event, else ``Article ID``; shortened."""
-    first = events.sort_values("sentence").drop_duplicates("doc_id").set_index("doc_id")["sentence_text"]
+def document_leads(docs: list[dict], chars: int = 70) -> dict[str, str]:
+    """Each document's title, else its first words (``lead``), else ``Article ID``; shortened."""
     out = {}
     for d in docs:
-        lead = " ".join(str(d.get("title") or first.get(d["id"]) or f"Article {d['id']}").split())
+        lead = " ".join(str(d.get("title") or d.get("lead") or f"Article {d['id']}").split())
         out[d["id"]] = lead if len(lead) <= chars else lead[:chars] + "…"
     return out
 
@@ -95,7 +95,7 @@ def document_labels(docs: list[dict], leads: dict[str, str]) -> dict[str, str]:
             for d in docs}
 
 
-def document_table(docs: list[dict], counts: pd.Series, leads: dict[str, str], caption: str | None = None
+def document_table(docs: list[dict], counts: dict[str, int], leads: dict[str, str], caption: str | None = None
                    ) -> pd.DataFrame:
     """The articles ``docs`` (in that order) with their number of events (``counts``: events per article id),
     linking to the reader; ``caption`` above it."""

@@ -11,12 +11,13 @@ from urllib.parse import urlencode
 import pandas as pd
 import streamlit as st
 
-from geo.export import export_events
+from geo.store.queries import EventQuery
 
-from . import auth, basemap, data, filters
+from . import auth, basemap, data, filters, layers
 from .filters import Filters, Options
 from .links import ABOUT_PAGE, ADD_PAGE, SOURCES_PAGE, md_escape
 from .style import KIND_LABELS, STATUS_LABELS, hex_color, plural
+from .tables import MAX_ROWS
 
 PAGES = [("app.py", "Overview", ":material/public:"), ("pages/1_Visits.py", "Visits", ":material/flight:"),
          ("pages/2_Front_lines.py", "Front lines", ":material/swords:"),
@@ -38,12 +39,11 @@ PAGE_KEYS = {"app.py": ("sel", "per"), "pages/1_Visits.py": ("sel", "color"),
 
 @dataclass
 class Page:
-    """One run of a page: all events, the filtered ones, how they were filtered, and the notes box.
-
-    ``all`` is the store's shared frame (see ``data``): read it, never change it in place."""
+    """One run of a page: the store, the filters and the store's query for them (``query``: this page's events),
+    and the notes box. The page asks the store for what it shows (``ask``, ``rows``, ``objects``), never for
+    every event."""
     path: str
-    all: pd.DataFrame
-    events: pd.DataFrame
+    query: EventQuery
     filters: Filters
     options: Options
     present: bool
@@ -56,6 +56,35 @@ class Page:
         """``compute()`` once per store version, filters, page kind, ``what`` and ``key`` (what else the result
         depends on: a page's own choices). Shared between reruns and sessions: never change it in place."""
         return data.derived(self.store, repr((what, self.kind, self.filters, key)), compute)
+
+    def ask(self, what: str, *args):
+        """``geo.store.queries.<what>(conn, *args)`` on this page's store (cached; shared)."""
+        return data.ask(self.store, what, *args)
+
+    def summary(self, query: EventQuery | None = None) -> dict[str, int]:
+        """Events, articles, places, and events per kind and status, of ``query`` (default: the page's)."""
+        return self.ask("summary", query or self.query, tuple(KIND_LABELS), tuple(STATUS_LABELS))
+
+    def count(self, query: EventQuery | None = None) -> int:
+        return self.summary(query)["events"]
+
+    def rows(self, limit: int | None = MAX_ROWS, query: EventQuery | None = None, order: str = "newest"
+             ) -> pd.DataFrame:
+        """At most ``limit`` whole events of ``query`` (default: the page's), newest first."""
+        return data.rows(self.store, query or self.query, limit, order)
+
+    def days(self, by: str, query: EventQuery | None = None) -> pd.DataFrame:
+        """Events per dated day and value of ``by``: columns ``day``, ``by`` and ``events``."""
+        return pd.DataFrame(self.ask("per_day", query or self.query, by), columns=["day", by, "events"])
+
+    def objects(self, by: tuple[str, ...], located: str = "place", query: EventQuery | None = None,
+                noun_kind: str = "", limit: int = layers.MAX_OBJECTS) -> layers.Objects:
+        """Map objects: the events of ``query`` grouped by ``by``, the biggest ``limit`` of them, with tooltips."""
+        q = query or self.query
+        found, total = self.ask("groups", q, by, located, limit)
+        noun_kind = noun_kind or (q.kinds[0] if len(q.kinds) == 1 else "")      # else each group's own type
+        return layers.objects(found, total, by, self.ask("names", q, by, located),
+                              self.ask("sentences", [g["last_id"] for g in found]), located == "arc", noun_kind)
 
     def note(self, notes: list[str]) -> None:
         """Add notes about ignored link parameters to the page's one warning."""
@@ -81,18 +110,16 @@ def start(path: str, title: str, kind: str | None = None) -> Page:
         st.html(PRESENT_CSS)
     try:
         store = data.current()
-        all_events = data.events(store)
+        opts = filters.options_from(data.ask(store, "actors"), *data.ask(store, "span", EventQuery()))
     except Exception as exc:  # the store can't be opened or built: say so, don't show a traceback
         st.error(md_escape(f"The event store at {data.store_path()} could not be opened or built: {exc}"))
         st.stop()
-    opts = data.derived(store, "options", lambda: filters.options_from(all_events))
     f, more = filters.resolve(opts, PAGE_KEYS.get(path, ()))
     if not present:
         nav(f, path)
         filters.sidebar(opts, f, kind)
     (st.subheader if present else st.title)(title)
-    page = Page(path, all_events, filters.apply(all_events, f, kind), f, opts, present, st.empty(), store=store,
-                kind=kind)
+    page = Page(path, filters.query(f, kind), f, opts, present, st.empty(), store=store, kind=kind)
     page.note(notes + more)
     return page
 
@@ -118,18 +145,9 @@ def self_link(label: str, params: dict[str, list[str]], title: str = "") -> None
             f'style="text-decoration:none;color:inherit;font-size:0.95rem;padding-left:0.5rem">{escape(label)}</a>')
 
 
-def counts(frame: pd.DataFrame) -> dict[str, int]:
-    """Articles, places and events (by kind and by status) in a frame."""
-    out = {"articles": frame["doc_id"].nunique(), "places": frame["place_id"].dropna().nunique(),
-           "events": len(frame)}
-    out |= {k: int((frame["type"] == k).sum()) for k in KIND_LABELS}
-    out |= {s: int((frame["status"] == s).sum()) for s in STATUS_LABELS}
-    return out
-
-
 def metrics(page: Page) -> dict[str, int]:
     """The counts of the page's events as a row of metrics."""
-    c = page.memo("counts", lambda: counts(page.events))
+    c = page.summary()
     shown = [("Articles", c["articles"]), ("Places", c["places"]), ("Events", c["events"])]
     shown += [(KIND_LABELS[k] + "s", c[k]) for k in KIND_LABELS] + [(STATUS_LABELS[s], c[s]) for s in STATUS_LABELS]
     for col, (label, value) in zip(st.columns(len(shown)), shown):
@@ -145,18 +163,16 @@ def legend(items: list[tuple[str, tuple[int, int, int]]], note: str = "") -> Non
     st.html(f'<div style="font-size:0.85rem">{sw}{" " + escape(note) if note else ""}</div>')
 
 
-def export_file(frame: pd.DataFrame, fmt: str) -> str:
-    """The events of ``frame`` as a CSV or GeoJSON file (geo.export's: its CSV defuses formulas)."""
-    return export_events(data.export_rows(frame), fmt)
-
-
-def export_buttons(frame: pd.DataFrame, name: str) -> None:
-    """CSV and GeoJSON downloads of exactly the filtered events of this page, built only when clicked (a file of
-    every event takes seconds to build: the buttons get functions, which Streamlit calls on the click)."""
+def export_buttons(page: Page, name: str, query: EventQuery | None = None) -> None:
+    """CSV and GeoJSON downloads of exactly the filtered events of this page (``query``, default the page's),
+    built only when clicked (a file of every event takes seconds to build: the buttons get functions, which
+    Streamlit calls on the click)."""
+    q = query or page.query
     sb = st.sidebar
-    sb.markdown(f"**Export** ({plural(len(frame), 'event')})")
+    sb.markdown(f"**Export** ({plural(page.count(q), 'event')})")
     c1, c2 = sb.columns(2)
-    c1.download_button("CSV", partial(export_file, frame, "csv"), file_name=f"atlas-{name}.csv", mime="text/csv",
-                       on_click="ignore", key=f"dl_csv_{name}")
-    c2.download_button("GeoJSON", partial(export_file, frame, "geojson"), file_name=f"atlas-{name}.geojson",
-                       mime="application/geo+json", on_click="ignore", key=f"dl_geojson_{name}")
+    c1.download_button("CSV", partial(data.export_file, page.store, q, "csv"), file_name=f"atlas-{name}.csv",
+                       mime="text/csv", on_click="ignore", key=f"dl_csv_{name}")
+    c2.download_button("GeoJSON", partial(data.export_file, page.store, q, "geojson"),
+                       file_name=f"atlas-{name}.geojson", mime="application/geo+json", on_click="ignore",
+                       key=f"dl_geojson_{name}")

@@ -17,11 +17,12 @@ import streamlit as st
 from geo.ingest import ingest_one
 from geo.sources import MAX_BYTES, ArticleError, article_from_bytes
 from geo.store import Connection, StoreError, id_taken
+from geo.store.queries import EventQuery
 
 from . import auth, data
 from .links import SOURCES_PAGE, md_escape, safe_external, source_href
 from .style import plural
-from .tables import event_table
+from .tables import MAX_ROWS, event_table
 
 RESULTS = "upload_results"          # the last batch's results, kept across reruns
 ROUND = "upload_round"              # bumped after each batch, so the file and text widgets start empty
@@ -138,9 +139,9 @@ def save_batch(items: list[Item], meta: dict, replace: bool, progress=None) -> l
         return add_batch(conn, items, meta, replace, progress)
 
 
-def results_frame(results: list[dict], events: pd.DataFrame) -> pd.DataFrame:
-    """The results as a table: file, id, outcome, reason, the article's events now, and a link to it."""
-    n = events.groupby("doc_id").size() if len(events) else pd.Series(dtype=int)
+def results_frame(results: list[dict], n: dict[str, int]) -> pd.DataFrame:
+    """The results as a table: file, id, outcome, reason, the article's events now (``n``: events per article id),
+    and a link to it."""
     rows = [{"File": r["name"], "Article id": r["doc_id"], "Result": r["outcome"], "Reason": r["reason"],
              "Events": int(n.get(r["doc_id"], 0)) if r["outcome"] != "refused" else None,
              "Open": source_href(r["doc_id"], None) if r["outcome"] != "refused" else None} for r in results]
@@ -215,17 +216,19 @@ def show_results(results: list[dict] | None) -> None:
     refused = [r for r in results if r["outcome"] == "refused"]
     (st.warning if refused else st.success)(f"{plural(len(results), 'article')}: "
                                             f"{summary(results)}.")
-    events = data.events()
-    st.dataframe(results_frame(results, events), hide_index=True, width="stretch", key="upload_results",
+    saved = list(dict.fromkeys(r["doc_id"] for r in results if r["outcome"] != "refused"))
+    store, batch_query = data.current(), EventQuery(doc_ids=tuple(saved))
+    per_doc = data.ask(store, "per_document", batch_query, saved)
+    st.dataframe(results_frame(results, per_doc), hide_index=True, width="stretch", key="upload_results",
                  column_config={"Open": st.column_config.LinkColumn("Open", display_text="Read ›",
                                                                     help="Open the article in Sources"),
                                 "Reason": st.column_config.TextColumn("Reason", width="large")})
-    saved = list(dict.fromkeys(r["doc_id"] for r in results if r["outcome"] != "refused"))
     for doc_id in saved[:10]:
         st.page_link(SOURCES_PAGE, label=f"Open “{md_escape(doc_id)}” in Sources", icon=":material/article:",
                      query_params={"doc": doc_id})
-    batch = events[events["doc_id"].isin(saved)]
     if saved:
-        st.markdown(f"#### Events in these articles ({len(batch)})")
+        total = sum(per_doc.values())
+        st.markdown(f"#### Events in these articles ({total})")
         st.caption("They are on the maps now (the sidebar filters apply there as usual).")
-        event_table(batch, key="upload_events", more="open the articles above for all of them")
+        event_table(data.rows(store, batch_query, MAX_ROWS), key="upload_events", total=total,
+                    more="open the articles above for all of them")

@@ -9,16 +9,16 @@ color_by, notes = filters.page_choice("color", "Colour arcs by", {"actor": "Acto
                                       "actor", where=st.sidebar, hidden=page.present,
                                       what="colouring (actor or affiliation)")
 page.note(notes)
-visits = layers.with_color_key(page.events, color_by)
-colors = layers.visit_colors(visits, color_by)
+column = layers.color_column(color_by)
+colors = layers.visit_colors(page.ask("groups", page.query, (column,), None, None)[0], column)
 label = page.options.actor_label if color_by == "actor" else str
 ui.legend([(label(k), c) for k, c in list(colors.items())[:10]],
           note="Bright, thick arcs: visits that happened; dim, thin arcs: planned. "
                "Dots: destinations, by number of visits.")
-mapview.show_map(page, visits, lambda: layers.visit_layers(visits, colors), layers.VIEW_WIDE, key="visits_map",
+mapview.show_map(page, lambda: layers.visit_layers(page, column, colors), layers.VIEW_WIDE, key="visits_map",
                  choices=(color_by,))
 if not page.present:
-    st.subheader(plural(len(visits), "visit"))
-    tables.event_table(visits, ["actor_label", "origin_label", "place_label", "date_label", "status", "sentence_text",
-                            "source", "article"], key="visits_table")
-    ui.export_buttons(visits, "visits")
+    st.subheader(plural(page.count(), "visit"))
+    tables.event_table(page.rows(), ["actor_label", "origin_label", "place_label", "date_label", "status",
+                                     "sentence_text", "source", "article"], key="visits_table", total=page.count())
+    ui.export_buttons(page, "visits")

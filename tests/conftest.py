@@ -234,3 +234,36 @@ def dump_store(conn) -> dict[str, list]:
     """Every row of every table of a store, on either engine: equal dumps mean equal stores."""
     from geo.store.schema import TABLE_NAMES
     return {t: sorted(tuple(str(v) for v in r) for r in conn.execute(f"SELECT * FROM {t}")) for t in TABLE_NAMES}
+
+
+def store_of_rows(target: str, rows: list[dict]) -> tuple[str, int]:
+    """A real store holding exactly these event rows (as ``read_events`` gives them: names, places, sides and the
+    sentence inline), for tests of what pages ask the store; returns it as the app's (target, version)."""
+    from contextlib import closing
+    from geo.store import connect, current
+    with closing(connect(target)) as conn, conn.transaction():
+        for doc in dict.fromkeys(r["doc_id"] for r in rows):
+            conn.execute("INSERT INTO documents (id, content_hash, title, outlet, url, published, text, ingested_at) "
+                         "VALUES (?,?,?,?,?,?,?,?)", (doc, f"hash-{doc}", "", "", "", None, "نص", "2026-01-01"))
+        for doc, idx, text in dict.fromkeys((r["doc_id"], r["sentence"], r["sentence_text"]) for r in rows):
+            conn.execute('INSERT INTO sentences VALUES (?,?,?,?,?) ON CONFLICT DO NOTHING', (doc, idx, 0, 1, text))
+        for r in rows:
+            for p in ("place", "origin"):
+                pid = r[f"{p}_id"]
+                if pid:
+                    conn.execute("INSERT INTO places (id, name_en, name_ar, lat, lon) VALUES (?,?,?,?,?) "
+                                 "ON CONFLICT DO NOTHING", (pid, r[f"{p}_en"], r[f"{p}_ar"],
+                                                            r["lat" if p == "place" else "origin_lat"],
+                                                            r["lon" if p == "place" else "origin_lon"]))
+            conn.execute("INSERT INTO events VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                         tuple(r[c] for c in ("id", "doc_id", "sentence", "start", "end", "type", "subtype", "trigger",
+                                              "place_id", "origin_id", "date_start", "date_end", "date_precision",
+                                              "date_source", "status", "confidence")))
+            for pos, (a, role) in enumerate([(a, "actor") for a in r["actor_list"]]
+                                            + [(a, "counterpart") for a in r["counterpart_list"]]):
+                conn.execute("INSERT INTO actors (id, name_en, name_ar, affiliation) VALUES (?,?,?,?) "
+                             "ON CONFLICT DO NOTHING", (a["id"], a["name_en"], a["name_ar"], a["affiliation"]))
+                conn.execute("INSERT INTO event_actors VALUES (?,?,?,?)", (r["id"], a["id"], role, pos))
+        current.refresh(conn, list(dict.fromkeys(r["doc_id"] for r in rows)))
+    with closing(connect(target, readonly=True)) as conn:
+        return target, conn.version()

@@ -107,15 +107,23 @@ def test_without_the_scores_file_the_page_says_how_to_measure(store, monkeypatch
     assert "Events" in metrics(at) and "Events F1" not in metrics(at)
 
 
-def test_the_store_table_counts_corrections_and_sides():
+def test_the_store_table_counts_corrections_and_sides(store_target):
+    from contextlib import closing
     import pandas as pd
-    from atlas_app.data import prepare_events
+    from atlas_app import data
+    from geo.store import connect, corrections
+    from tests.conftest import store_of_rows
     from tests.test_app_units import row
-    df = prepare_events([row(corrected=False), row(id="e1", date_source="published", counterparts_en="Donald Trump",
-                                    counterparts_ar="دونالد ترامب", corrected=True),
-                         row(id="e2", type="front_line", subtype="fighting", affiliation="LNA",
-                             counterpart_affiliation=None, date_start=None, date_end=None, date_source="")])
-    t = about.store_table(df).set_index("Events")
+    store_of_rows(store_target, [
+        row(), row(id="e1", sentence=1, date_source="published", counterparts_en="Donald Trump",
+                   counterparts_ar="دونالد ترامب", counterpart_affiliation="United States"),
+        row(id="e2", sentence=2, type="front_line", subtype="fighting", affiliation="LNA", date_start=None,
+            date_end=None, date_source="")])
+    with closing(connect(store_target)) as conn:
+        corrections.add(conn, "event_status", "e1", {"status": "planned"})
+        store = (store_target, conn.version())
+    t = about.store_table(data.ask(store, "figures")).set_index("Events")
     assert t.loc["All events", "Count"] == 3 and t.loc["Visit", "Both sides known"] == 0.5
+    assert t.loc["Visit", "Planned"] == 1 and t.loc["Visit", "Dated from publication"] == 0.5
     assert t.loc["Front line", "Undated"] == 1.0 and t.loc["All events", "Corrected"] == pytest.approx(1 / 3)
     assert t.loc["Diplomatic flow", "Count"] == 0 and pd.isna(t.loc["Diplomatic flow", "Dated from the text"])

@@ -38,8 +38,9 @@ def test_page_runs_offline(store, page):
         assert len(raw.encode("utf-8")) < 2_000_000
         spec = json.loads(raw)
         assert spec["mapStyle"] == "/app/static/atlas-offline-style.json"
-        assert spec["layers"][0]["id"] == "countries" and spec["layers"][0]["@@type"] == "GeoJsonLayer"
-        events_layers = spec["layers"][1:]
+        under = [lyr for lyr in spec["layers"] if not lyr.get("pickable")]
+        assert under and all(lyr["@@type"] == "GeoJsonLayer" for lyr in under if lyr["id"] != "selection")   # the basemap
+        events_layers = [lyr for lyr in spec["layers"] if lyr.get("pickable")]
         assert events_layers and all(lyr["id"] and lyr["pickable"] for lyr in events_layers)
         assert "{t_head}" in at.get("deck_gl_json_chart")[0].proto.tooltip
         assert sum(o["count"] for o in layer(spec, MAP_PAGES[page])) == located_rows(at) > 0
@@ -106,7 +107,6 @@ def test_date_filter_narrows_and_lands_in_the_url(store, events):
 # ---- the URL restores the view --------------------------------------------------------------------------------
 
 def test_query_params_restore_filters_and_widgets(store, events):
-    from atlas_app.filters import Filters, apply
     top = events["parties"].explode().value_counts().index[0]
     start = events["day"].dropna().sort_values().iloc[len(events) // 3].date()
     at = ok(run("pages/1_Visits.py", actor=top, status="occurred", **{"from": start.isoformat()},
@@ -115,8 +115,9 @@ def test_query_params_restore_filters_and_widgets(store, events):
     assert at.radio(key="w_status").value == "occurred"
     assert at.date_input(key="w_from").value == start and at.query_params["from"] == start.isoformat()
     assert at.radio(key="w_color").value == "affiliation"
-    expected = apply(events, Filters(actors=(top,), status="occurred", date_from=start), kind="visit")
-    assert table_rows(at) == len(expected)
+    expected = events[(events["type"] == "visit") & (events["status"] == "occurred")
+                      & events["parties"].map(lambda names: top in names) & (events["day_end"] >= pd.Timestamp(start))]
+    assert table_rows(at) == len(expected) > 0
     assert not at.warning
 
 

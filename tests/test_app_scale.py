@@ -1,6 +1,7 @@
 """What keeps the app light on a big store, checked on small data with the bounds made small: tables and the
 article picker send a bounded number of rows (saying so), downloads are built only when clicked, the maps keep
-their biggest objects (counting the rest), cached maps follow every choice, and no page changes the shared frames."""
+their biggest objects (counting the rest), cached maps follow every choice, and no page changes the store's shared
+answers."""
 from __future__ import annotations
 
 import json
@@ -10,19 +11,25 @@ from urllib.parse import urlencode
 import pandas as pd
 import pytest
 
-from atlas_app import about, articles, data, layers, tables, ui
+from atlas_app import about, articles, data, layers, tables
 from atlas_app.data import prepare_events
 from tests.apptest import ABOUT, ADD, SOURCES, html, ok, run, table_rows
-from tests.test_app_units import row
+from geo.store.queries import EventQuery
+from tests.conftest import store_of_rows
+from tests.test_app_units import page_of, row
 
 MORE = "narrow the filters or download the CSV for all"
 
 
-def dated(n: int, undated: int = 0) -> pd.DataFrame:
+def dated_rows(n: int, undated: int = 0) -> list[dict]:
     """``n`` events on consecutive days (e0 the oldest) and ``undated`` ones without a date."""
     days = [(pd.Timestamp("2019-01-01") + pd.Timedelta(days=i)).date().isoformat() for i in range(n)]
-    return prepare_events([row(id=f"e{i}", doc_id=f"d{i}", date_start=d, date_end=d) for i, d in enumerate(days)]
-                          + [row(id=f"u{i}", doc_id=f"u{i}", date_start=None, date_end=None) for i in range(undated)])
+    return ([row(id=f"e{i}", doc_id=f"d{i}", date_start=d, date_end=d) for i, d in enumerate(days)]
+            + [row(id=f"u{i}", doc_id=f"u{i}", date_start=None, date_end=None) for i in range(undated)])
+
+
+def dated(n: int, undated: int = 0) -> pd.DataFrame:
+    return prepare_events(dated_rows(n, undated))
 
 
 # ---- pure ----------------------------------------------------------------------------------------------------
@@ -42,10 +49,12 @@ def test_the_caption_says_how_many_rows_are_left_out():
     assert tables.shown_caption(7, 7) is None
 
 
-def test_downloads_hold_every_filtered_event():
-    df = dated(30, undated=2)
-    assert len(ui.export_file(df, "csv").strip().splitlines()) == len(df) + 1
-    assert len(json.loads(ui.export_file(df, "geojson"))["features"]) == len(df)
+def test_downloads_hold_every_filtered_event(store_target):
+    store = store_of_rows(store_target, dated_rows(30, undated=2))
+    assert len(data.export_file(store, EventQuery(), "csv").strip().splitlines()) == 32 + 1
+    assert len(json.loads(data.export_file(store, EventQuery(date_from="2019-01-21"), "geojson"))["features"]) == 10
+    newest = page_of(store).rows(4)
+    assert list(newest["id"]) == ["e29", "e28", "e27", "e26"]              # a table's rows: the newest, from the store
 
 
 def test_selection_keys_are_urlencoded():
@@ -53,11 +62,11 @@ def test_selection_keys_are_urlencoded():
     assert layers.selection_key(pairs) == urlencode([(c, "" if v is None else str(v)) for c, v in pairs])
 
 
-def test_aggregate_keeps_the_biggest_objects_and_the_deck_counts_the_rest():
-    df = prepare_events([row(id=f"e{p}{i}", place_id=f"p{p}", lat=30 + p, lon=10 + p)
-                         for p in range(5) for i in range(5 - p)])                    # p0: 5 events … p4: 1
-    full = layers.aggregate(df, ["place_id"])
-    top = layers.aggregate(df, ["place_id"], limit=2)
+def test_the_map_keeps_the_biggest_objects_and_the_deck_counts_the_rest(store_target):
+    page = page_of(store_of_rows(store_target, [row(id=f"e{p}{i}", place_id=f"p{p}", lat=30 + p, lon=10 + p,
+                                                    sentence=10 * p + i) for p in range(5) for i in range(5 - p)]))
+    full = page.objects(("place_id",))                                                # p0: 5 events … p4: 1
+    top = page.objects(("place_id",), limit=2)
     assert list(top) == full[:2] and [o["count"] for o in top] == [5, 4] and layers.total_objects(top) == 5
     lyr = layers.points_layer("places", top, lambda r: [0, 0, 0, 255])
     deck, dropped = layers.make_deck([lyr], layers.VIEW_WIDE)
@@ -66,23 +75,27 @@ def test_aggregate_keeps_the_biggest_objects_and_the_deck_counts_the_rest():
     assert len(lyr.data) == 2 and layers.make_deck([lyr], layers.VIEW_WIDE)[1] == 3   # … so layers can be shared
 
 
-def test_a_frozen_deck_keeps_its_json():
-    deck, _ = layers.make_deck(layers.overview_layers(dated(3)), layers.VIEW_WIDE)
+def test_a_frozen_deck_keeps_its_json(store_target):
+    deck, _ = layers.make_deck(layers.overview_layers(page_of(store_of_rows(store_target, dated_rows(3)))),
+                               layers.VIEW_WIDE)
     text = deck.to_json()
     assert deck.freeze().to_json() == text and json.loads(text)["layers"]
 
 
-def test_both_sides_is_the_rowwise_rule(events):
-    expected = [len(r["all_affs"]) >= 2 if r["type"] == "front_line" else bool(r["actors"]) and bool(r["counterparts"])
-                for _, r in events.iterrows()]
-    assert about.both_sides(events).tolist() == expected
+def test_the_store_counts_both_sides_by_the_rowwise_rule(store, events):
+    both = [len(r["all_affs"]) >= 2 if r["type"] == "front_line" else bool(r["actors"]) and bool(r["counterparts"])
+            for _, r in events.iterrows()]
+    figures = data.ask(data.current(), "figures")
+    assert sum(f["both_sides"] for f in figures.values()) == sum(both) > 0
+    table = about.store_table(figures).set_index("Events")
+    assert table.loc["All events", "Count"] == len(events)
 
 
 def test_article_search_folds_case_and_arabic_variants_newest_first():
     docs = [{"id": "a1", "title": "أحمد في طرابلس", "outlet": "Al-Wasat", "published": "2019-01-02"},
             {"id": "a2", "title": "Tripoli talks", "outlet": "Libya Observer", "published": "2019-03-01"},
             {"id": "a3", "title": "احمد يلتقي", "outlet": "", "published": None}]
-    idx = articles.build_index(docs, dated(1))
+    idx = articles.build_index(docs)
     assert idx.ids == ("a2", "a1", "a3")                                    # newest first, undated last
     assert articles.matches(idx, "") == ["a2", "a1", "a3"]
     assert articles.matches(idx, "احمد") == ["a1", "a3"]                     # أ and ا alike
@@ -111,7 +124,7 @@ def test_a_short_table_has_no_caption(store, events):
 
 def test_downloads_are_built_only_when_clicked(store, monkeypatch):
     built = []
-    monkeypatch.setattr(ui, "export_events", lambda rows, fmt: built.append(fmt) or "")
+    monkeypatch.setattr(data, "export_events", lambda rows, fmt: built.append(fmt) or "")
     at = ok(run())
     buttons = at.sidebar.get("download_button")
     assert [b.proto.label for b in buttons] == ["CSV", "GeoJSON"]
@@ -127,7 +140,7 @@ def docs(store) -> list[dict]:
 
 def test_the_article_picker_lists_a_few_and_the_open_one(store, events, docs, monkeypatch):
     monkeypatch.setattr(articles, "MAX_PICKED", 2)
-    idx = articles.build_index(docs, events)
+    idx = articles.build_index(docs)
     at = ok(run(SOURCES))
     assert at.selectbox(key="w_doc").options == [idx.choices[i] for i in ("", *idx.ids[:2])]
     assert any(f"lists the 2 newest of {len(docs)} articles" in c.value for c in at.caption)
@@ -138,7 +151,7 @@ def test_the_article_picker_lists_a_few_and_the_open_one(store, events, docs, mo
 
 
 def test_the_article_search_narrows_the_picker_and_the_table(store, events, docs):
-    idx = articles.build_index(docs, events)
+    idx = articles.build_index(docs)
     wanted = idx.ids[-1]
     at = ok(run(SOURCES))
     at.text_input(key=articles.SEARCH_KEY).input(wanted).run()
@@ -168,13 +181,14 @@ def test_cached_maps_follow_every_choice(store, events):
     assert "selection" in [lyr["id"] for lyr in spec("app.py", sel=key)["layers"]]
 
 
-def test_pages_leave_the_shared_frames_as_they_were(store, events, docs):
-    shared = data.events(data.current())
+def test_pages_leave_the_shared_answers_as_they_were(store, events, docs):
+    shared = data.rows(data.current(), EventQuery(), None)
+    copy = shared.copy(deep=True)
     for page, params in [("app.py", {}), ("app.py", {"status": "planned", "per": "week"}),
                          ("pages/1_Visits.py", {"color": "affiliation"}), ("pages/2_Front_lines.py", {}),
                          ("pages/3_Diplomatic_flows.py", {}), (SOURCES, {}), (SOURCES, {"doc": docs[0]["id"]}),
                          (ABOUT, {}), (ADD, {})]:
         ok(run(page, **params))
-    assert data.events(data.current()) is shared                        # the same object, not a copy …
-    pd.testing.assert_frame_equal(shared, events)                         # … and unchanged
-    assert data.documents(data.current()) == docs
+    assert data.rows(data.current(), EventQuery(), None) is shared     # the same object, not a copy …
+    pd.testing.assert_frame_equal(shared, copy)                          # … and unchanged
+    assert len(shared) == len(events) and data.documents(data.current()) == docs

@@ -1,4 +1,5 @@
-"""The app's pure parts, without Streamlit running: filters, URL parsing, layers, hull, reader, links, exports."""
+"""The app's parts without Streamlit running: filters, URL parsing, what pages ask a (real, tiny) store and the
+layers made of it, hull, reader, links, exports."""
 from __future__ import annotations
 
 import json
@@ -7,14 +8,16 @@ from datetime import date
 import pandas as pd
 import pytest
 
-from atlas_app import basemap, charts, layers, periods, reader
-from atlas_app.data import date_label, export_rows, prepare_events
-from atlas_app.filters import Filters, apply, normalize, options_from, parse, parse_date, unknown_keys
+from atlas_app import basemap, charts, data, layers, periods, reader, ui
+from atlas_app.data import date_label, prepare_events
+from atlas_app.filters import Filters, normalize, options_from, parse, parse_date, query, unknown_keys
 from atlas_app.hull import convex_hull
 from atlas_app.links import md_escape, safe_external, source_href, source_params
 from atlas_app.style import AFFILIATION_COLORS, UNKNOWN, bilingual
 from atlas_app.mapview import picked_key
-from geo.export import export_events
+from geo.store.queries import EventQuery
+
+from tests.conftest import store_of_rows
 
 BASE = {"id": "e0", "doc_id": "d1", "sentence": 0, "start": 0, "end": 4, "type": "visit", "subtype": "visit",
         "trigger": "زار", "status": "occurred", "confidence": 0.8, "date_start": "2019-04-04",
@@ -40,9 +43,8 @@ def row(**kw) -> dict:
                 "counterpart_list": sides(r["counterparts_en"], r["counterparts_ar"], r["counterpart_affiliation"])}
 
 
-@pytest.fixture
-def frame() -> pd.DataFrame:
-    return prepare_events([
+def rows() -> list[dict]:
+    return [
         row(),
         row(id="e1", status="planned", date_start="2019-06-01", date_end="2019-06-30", date_precision="month",
             sentence=2),
@@ -64,7 +66,31 @@ def frame() -> pd.DataFrame:
         row(id="e6", type="diplomatic_flow", subtype="call", counterparts_en="Donald Trump",
             counterparts_ar="دونالد ترامب", counterpart_affiliation="United States", date_start=None, date_end=None,
             date_precision=""),
-    ])
+    ]
+
+
+@pytest.fixture
+def frame() -> pd.DataFrame:
+    return prepare_events(rows())
+
+
+@pytest.fixture
+def tiny(store_target) -> data.Store:
+    """The rows above in a real store, on each engine."""
+    return store_of_rows(store_target, rows())
+
+
+def page_of(store: data.Store, kind: str | None = None, f: Filters = Filters()) -> ui.Page:
+    """A page's view of ``store`` (what ``ui.start`` makes, without Streamlit running)."""
+    return ui.Page("test", query(f, kind), f, options_of(store), False, store=store, kind=kind)
+
+
+def options_of(store: data.Store):
+    return options_from(data.ask(store, "actors"), *data.ask(store, "span", EventQuery()))
+
+
+def ids(store: data.Store, f: Filters = Filters(), kind: str | None = None) -> set[str]:
+    return set(page_of(store, kind, f).rows(None)["id"])
 
 
 # ---- data ------------------------------------------------------------------------------------------------
@@ -97,17 +123,17 @@ def test_date_labels_follow_precision():
     assert date_label(None, None, "") == "undated"
 
 
-def test_export_rows_have_no_nan_and_export_as_csv_and_geojson(frame):
-    rows = export_rows(frame)
-    assert all(v is None or v == v for r in rows for v in r.values())
-    assert len(export_events(rows, "csv").strip().splitlines()) == len(frame) + 1
-    assert len(json.loads(export_events(rows, "geojson"))["features"]) == len(frame)
+def test_exports_hold_every_event_of_the_query_as_csv_and_geojson(tiny):
+    assert len(data.export_file(tiny, EventQuery(), "csv").strip().splitlines()) == len(rows()) + 1
+    geojson = json.loads(data.export_file(tiny, EventQuery(kinds=("visit",)), "geojson"))
+    assert len(geojson["features"]) == 3 and {f["geometry"]["type"] for f in geojson["features"]} == {"Point"}
 
 
 # ---- filters and the URL ---------------------------------------------------------------------------------
 
-def test_parse_keeps_good_values_and_notes_bad_ones(frame):
-    opts = options_from(frame)
+def test_parse_keeps_good_values_and_notes_bad_ones(tiny):
+    opts = options_of(tiny)
+
     f, notes = parse({"actor": ["khalifa haftar", "Nobody"], "status": ["bogus"], "kind": ["front-line"],
                       "from": ["notadate"], "to": ["2019-05"], "aff": ["LNA"]}, opts)
     assert f.actors == ("Khalifa Haftar",) and f.kinds == ("front_line",) and f.affiliations == ("LNA",)
@@ -115,20 +141,20 @@ def test_parse_keeps_good_values_and_notes_bad_ones(frame):
     assert len(notes) == 3 and any("Nobody" in n for n in notes) and any("bogus" in n for n in notes)
 
 
-def test_a_single_valued_parameter_given_twice_gets_a_note(frame):
-    f, notes = parse({"status": ["occurred", "planned"], "from": ["2019-01-01", "2019-03-01"]}, options_from(frame))
+def test_a_single_valued_parameter_given_twice_gets_a_note(tiny):
+    f, notes = parse({"status": ["occurred", "planned"], "from": ["2019-01-01", "2019-03-01"]}, options_of(tiny))
     assert f.status == "" and f.date_from == date(2019, 3, 1)
     assert any("more than one status" in n for n in notes)
     assert any("“from” 2 times" in n and "2019-03-01" in n for n in notes)
 
 
-def test_parse_skips_blanks_and_summarises_floods(frame):
-    f, notes = parse({"actor": ["", " "], "aff": [f"x{i}" for i in range(50)]}, options_from(frame))
+def test_parse_skips_blanks_and_summarises_floods(tiny):
+    f, notes = parse({"actor": ["", " "], "aff": [f"x{i}" for i in range(50)]}, options_of(tiny))
     assert f == Filters() and len(notes) == 1 and "50" in notes[0]
 
 
-def test_parse_accepts_arabic_actor_names_and_swaps_reversed_dates(frame):
-    f, notes = parse({"actor": ["خليفة حفتر"], "from": ["2020-01-01"], "to": ["2019-01-01"]}, options_from(frame))
+def test_parse_accepts_arabic_actor_names_and_swaps_reversed_dates(tiny):
+    f, notes = parse({"actor": ["خليفة حفتر"], "from": ["2020-01-01"], "to": ["2019-01-01"]}, options_of(tiny))
     assert f.actors == ("Khalifa Haftar",)
     assert f.date_from == date(2019, 1, 1) and f.date_to == date(2020, 1, 1) and len(notes) == 1
 
@@ -139,8 +165,9 @@ def test_parse_date_forms():
     assert parse_date("2019-13-01") is None and parse_date("../../etc") is None
 
 
-def test_params_round_trip(frame):
-    opts = options_from(frame)
+def test_params_round_trip(tiny):
+    opts = options_of(tiny)
+
     f = Filters(("Khalifa Haftar",), ("LNA",), ("visit",), "planned", date(2019, 5, 1), date(2019, 12, 31))
     again, notes = parse(f.to_params(), opts)
     assert again == f and notes == []
@@ -148,84 +175,97 @@ def test_params_round_trip(frame):
     assert unknown_keys({"actor": [], "foo": [], "embed": []}) == ["foo"]
 
 
-def test_normalize_drops_bounds_that_cover_everything(frame):
-    opts = options_from(frame)
+def test_normalize_drops_bounds_that_cover_everything(tiny):
+    opts = options_of(tiny)
+
     f = normalize(Filters(date_from=opts.first, date_to=opts.last, kinds=("visit", "front_line",
                                                                           "diplomatic_flow")), opts)
     assert f == Filters()
 
 
-def test_apply_each_filter_narrows(frame):
-    assert len(apply(frame, Filters())) == len(frame)
-    assert set(apply(frame, Filters(status="planned"))["id"]) == {"e1"}
-    assert set(apply(frame, Filters(actors=("Donald Trump",)))["id"]) == {"e6"}        # counterparts count
-    assert set(apply(frame, Filters(affiliations=("LNA",)))["id"]) == {"e2", "e3"}
-    assert set(apply(frame, Filters(kinds=("front_line",)))["id"]) == {"e3", "e4", "e5"}
-    assert set(apply(frame, Filters(kinds=("front_line",)), kind="visit")["id"]) == {"e0", "e1", "e2"}
-    dated = apply(frame, Filters(date_from=date(2019, 6, 15), date_to=date(2019, 12, 31)))
-    assert set(dated["id"]) == {"e1"}                                                  # overlap; undated out
+def test_the_store_answers_each_filter(tiny):
+    assert ids(tiny) == {f"e{i}" for i in range(7)}
+    assert ids(tiny, Filters(status="planned")) == {"e1"}
+    assert ids(tiny, Filters(actors=("Donald Trump",))) == {"e6"}                     # counterparts count
+    assert ids(tiny, Filters(affiliations=("LNA",))) == {"e2", "e3"}
+    assert ids(tiny, Filters(kinds=("front_line",))) == {"e3", "e4", "e5"}
+    assert ids(tiny, Filters(kinds=("front_line",)), kind="visit") == {"e0", "e1", "e2"}
+    assert ids(tiny, Filters(date_from=date(2019, 6, 15), date_to=date(2019, 12, 31))) == {"e1"}  # overlap; undated out
+    assert page_of(tiny).summary() | {} == {"events": 7, "articles": 1, "places": 5, "visit": 3, "front_line": 3,
+                                           "diplomatic_flow": 1, "occurred": 6, "planned": 1}
+
+
+def test_options_come_from_the_store(tiny):
+    o = options_of(tiny)
+    assert o.actors["Khalifa Haftar"] == "خليفة حفتر" and "Donald Trump" in o.actors
+    assert o.affiliations == ("GNA", "LNA", "United States")
+    assert (o.first, o.last) == (date(2019, 4, 4), date(2020, 1, 10))
 
 
 # ---- layers ----------------------------------------------------------------------------------------------
 
-def test_aggregate_points_and_arcs_carry_keys_counts_and_tooltips(frame):
-    visits = frame[frame["type"] == "visit"]
-    pts = layers.aggregate(visits, ["place_id"])
-    assert sum(p["count"] for p in pts) == len(visits)
+def test_objects_carry_keys_counts_and_tooltips(tiny):
+    visits = page_of(tiny, "visit")
+    pts = visits.objects(("place_id",))
+    assert sum(p["count"] for p in pts) == 3
     top = pts[0]
     assert top["place_id"] == "us-washington" and top["count"] == 2 and top["planned"] == 1
     assert set(layers.TIP_FIELDS) <= set(top) and "واشنطن" in top["t_where"] and "2 visits" in top["t_head"]
-    assert set(layers.select(visits, top["key"])["id"]) == {"e0", "e1"}
-    arcs = layers.aggregate(frame, ["type", "origin_id", "place_id"], arcs=True)
+    assert top["t_when"] == "4 Apr 2019 … 1 Jun 2019" and "Fayez al-Sarraj" in top["t_who"]
+    chosen = visits.query.narrowed(match=tuple(layers.parse_key(top["key"])))
+    assert set(visits.rows(None, chosen)["id"]) == {"e0", "e1"}
+    arcs = page_of(tiny).objects(("type", "origin_id", "place_id"), "arc")
     assert all("olat" in a for a in arcs) and sum(a["count"] for a in arcs) == 4   # front lines have no origin
 
 
-def test_select_refuses_malformed_keys(frame):
-    assert layers.select(frame, "zzz") is None
-    assert layers.select(frame, "password=1") is None
+def test_malformed_selection_keys_are_refused():
+    assert layers.parse_key("zzz") is None and layers.parse_key("password=1") is None
     assert layers.parse_key("type=visit&place_id=x") == [("type", "visit"), ("place_id", "x")]
 
 
-def test_tooltip_values_cannot_form_tags(frame):
-    evil = frame.assign(sentence_text="<script>alert(1)</script>")
-    for obj in layers.aggregate(evil, ["place_id"]):
-        assert "<" not in obj["t_text"] and ">" not in obj["t_text"]
+def test_tooltip_values_cannot_form_tags(store_target):
+    evil = store_of_rows(store_target, [row(sentence_text="<script>alert(1)</script>", place_en="<b>x</b>")])
+    for obj in page_of(evil).objects(("place_id",)):
+        assert not any(c in obj[f] for f in layers.TIP_FIELDS for c in "<>")
 
 
-def test_layers_have_ids_and_are_pickable(frame):
-    visits = layers.with_color_key(frame[frame["type"] == "visit"], "affiliation")
-    colors = layers.visit_colors(visits, "affiliation")
-    upto, current, end = periods.window(frame[frame["type"] == "front_line"], "2019-04")
-    built = (layers.overview_layers(frame) + layers.visit_layers(visits, colors) + layers.flow_layers(frame)
-             + layers.front_layers(upto, current, end, "month=2019-04", "2019-04"))
+def test_layers_have_ids_and_are_pickable(tiny):
+    visits = page_of(tiny, "visit")
+    colors = layers.visit_colors(visits.ask("groups", visits.query, ("aff_key",), None, None)[0], "aff_key")
+    fronts = page_of(tiny, "front_line")
+    upto, current, end = periods.window(fronts.query, "2019-04", None)
+    built = (layers.overview_layers(page_of(tiny)) + layers.visit_layers(visits, "aff_key", colors)
+             + layers.flow_layers(page_of(tiny, "diplomatic_flow"))
+             + layers.front_layers(fronts, upto, current, end, "month=2019-04", "2019-04"))
     assert all(lyr.id and lyr.pickable for lyr in built)
     assert len({lyr.id for lyr in built}) == len(built)
 
 
-def test_planned_visits_are_dimmer_and_thinner(frame):
-    visits = layers.with_color_key(frame[frame["type"] == "visit"], "actor")
-    arcs = layers.visit_layers(visits, layers.visit_colors(visits, "actor"))[0].data
+def test_planned_visits_are_dimmer_and_thinner(tiny):
+    visits = page_of(tiny, "visit")
+    colors = layers.visit_colors(visits.ask("groups", visits.query, ("actor_key",), None, None)[0], "actor_key")
+    arcs = layers.visit_layers(visits, "actor_key", colors)[0].data
     planned = next(a for a in arcs if a["status"] == "planned")
     done = next(a for a in arcs if a["status"] == "occurred" and a["count"] == planned["count"])
     assert planned["color"][3] < done["color"][3] and planned["width"] < done["width"]
 
 
-def test_front_layers_trace_the_period_hull(frame):
-    fl = frame[frame["type"] == "front_line"]
-    upto, current, end = periods.window(fl, "2019-04")
-    built = layers.front_layers(upto, current, end, "month=2019-04", "2019-04")
+def test_front_layers_trace_the_period_hull(tiny):
+    fronts = page_of(tiny, "front_line")
+    upto, current, end = periods.window(fronts.query, "2019-04", None)
+    built = layers.front_layers(fronts, upto, current, end, "month=2019-04", "2019-04")
     area = next(lyr for lyr in built if lyr.id == "front-area")
-    assert len(area.data[0]["polygon"]) == 3
+    assert len(area.data[0]["polygon"]) == 3 and "3 reports" in area.data[0]["t_head"]
     contested = next(lyr for lyr in built if lyr.id == "contested")
     assert all(len(p["color"]) == 4 for p in contested.data)
     assert layers.recency_color(0)[0] > layers.recency_color(0)[1]        # red for the period
     assert layers.recency_color(400)[1] > layers.recency_color(0)[1]      # fades to yellow
 
 
-def test_deck_fits_the_budget_by_dropping_small_objects(frame):
-    big = prepare_events([row(id=f"x{i}", place_id=f"p{i}", lat=30 + i / 1000, lon=10 + i / 1000,
-                              sentence_text="ن" * 400) for i in range(1500)])
-    deck, dropped = layers.make_deck(layers.overview_layers(big), layers.VIEW_WIDE)
+def test_deck_fits_the_budget_by_dropping_small_objects(store_target):
+    big = store_of_rows(store_target, [row(id=f"x{i}", place_id=f"p{i}", lat=30 + i / 1000, lon=10 + i / 1000,
+                                           sentence=i, sentence_text="ن" * 400) for i in range(1500)])
+    deck, dropped = layers.make_deck(layers.overview_layers(page_of(big)), layers.VIEW_WIDE)
     size = len(deck.to_json().encode("utf-8"))
     assert size <= layers.MAX_DECK_BYTES
     kept = layers.deck_data_count(deck.to_json(), "places")
@@ -239,17 +279,14 @@ def test_basemap_is_offline_by_default(monkeypatch):
     assert basemap.map_style() == "/atlas/app/static/atlas-offline-style.json"
     monkeypatch.setenv("ATLAS_BASEMAP", "online")
     assert basemap.mode() == "online" and basemap.map_style().startswith("https://")
-    assert basemap.layers() == []
-    fc = basemap.build_countries()
-    libya = [f for f in fc["features"] if f["properties"]["name"] == "Libya"]
-    assert len(fc["features"]) > 150 and libya and libya[0]["geometry"]["type"] in ("Polygon", "MultiPolygon")
-    assert basemap.simplify_ring([[0, 0], [0.001, 0], [1, 0], [1, 1], [0, 0]]) == [[0, 0], [1, 0], [1, 1], [0, 0]]
+    assert basemap.layers() == []          # the offline map's files and layers: tests/test_basemap.py
 
 
-def test_fit_view_frames_the_places(frame):
-    view = layers.fit_view(frame[frame["type"] == "front_line"], layers.VIEW_LIBYA)
+def test_fit_view_frames_the_places(tiny):
+    extent = data.ask(tiny, "extent", EventQuery(kinds=("front_line",)))
+    view = layers.fit_view(extent, layers.VIEW_LIBYA)
     assert 31.2 <= view["latitude"] <= 32.8 and 13.0 <= view["longitude"] <= 16.6 and 4 <= view["zoom"] <= 7
-    assert layers.fit_view(frame.iloc[0:0], layers.VIEW_LIBYA) == layers.VIEW_LIBYA
+    assert layers.fit_view(None, layers.VIEW_LIBYA) == layers.VIEW_LIBYA
 
 
 def test_convex_hull():
@@ -266,32 +303,35 @@ def test_picked_key_reads_deck_selection_state():
 
 # ---- periods, charts, style, links -------------------------------------------------------------------------
 
-def test_months_and_parties(frame):
-    fl = frame[frame["type"] == "front_line"]
-    assert periods.months(fl) == ["2019-04"]
-    assert periods.months(frame)[0] == "2019-04" and periods.months(frame)[-1] == "2020-01"
-    upto, current, end = periods.window(fl, "2019-04")
-    assert len(current) == 3 and end == pd.Timestamp("2019-04-30")
-    party = periods.parties(current)
+def test_months_and_parties(tiny):
+    fronts = page_of(tiny, "front_line")
+    assert periods.months(*fronts.ask("span", fronts.query)) == ["2019-04"]
+    every = periods.months(*data.ask(tiny, "span", EventQuery()))
+    assert every[0] == "2019-04" and every[-1] == "2020-01" and len(every) == 10
+    upto, current, end = periods.window(fronts.query, "2019-04", None)
+    assert fronts.count(current) == 3 and end == pd.Timestamp("2019-04-30")
+    party = periods.parties(fronts.ask("parties", current))
     assert set(party["party"]) == {"Khalifa Haftar · خليفة حفتر", "Libyan National Army · الجيش الوطني الليبي",
                                    "Fayez al-Sarraj · فائز السراج"} and set(party["reports"]) == {1}
 
 
-def test_chart_data(frame):
-    counts = charts.per_period(frame, "month", "type")
-    assert counts["events"].sum() == frame["day"].notna().sum()
-    p = charts.pairs(frame)
+def test_chart_data(tiny):
+    page = page_of(tiny)
+    counts = charts.per_period(page.days("type"), "month", "type")
+    assert counts["events"].sum() == 6                                   # the undated call is not on a timeline
+    p = charts.pairs_frame(page.ask("pairs", page.query))
     assert p.iloc[0][["actor", "counterpart", "events"]].tolist() == ["Fayez al-Sarraj", "Donald Trump", 1]
-    for chart in (charts.timeline(frame, "week"), charts.matrix(frame), charts.flows_over_time(frame)):
+    for chart in (charts.timeline(page.days("type"), "week"), charts.matrix(charts.matrix_data(p)),
+                  charts.flows_over_time(page.days("subtype"))):
         assert chart.to_dict()
 
 
-def test_an_actor_keeps_its_colour_whatever_else_is_on_the_map(frame):
-    alone = layers.visit_colors(layers.with_color_key(frame[frame["id"] == "e2"], "actor"), "actor")
-    together = layers.visit_colors(layers.with_color_key(frame, "actor"), "actor")
-    assert alone["Khalifa Haftar"] == together["Khalifa Haftar"] != UNKNOWN
-    by_side = layers.visit_colors(layers.with_color_key(frame, "affiliation"), "affiliation")
-    assert by_side["LNA"] == AFFILIATION_COLORS["LNA"]
+def test_an_actor_keeps_its_colour_whatever_else_is_on_the_map(tiny):
+    visits = page_of(tiny, "visit")
+    alone = visits.query.narrowed(actors=("Khalifa Haftar",))
+    colors = lambda q, column: layers.visit_colors(visits.ask("groups", q, (column,), None, None)[0], column)  # noqa: E731
+    assert colors(alone, "actor_key")["Khalifa Haftar"] == colors(visits.query, "actor_key")["Khalifa Haftar"] != UNKNOWN
+    assert colors(visits.query, "aff_key")["LNA"] == AFFILIATION_COLORS["LNA"]
 
 
 def test_labels():

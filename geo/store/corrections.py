@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 from datetime import date
 
-from . import history
+from . import current, history
 from .engine import Connection
 
 KINDS = {
@@ -108,6 +108,7 @@ def add(conn: Connection, kind: str, target: str, value: dict | None = None, not
                                             history.now())).fetchone()[0]
         history.record(conn, who, "correction", str(cid), doc_id, history.current_version(conn, doc_id),
                        {"kind": kind, "target": target, "value": value, "note": note})
+        current.refresh(conn, [doc_id])
     return cid
 
 
@@ -123,6 +124,8 @@ def undo(conn: Connection, correction_id: int, who: str = history.LOCAL) -> bool
         conn.execute("UPDATE corrections SET undone_at = ? WHERE id = ?", (history.now(), correction_id))
         history.record(conn, who, "undo", str(correction_id), row["doc_id"], None,
                        {"kind": row["kind"], "target": row["target"]})
+        if row["doc_id"]:
+            current.refresh(conn, [row["doc_id"]])
     return True
 
 
@@ -133,16 +136,19 @@ def _document_of(conn: Connection, kind: str, target: str) -> str:
     return conn.execute("SELECT doc_id FROM events WHERE id = ?", (target,)).fetchone()[0]
 
 
-def listing(conn: Connection, include_undone: bool = True) -> list[dict]:
-    """All corrections, oldest first, values decoded, with who made and undid each and whether it still
-    ``matches`` its target (what the export writes)."""
-    sql = LISTING + ("" if include_undone else " WHERE c.undone_at IS NULL") + " ORDER BY c.id"
-    return [dict(r) | {"value": json.loads(r["value"]), "matches": bool(r["matches"])} for r in conn.execute(sql)]
+def listing(conn: Connection, include_undone: bool = True, doc_ids: list[str] | None = None) -> list[dict]:
+    """All corrections (or those of the articles ``doc_ids``), oldest first, values decoded, with who made and
+    undid each and whether it still ``matches`` its target (what the export writes)."""
+    conds = ([] if include_undone else ["c.undone_at IS NULL"]) + (
+        [f"h.doc_id IN ({','.join('?' * len(doc_ids))})"] if doc_ids is not None else [])
+    sql = LISTING + (" WHERE " + " AND ".join(conds) if conds else "") + " ORDER BY c.id"
+    return [dict(r) | {"value": json.loads(r["value"]), "matches": bool(r["matches"])}
+            for r in conn.execute(sql, list(doc_ids or ()))]
 
 
-def active(conn: Connection) -> list[dict]:
-    """The corrections that apply: not undone, and still matching their target."""
-    return [c for c in listing(conn, include_undone=False) if c["matches"]]
+def active(conn: Connection, doc_ids: list[str] | None = None) -> list[dict]:
+    """The corrections that apply (to the articles ``doc_ids``, or to all): not undone, still matching their target."""
+    return [c for c in listing(conn, include_undone=False, doc_ids=doc_ids) if c["matches"]]
 
 
 def apply(events: list[dict], corrections: list[dict], mentions: dict[str, dict]) -> list[dict]:

@@ -13,7 +13,7 @@ from collections import defaultdict
 from datetime import datetime, timezone
 from pathlib import Path
 
-from . import corrections, history, postgres, sqlite
+from . import corrections, current, history, postgres, sqlite
 from .engine import Connection
 from .schema import TABLE_NAMES
 from ..gazetteer import DATA_DIR
@@ -32,8 +32,16 @@ def connect(target: str | os.PathLike | None = None, readonly: bool = False, che
     PostgreSQL for a ``postgresql://`` URL. Whatever stops it is one StoreError saying why."""
     where = store_target(target)
     if postgres.is_url(where):
-        return postgres.open_url(where, readonly=readonly)
-    return sqlite.open_file(Path(where), readonly=readonly, check=check)
+        conn = postgres.open_url(where, readonly=readonly)
+    else:
+        conn = sqlite.open_file(Path(where), readonly=readonly, check=check)
+    if not readonly:
+        try:
+            current.ensure_built(conn)
+        except BaseException:
+            conn.close()
+            raise
+    return conn
 
 
 def content_hash(text: str) -> str:
@@ -62,7 +70,7 @@ def save(conn: Connection, ex: Extraction, source: str = "", who: str = history.
     if row is not None:
         return "unchanged"
     with conn.transaction():  # all of the article or none of it
-        earlier = history.keep_version(conn, art.id, _document_events(conn, art.id)) if id_taken(conn, art.id) else None
+        earlier = history.keep_version(conn, art.id, events_of(conn, [art.id])) if id_taken(conn, art.id) else None
         replaced = conn.execute("DELETE FROM documents WHERE id = ?", (art.id,)).rowcount > 0
         conn.execute("INSERT INTO documents VALUES (?,?,?,?,?,?,?,?,?,?)",
                      (art.id, digest, art.title, art.outlet, art.url,
@@ -94,6 +102,7 @@ def save(conn: Connection, ex: Extraction, source: str = "", who: str = history.
                           enumerate([(a, "actor") for a in e.actors] + [(a, "counterpart") for a in e.counterparts])])
         conn.executemany("INSERT INTO event_reports VALUES (?,?) ON CONFLICT DO NOTHING",
                          [(eid, r.index) for eid, e in events.items() for r in e.reports])
+        current.refresh(conn, [art.id])
         history.record(conn, who, "article_replaced" if replaced else "article_added", art.id, art.id,
                        history.current_version(conn, art.id),
                        {"title": art.title, "source": source, "events": len(events), "replaces_version": earlier})
@@ -161,23 +170,30 @@ _SIDES = """
 SELECT ea.event_id, ea.role, a.id, a.name_en, a.name_ar, a.affiliation
 FROM event_actors ea JOIN actors a ON a.id = ea.actor_id {where} ORDER BY ea.event_id, ea.role, ea.pos"""
 _REPORTS = "SELECT r.event_id, r.sentence FROM event_reports r {where} ORDER BY r.event_id, r.sentence"
-_FOR_DOC = "JOIN events e ON e.id = {}.event_id WHERE e.doc_id = ?"
+_FOR_DOCS = "JOIN events e ON e.id = {}.event_id WHERE e.doc_id IN ({})"
+_FOR_IDS = "WHERE {}.event_id IN ({})"
 
 
-def _with_sides(conn: Connection, rows: list[dict], doc_id: str | None = None) -> list[dict]:
+def with_sides(conn: Connection, rows, doc_ids: list[str] | None = None) -> list[dict]:
     """The event rows with their sides, in the order the extraction gave them: ``actor_list`` and
     ``counterpart_list`` (id, names, affiliation each), and the same joined by ``;`` for tables and exports
-    (``actors_en``, ``affiliation``, ...); and the sentences that report them. Two queries, not one per event."""
-    args = (doc_id,) if doc_id else ()
+    (``actors_en``, ``affiliation``, ...); and the sentences that report them. Two queries per article batch
+    (``doc_ids``) or per 500 rows, not one per event."""
+    rows = [dict(r) for r in rows]
+    if doc_ids is not None:
+        batches = [(_FOR_DOCS, list(doc_ids))] if rows else []
+    else:
+        ids = [r["id"] for r in rows]
+        batches = [(_FOR_IDS, ids[i:i + 500]) for i in range(0, len(ids), 500)]
     sides: dict[tuple[str, str], list] = defaultdict(list)
-    for r in conn.execute(_SIDES.format(where=_FOR_DOC.format("ea") if doc_id else ""), args):
-        sides[r["event_id"], r["role"]].append(r)
     reports: dict[str, list[str]] = defaultdict(list)
-    for r in conn.execute(_REPORTS.format(where=_FOR_DOC.format("r") if doc_id else ""), args):
-        reports[r["event_id"]].append(str(r["sentence"]))
-    out = []
+    for where, args in batches:
+        marks = ",".join("?" * len(args))
+        for r in conn.execute(_SIDES.format(where=where.format("ea", marks)), args):
+            sides[r["event_id"], r["role"]].append(r)
+        for r in conn.execute(_REPORTS.format(where=where.format("r", marks)), args):
+            reports[r["event_id"]].append(str(r["sentence"]))
     for row in rows:
-        row = dict(row)
         for role in ("actor", "counterpart"):
             row[f"{role}_list"] = [{k: a[k] for k in ("id", "name_en", "name_ar", "affiliation")}
                                    for a in sides.get((row["id"], role), [])]
@@ -188,19 +204,23 @@ def _with_sides(conn: Connection, rows: list[dict], doc_id: str | None = None) -
                                      (f"{prefix}s_ar", "name_ar", "؛ "), (aff, "affiliation", "; ")):
                 row[key] = sep.join(a[column] for a in found if a[column] is not None) or None
         row["report_sentences"] = ",".join(reports[row["id"]]) or None
-        out.append(row)
-    return out
+    return rows
+
+
+def events_of(conn: Connection, doc_ids: list[str]) -> list[dict]:
+    """The events of these articles as extracted (no correction applied), with their sides."""
+    marks = ",".join("?" * len(doc_ids))
+    rows = conn.execute(_EVENTS_SELECT + f"WHERE e.doc_id IN ({marks})\n" + _EVENTS_ORDER, list(doc_ids)).fetchall()
+    return with_sides(conn, rows, doc_ids)
 
 
 def read_events(conn: Connection, corrected: bool = True) -> list[dict]:
     """Every event, flattened with its place, origin, sides, sentence and document; analysts'
     corrections applied (``corrected`` marks the rows they changed) unless asked otherwise."""
-    rows = _with_sides(conn, conn.execute(_EVENTS_SELECT + _EVENTS_ORDER).fetchall())
-    if not corrected:
-        return rows
-    fixes = corrections.active(conn)
-    mentions = corrections.mention_rows(conn, [c["target"] for c in fixes if c["kind"] == "mention_place"])
-    return corrections.apply(rows, fixes, mentions)
+    if corrected:
+        from .queries import EventQuery, rows
+        return rows(conn, EventQuery(), order="oldest")
+    return with_sides(conn, conn.execute(_EVENTS_SELECT + _EVENTS_ORDER).fetchall())
 
 
 def read_document(conn: Connection, doc_id: str, corrected: bool = True) -> dict | None:
@@ -220,13 +240,7 @@ def read_document(conn: Connection, doc_id: str, corrected: bool = True) -> dict
         "times": q('SELECT start, "end", text, date_start, date_end, precision FROM time_mentions '
                    'WHERE doc_id = ? ORDER BY start'),
     }
-    return corrections.apply_to_document(out, corrections.active(conn)) if corrected else out
-
-
-def _document_events(conn: Connection, doc_id: str) -> list[dict]:
-    """One article's events as extracted, the rows ``read_events`` gives (kept with an earlier version)."""
-    return _with_sides(conn, conn.execute(_EVENTS_SELECT + "WHERE e.doc_id = ?\n" + _EVENTS_ORDER, (doc_id,)).fetchall(),
-                       doc_id)
+    return corrections.apply_to_document(out, corrections.active(conn, [doc_id])) if corrected else out
 
 
 def stored_events(conn: Connection, doc_id: str) -> list[dict]:

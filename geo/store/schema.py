@@ -3,8 +3,9 @@ number of the schema they make. What only one engine has (SQLite's migrations of
 triggers) lives in that engine's module."""
 from __future__ import annotations
 
-# 2: corrections; 3: event_reports; 4: changes and document_versions; 5: meta (the writes counter), event_actors.pos
-SCHEMA_VERSION = 5
+# 2: corrections; 3: event_reports; 4: changes and document_versions; 5: meta (the writes counter), event_actors.pos;
+# 6: event_view (the events as corrected, what pages query)
+SCHEMA_VERSION = 6
 
 TABLES = """
 CREATE TABLE IF NOT EXISTS documents (
@@ -61,9 +62,23 @@ CREATE TABLE IF NOT EXISTS document_versions (
     doc_id TEXT NOT NULL, version INTEGER NOT NULL, content_hash TEXT NOT NULL, title TEXT, outlet TEXT, url TEXT,
     published TEXT, date_precision TEXT, text TEXT NOT NULL, source TEXT, ingested_at TEXT NOT NULL,
     replaced_at TEXT NOT NULL, events TEXT NOT NULL, PRIMARY KEY (doc_id, version));
+CREATE TABLE IF NOT EXISTS event_view (
+    id TEXT PRIMARY KEY REFERENCES events(id) ON DELETE CASCADE,
+    doc_id TEXT NOT NULL REFERENCES documents(id) ON DELETE CASCADE, sentence INTEGER, start INTEGER, "end" INTEGER,
+    type TEXT, subtype TEXT, trigger TEXT, status TEXT, confidence REAL, date_start TEXT, date_end TEXT,
+    date_precision TEXT, date_source TEXT, day TEXT, day_end TEXT, place_id TEXT, place_en TEXT, place_ar TEXT,
+    lat REAL, lon REAL, place_kind TEXT, place_country TEXT, origin_id TEXT, origin_en TEXT, origin_ar TEXT,
+    origin_lat REAL, origin_lon REAL, actor_key TEXT, aff_key TEXT, corrected INTEGER NOT NULL DEFAULT 0);
+CREATE INDEX IF NOT EXISTS ix_view_type_day ON event_view(type, day);
+CREATE INDEX IF NOT EXISTS ix_view_day ON event_view(day);
+CREATE INDEX IF NOT EXISTS ix_view_day_end ON event_view(day_end);
+CREATE INDEX IF NOT EXISTS ix_view_doc ON event_view(doc_id);
+CREATE INDEX IF NOT EXISTS ix_view_place ON event_view(place_id);
+CREATE INDEX IF NOT EXISTS ix_actors_name ON actors(name_en);
+CREATE INDEX IF NOT EXISTS ix_actors_affiliation ON actors(affiliation);
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value INTEGER NOT NULL);
 INSERT INTO meta (key, value) VALUES ('writes', 0) ON CONFLICT (key) DO NOTHING;
 """
 
 TABLE_NAMES = ("documents", "sentences", "places", "actors", "place_mentions", "actor_mentions", "time_mentions",
-               "events", "event_actors", "event_reports", "corrections", "changes", "document_versions")
+               "events", "event_actors", "event_reports", "event_view", "corrections", "changes", "document_versions")

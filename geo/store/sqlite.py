@@ -95,6 +95,7 @@ def open_file(p: Path, readonly: bool = False, check: bool = False) -> SQLiteCon
         raw.execute("PRAGMA foreign_keys=ON")
         raw.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_S * 1000}")
         if check and (problem := raw.execute("PRAGMA quick_check(1)").fetchone()[0]) != "ok":
+            problem = " ".join(problem.replace("*** in database main ***", "").split())     # one line
             raise StoreError(f"the store {p} is damaged ({problem}); restore it from a backup, or name another file")
         return SQLiteConnection(raw, str(p))
     except (sqlite3.Error, OSError) as e:

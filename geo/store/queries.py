@@ -1,0 +1,253 @@
+"""What a page asks of the events, answered by the store: filtered counts, groups (places, arcs), days, pairs of
+parties, and at most a page of whole rows. Every query reads the corrected events (``current``'s ``event_view``)
+through one filter (``EventQuery``), so a view costs what it shows, not what the store holds."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from .engine import Connection
+from .repository import with_sides
+
+# What events may be grouped by or matched on (a map object's key), and the SQL of each.
+COLUMNS = {"type": "v.type", "subtype": "v.subtype", "status": "v.status", "place_id": "v.place_id",
+           "origin_id": "v.origin_id", "actor_key": "v.actor_key", "aff_key": "v.aff_key",
+           "month": "substr(v.day, 1, 7)", "day": "v.day", "doc_id": "v.doc_id"}
+LOCATED = {None: "", "place": " AND v.lat IS NOT NULL AND v.lon IS NOT NULL",
+           "arc": " AND v.lat IS NOT NULL AND v.lon IS NOT NULL AND v.origin_lat IS NOT NULL"
+                  " AND v.origin_lon IS NOT NULL"}
+_PARTY = ("v.id IN (SELECT ea.event_id FROM event_actors ea JOIN actors a ON a.id = ea.actor_id "
+          "WHERE a.{} IN ({}))")
+_ROW = """SELECT v.*, s.text AS sentence_text, d.title AS doc_title, d.outlet AS outlet, d.published AS published,
+       d.url AS url
+FROM event_view v LEFT JOIN sentences s ON s.doc_id = v.doc_id AND s.idx = v.sentence JOIN documents d ON d.id = v.doc_id
+"""
+ORDERS = {"oldest": "v.day IS NOT NULL, v.day, v.date_start, v.doc_id, v.sentence, v.start, v.id",
+          "newest": "v.day IS NULL, v.day DESC, v.doc_id DESC, v.sentence DESC, v.start DESC, v.id DESC",
+          "dated": "v.day IS NULL, v.day, v.doc_id, v.sentence, v.start, v.id",
+          "text": "v.sentence, v.start, v.id"}
+
+
+@dataclass(frozen=True)
+class EventQuery:
+    """Which events: empty fields mean all. ``actors`` and ``affiliations`` match either side of an event; the
+    dates keep events that overlap [date_from, date_to] (ISO days; undated events then drop out); ``match``
+    holds (column, value) pairs of ``COLUMNS`` that must be equal ("" matches a missing value)."""
+    kinds: tuple[str, ...] = ()
+    status: str = ""
+    actors: tuple[str, ...] = ()
+    affiliations: tuple[str, ...] = ()
+    date_from: str | None = None
+    date_to: str | None = None
+    match: tuple[tuple[str, str], ...] = ()
+    doc_ids: tuple[str, ...] = ()
+
+    def where(self, located: str | None = None) -> tuple[str, list]:
+        """The SQL condition on ``event_view v`` and its parameters."""
+        conds, args = ["1=1"], []
+
+        def among(column: str, values) -> None:
+            conds.append(f"{column} IN ({','.join('?' * len(values))})")
+            args.extend(values)
+
+        if self.kinds:
+            among("v.type", self.kinds)
+        if self.status:
+            conds.append("v.status = ?")
+            args.append(self.status)
+        for field, values in (("name_en", self.actors), ("affiliation", self.affiliations)):
+            if values:
+                conds.append(_PARTY.format(field, ",".join("?" * len(values))))
+                args.extend(values)
+        if self.date_from:
+            conds.append("v.day_end >= ?")
+            args.append(self.date_from)
+        if self.date_to:
+            conds.append("v.day <= ?")
+            args.append(self.date_to)
+        for column, value in self.match:
+            sql = COLUMNS[column]
+            if value == "":
+                conds.append(f"{sql} IS NULL")
+            else:
+                conds.append(f"{sql} = ?")
+                args.append(value)
+        if self.doc_ids:
+            among("v.doc_id", self.doc_ids)
+        return " AND ".join(conds) + LOCATED[located], args
+
+    def narrowed(self, **changes) -> "EventQuery":
+        """The same query with some fields replaced (``match`` pairs are added to the ones there)."""
+        fields = {**self.__dict__, **changes}
+        if "match" in changes:
+            fields["match"] = self.match + tuple(changes["match"])
+        return EventQuery(**fields)
+
+
+def summary(conn: Connection, q: EventQuery, kinds: tuple[str, ...], statuses: tuple[str, ...]) -> dict[str, int]:
+    """Events, articles and places, and events of each of ``kinds`` and ``statuses``."""
+    where, args = q.where()
+    per = ["SUM(CASE WHEN v.type = ? THEN 1 ELSE 0 END)" for _ in kinds]
+    per += ["SUM(CASE WHEN v.status = ? THEN 1 ELSE 0 END)" for _ in statuses]
+    row = conn.execute(f"SELECT COUNT(*), COUNT(DISTINCT v.doc_id), COUNT(DISTINCT v.place_id)"
+                       f"{''.join(', ' + p for p in per)} FROM event_view v WHERE {where}",
+                       [*kinds, *statuses, *args]).fetchone()
+    values = [int(x or 0) for x in row]
+    return {"events": values[0], "articles": values[1], "places": values[2],
+            **dict(zip(kinds + statuses, values[3:]))}
+
+
+def groups(conn: Connection, q: EventQuery, by: tuple[str, ...], located: str | None = None,
+           limit: int | None = None) -> tuple[list[dict], int]:
+    """One row per value of ``by`` (columns of ``COLUMNS``; none: one row for all), biggest first: ``n`` events,
+    ``planned`` of them, the place (and origin) with coordinates, the first and last day, and ``last_id``, the
+    latest event (the last undated one when none has a day); and how many groups there are in all."""
+    where, args = q.where(located)
+    keys = [f"COALESCE({COLUMNS[c]}, '') AS {c}" for c in by]
+    group = f" GROUP BY {', '.join(COLUMNS[c] for c in by)}" if by else ""
+    order = "n DESC" + "".join(f", {c}" for c in by)
+    sql = (f"SELECT {''.join(k + ', ' for k in keys)}COUNT(*) AS n, "
+           "SUM(CASE WHEN v.status = 'planned' THEN 1 ELSE 0 END) AS planned, "
+           "MIN(v.lat) AS lat, MIN(v.lon) AS lon, MIN(v.origin_lat) AS olat, MIN(v.origin_lon) AS olon, "
+           "MIN(v.place_en) AS place_en, MIN(v.place_ar) AS place_ar, MIN(v.origin_en) AS origin_en, "
+           "MIN(v.origin_ar) AS origin_ar, MIN(v.day) AS first_day, MAX(v.day) AS last_day, "
+           "MAX(COALESCE(v.day, '') || ' ' || v.id) AS last_key, COUNT(*) OVER () AS total "
+           f"FROM event_view v WHERE {where}{group} ORDER BY {order}" + (f" LIMIT {int(limit)}" if limit else ""))
+    rows = [dict(r) for r in conn.execute(sql, args)]
+    total = int(rows[0]["total"]) if rows else 0
+    for r in rows:
+        r["last_id"] = str(r.pop("last_key")).rsplit(" ", 1)[-1]
+        del r["total"]
+        r["n"], r["planned"] = int(r["n"]), int(r["planned"] or 0)
+    return rows, total
+
+
+def names(conn: Connection, q: EventQuery, by: tuple[str, ...], located: str | None = None
+          ) -> dict[tuple[str, ...], dict[str, list[tuple[str, str, int]]]]:
+    """For each group of ``by``: the actors and counterparts its events name, as (English, Arabic, events), most
+    named first, under ``actor`` and ``counterpart``."""
+    where, args = q.where(located)
+    keys = "".join(f"COALESCE({COLUMNS[c]}, ''), " for c in by)
+    group = "".join(f"{COLUMNS[c]}, " for c in by)
+    sql = (f"SELECT {keys}ea.role, a.name_en, a.name_ar, COUNT(*) AS n FROM event_view v "
+           "JOIN event_actors ea ON ea.event_id = v.id JOIN actors a ON a.id = ea.actor_id "
+           f"WHERE {where} GROUP BY {group}ea.role, a.name_en, a.name_ar")
+    out: dict[tuple[str, ...], dict[str, list]] = {}
+    for r in conn.execute(sql, args):
+        r = tuple(r)
+        key, (role, en, ar, n) = tuple(str(x) for x in r[:len(by)]), r[len(by):]
+        out.setdefault(key, {"actor": [], "counterpart": []})[role].append((en or "", ar or "", int(n)))
+    for sides in out.values():
+        for found in sides.values():
+            found.sort(key=lambda t: (-t[2], t[0]))
+    return out
+
+
+def sentences(conn: Connection, event_ids: list[str]) -> dict[str, str]:
+    """The sentence each of these events was read in."""
+    out = {}
+    for i in range(0, len(event_ids), 500):
+        chunk = event_ids[i:i + 500]
+        for r in conn.execute("SELECT v.id, s.text FROM event_view v JOIN sentences s ON s.doc_id = v.doc_id AND "
+                              f"s.idx = v.sentence WHERE v.id IN ({','.join('?' * len(chunk))})", chunk):
+            out[r[0]] = r[1]
+    return out
+
+
+def rows(conn: Connection, q: EventQuery, limit: int | None = None, order: str = "newest") -> list[dict]:
+    """Whole events (the rows ``read_events`` gives): at most ``limit``, the newest first (or ``oldest``, undated
+    first; ``dated``, undated last; or in ``text`` order), each with its sides, sentence and article."""
+    where, args = q.where()
+    sql = _ROW + f"WHERE {where} ORDER BY {ORDERS[order]}" + (f" LIMIT {int(limit)}" if limit else "")
+    out = with_sides(conn, conn.execute(sql, args).fetchall())
+    for r in out:
+        r["corrected"] = bool(r["corrected"])
+    return out
+
+
+def per_day(conn: Connection, q: EventQuery, by: str) -> list[tuple[str, str, int]]:
+    """(day, value of ``by``, events) for every dated day of the events."""
+    where, args = q.where()
+    sql = (f"SELECT v.day, COALESCE({COLUMNS[by]}, ''), COUNT(*) FROM event_view v WHERE {where} AND v.day IS NOT NULL "
+           f"GROUP BY v.day, {COLUMNS[by]} ORDER BY v.day")
+    return [(r[0], r[1], int(r[2])) for r in conn.execute(sql, args)]
+
+
+def pairs(conn: Connection, q: EventQuery) -> list[tuple[str, str, str, str, int]]:
+    """(actor, its Arabic name, counterpart, its Arabic name, events) for every pair named by one event."""
+    where, args = q.where()
+    sql = ("SELECT a.name_en, a.name_ar, c.name_en, c.name_ar, COUNT(*) FROM event_view v "
+           "JOIN event_actors x ON x.event_id = v.id AND x.role = 'actor' JOIN actors a ON a.id = x.actor_id "
+           "JOIN event_actors y ON y.event_id = v.id AND y.role = 'counterpart' JOIN actors c ON c.id = y.actor_id "
+           f"WHERE {where} AND a.name_en <> c.name_en GROUP BY a.name_en, a.name_ar, c.name_en, c.name_ar")
+    return [(r[0] or "", r[1] or "", r[2] or "", r[3] or "", int(r[4])) for r in conn.execute(sql, args)]
+
+
+def parties(conn: Connection, q: EventQuery) -> list[tuple[str, str, int]]:
+    """(English, Arabic, events) for every actor or counterpart the events name, most named first."""
+    where, args = q.where()
+    sql = ("SELECT a.name_en, a.name_ar, COUNT(DISTINCT v.id) AS n FROM event_view v "
+           "JOIN event_actors ea ON ea.event_id = v.id JOIN actors a ON a.id = ea.actor_id "
+           f"WHERE {where} GROUP BY a.name_en, a.name_ar ORDER BY n DESC, a.name_en")
+    return [(r[0] or "", r[1] or "", int(r[2])) for r in conn.execute(sql, args)]
+
+
+def span(conn: Connection, q: EventQuery) -> tuple[str | None, str | None]:
+    """The first and last day of the events."""
+    where, args = q.where()
+    row = conn.execute(f"SELECT MIN(v.day), MAX(v.day_end) FROM event_view v WHERE {where}", args).fetchone()
+    return row[0], row[1]
+
+
+def extent(conn: Connection, q: EventQuery) -> tuple[float, float, float, float] | None:
+    """(south, north, west, east) of the events' places, or None when none is located."""
+    where, args = q.where("place")
+    row = conn.execute(f"SELECT MIN(v.lat), MAX(v.lat), MIN(v.lon), MAX(v.lon) FROM event_view v WHERE {where}",
+                       args).fetchone()
+    return None if row[0] is None else tuple(float(x) for x in row)
+
+
+def actors(conn: Connection) -> list[tuple[str, str, str]]:
+    """(English, Arabic, affiliation) of every actor some event names, by English name."""
+    sql = ("SELECT a.name_en, a.name_ar, a.affiliation FROM actors a WHERE a.name_en IS NOT NULL AND EXISTS "
+           "(SELECT 1 FROM event_actors ea JOIN event_view v ON v.id = ea.event_id WHERE ea.actor_id = a.id) "
+           "ORDER BY a.name_en, a.name_ar")
+    return [(r[0], r[1] or "", r[2] or "") for r in conn.execute(sql)]
+
+
+def per_document(conn: Connection, q: EventQuery, doc_ids: list[str] | None = None) -> dict[str, int]:
+    """Events per article (of ``doc_ids`` only, when given)."""
+    if doc_ids is not None and not doc_ids:
+        return {}
+    q = q.narrowed(doc_ids=tuple(doc_ids)) if doc_ids else q
+    where, args = q.where()
+    return {r[0]: int(r[1]) for r in conn.execute(
+        f"SELECT v.doc_id, COUNT(*) FROM event_view v WHERE {where} GROUP BY v.doc_id", args)}
+
+
+_BOTH_SIDES = """CASE WHEN v.type = 'front_line' THEN
+    CASE WHEN (SELECT COUNT(DISTINCT a.affiliation) FROM event_actors ea JOIN actors a ON a.id = ea.actor_id
+               WHERE ea.event_id = v.id) >= 2 THEN 1 ELSE 0 END
+  WHEN EXISTS (SELECT 1 FROM event_actors ea WHERE ea.event_id = v.id AND ea.role = 'actor')
+   AND EXISTS (SELECT 1 FROM event_actors ea WHERE ea.event_id = v.id AND ea.role = 'counterpart') THEN 1
+  ELSE 0 END"""
+FIGURES = {"events": "1", "occurred": "CASE WHEN v.status = 'occurred' THEN 1 ELSE 0 END",
+           "planned": "CASE WHEN v.status = 'planned' THEN 1 ELSE 0 END",
+           "dated_text": "CASE WHEN v.date_source = 'text' THEN 1 ELSE 0 END",
+           "dated_published": "CASE WHEN v.date_source = 'published' THEN 1 ELSE 0 END",
+           "dated_analyst": "CASE WHEN v.date_source = 'analyst' THEN 1 ELSE 0 END",
+           "undated": "CASE WHEN v.date_start IS NULL THEN 1 ELSE 0 END",
+           "located": "CASE WHEN v.lat IS NOT NULL AND v.lon IS NOT NULL THEN 1 ELSE 0 END",
+           "corrected": "v.corrected", "both_sides": _BOTH_SIDES}
+
+
+def figures(conn: Connection) -> dict[str, dict[str, int]]:
+    """Per kind of event: how many, by status, by where the date came from, undated, with both sides named (for a
+    front line: parties of two different affiliations), on the map and corrected."""
+    sums = ", ".join(f"SUM({sql}) AS {name}" for name, sql in FIGURES.items())
+    return {r["type"]: {name: int(r[name] or 0) for name in FIGURES}
+            for r in conn.execute(f"SELECT v.type, {sums} FROM event_view v GROUP BY v.type")}
+
+
+def count_documents(conn: Connection) -> int:
+    """How many articles the store holds."""
+    return int(conn.execute("SELECT COUNT(*) FROM documents").fetchone()[0])
