@@ -15,7 +15,7 @@ def per_period(days: pd.DataFrame, per: str, by: str) -> pd.DataFrame:
     if days.empty:
         return pd.DataFrame({"period": pd.Series(dtype="datetime64[ns]"), by: pd.Series(dtype=object),
                              "events": pd.Series(dtype=int)})
-    periods = pd.to_datetime(days["day"]).dt.to_period(PERIODS[per]).dt.start_time
+    periods = pd.to_datetime(days["day"], errors="coerce").dt.to_period(PERIODS[per]).dt.start_time
     out = days.assign(period=periods).groupby(["period", by])["events"].sum().reset_index()
     out[by] = out[by].astype(str)
     return out

@@ -120,9 +120,9 @@ def parse_key(key: str) -> list[tuple[str, str]] | None:
 
 # ---- objects ---------------------------------------------------------------------------------------------
 
-def _names(found: list[tuple[str, str, int]], limit: int = 3) -> str:
-    """The names most often given, ``(+N more)`` for the rest."""
-    text = "; ".join(bilingual(en, ar) for en, ar, _ in found[:limit])
+def _names(found: list[tuple[str, int]], arabic: dict[str, str], limit: int = 3) -> str:
+    """The names most often given first (with their Arabic names from ``arabic``), ``(+N more)`` for the rest."""
+    text = "; ".join(bilingual(en, arabic.get(en, "")) for en, _ in found[:limit])
     return text + (f" (+{len(found) - limit} more)" if len(found) > limit else "")
 
 
@@ -144,13 +144,13 @@ def _when(first: str | None, last: str | None) -> str:
         f"{date_label(last, None, 'day')}"
 
 
-def tips(group: dict, names: dict, text: str, noun_kind: str, where: str) -> dict:
+def tips(group: dict, names: dict, arabic: dict[str, str], text: str, noun_kind: str, where: str) -> dict:
     """The tooltip fields of one object standing for a group of events (see ``objects``)."""
     n, planned = group["n"], group["planned"]
     one, many = _NOUNS.get(noun_kind, _NOUNS[""])
     head = f"{n} {one if n == 1 else many}" + (f" ({planned} planned)" if planned else "")
-    who = _names(names.get("actor", []))
-    partners = _names(names.get("counterpart", []))
+    who = _names(names.get("actor", []), arabic)
+    partners = _names(names.get("counterpart", []), arabic)
     if partners:
         who = f"{who or '—'} with {partners}"
     more = "Click for its source." if n == 1 else f"Click to list all {n} with their sources."
@@ -161,10 +161,10 @@ def tips(group: dict, names: dict, text: str, noun_kind: str, where: str) -> dic
 
 
 def objects(found: list[dict], total: int, by: tuple[str, ...], names: dict, texts: dict[str, str],
-            arcs: bool = False, noun_kind: str = "") -> "Objects":
+            arcs: bool = False, noun_kind: str = "", arabic: dict[str, str] | None = None) -> "Objects":
     """Map objects of the store's groups (``queries.groups``: biggest first; ``total`` of them in all): place,
-    count, key and tooltip fields; ``names`` (``queries.names``) and ``texts`` (the sentence of each group's
-    latest event) fill the tooltips."""
+    count, key and tooltip fields; ``names`` (``queries.names``, with ``arabic`` names for them) and ``texts``
+    (the sentence of each group's latest event) fill the tooltips."""
     rows = Objects(total=total)
     for g in found:
         values = tuple(str(g[c]) for c in by)
@@ -174,7 +174,7 @@ def objects(found: list[dict], total: int, by: tuple[str, ...], names: dict, tex
         kind = noun_kind or str(g.get("type") or "")
         row = {"key": selection_key(list(zip(by, values))), "count": g["n"], "planned": g["planned"],
                "lat": round(float(g["lat"]), 4), "lon": round(float(g["lon"]), 4), "last_day": g["last_day"],
-               **dict(zip(by, values)), **tips(g, names.get(values, {}), texts.get(g["last_id"], ""), kind, where)}
+               **dict(zip(by, values)), **tips(g, names.get(values, {}), arabic or {}, texts.get(g["last_id"], ""), kind, where)}
         if arcs:
             row |= {"olat": round(float(g["olat"]), 4), "olon": round(float(g["olon"]), 4)}
         rows.append(row)

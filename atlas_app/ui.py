@@ -84,7 +84,8 @@ class Page:
         found, total = self.ask("groups", q, by, located, limit)
         noun_kind = noun_kind or (q.kinds[0] if len(q.kinds) == 1 else "")      # else each group's own type
         return layers.objects(found, total, by, self.ask("names", q, by, located),
-                              self.ask("sentences", [g["last_id"] for g in found]), located == "arc", noun_kind)
+                              self.ask("sentences", [g["last_id"] for g in found]), located == "arc", noun_kind,
+                              self.options.actors)
 
     def note(self, notes: list[str]) -> None:
         """Add notes about ignored link parameters to the page's one warning."""

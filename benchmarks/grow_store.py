@@ -19,10 +19,11 @@ sys.path.insert(0, str(ROOT))
 from geo.store import connect, count  # noqa: E402
 
 # Each table's columns, with {k} for the copy's number: ids get "~k", dates move k years on.
-SHIFT = {"sqlite": "CASE WHEN {c} IS NULL THEN NULL ELSE printf('%04d', CAST(substr({c}, 1, 4) AS INTEGER) + {k}) "
-                   "|| substr({c}, 5) END",
-         "postgresql": "CASE WHEN {c} IS NULL THEN NULL ELSE lpad((CAST(substr({c}, 1, 4) AS INTEGER) + {k})::text, "
-                       "4, '0') || substr({c}, 5) END"}
+_YEAR = "CAST(substr({c}, 1, 4) AS INTEGER) + {k}"
+_REST = ("CASE WHEN substr({c}, 6, 5) = '02-29' AND (" + _YEAR + ") % 4 <> 0 THEN '-02-28' || substr({c}, 11) "
+         "ELSE substr({c}, 5) END")                      # 29 Feb of a common year: the 28th
+SHIFT = {"sqlite": "CASE WHEN {c} IS NULL THEN NULL ELSE printf('%04d', " + _YEAR + ") || " + _REST + " END",
+         "postgresql": "CASE WHEN {c} IS NULL THEN NULL ELSE lpad((" + _YEAR + ")::text, 4, '0') || " + _REST + " END"}
 NEW = "{c} || '~{k}'"
 COPIES = {
     "documents": {"id": NEW, "content_hash": NEW, "published": SHIFT},

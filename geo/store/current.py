@@ -1,5 +1,6 @@
 """The events as they stand now (``event_view``): one row per event not dropped, the analysts' corrections applied,
-with what pages filter, group and sort on in columns of their own (``day``, ``actor_key``, ``aff_key``).
+with what pages filter, group and sort on in columns of their own (``day``; ``actor_key`` and ``counterpart_key``,
+the first named of each side; ``aff_key``).
 
 It is rewritten article by article (``refresh``) whenever an article is saved or one of its corrections is made or
 undone, so no read ever applies corrections to the whole store; ``ensure_built`` fills it once for a store made
@@ -13,7 +14,7 @@ from .engine import Connection
 COLUMNS = ("id", "doc_id", "sentence", "start", "end", "type", "subtype", "trigger", "status", "confidence",
            "date_start", "date_end", "date_precision", "date_source", "day", "day_end", "place_id", "place_en",
            "place_ar", "lat", "lon", "place_kind", "place_country", "origin_id", "origin_en", "origin_ar",
-           "origin_lat", "origin_lon", "actor_key", "aff_key", "corrected")
+           "origin_lat", "origin_lon", "actor_key", "counterpart_key", "aff_key", "corrected")
 _INSERT = (f"INSERT INTO event_view ({', '.join(chr(34) + c + chr(34) if c == 'end' else c for c in COLUMNS)}) "
            f"VALUES ({', '.join('?' * len(COLUMNS))})")
 BATCH = 500          # articles rewritten per query when the whole view is built
@@ -30,10 +31,11 @@ def day(value) -> str | None:
 def view_row(e: dict) -> tuple:
     """The ``event_view`` row of one corrected event (as ``corrections.apply`` gives it)."""
     first = day(e["date_start"])
-    actors = e.get("actor_list") or []
+    actors, counterparts = e.get("actor_list") or [], e.get("counterpart_list") or []
     affiliations = sorted({a["affiliation"] for a in actors if a["affiliation"]})
     derived = {"day": first, "day_end": day(e["date_end"]) or first,
                "actor_key": actors[0]["name_en"] if actors and actors[0]["name_en"] else None,
+               "counterpart_key": counterparts[0]["name_en"] if counterparts and counterparts[0]["name_en"] else None,
                "aff_key": affiliations[0] if affiliations else None, "corrected": int(bool(e.get("corrected")))}
     return tuple(derived[c] if c in derived else e.get(c) for c in COLUMNS)
 

@@ -122,23 +122,23 @@ def groups(conn: Connection, q: EventQuery, by: tuple[str, ...], located: str | 
 
 
 def names(conn: Connection, q: EventQuery, by: tuple[str, ...], located: str | None = None
-          ) -> dict[tuple[str, ...], dict[str, list[tuple[str, str, int]]]]:
-    """For each group of ``by``: the actors and counterparts its events name, as (English, Arabic, events), most
-    named first, under ``actor`` and ``counterpart``."""
+          ) -> dict[tuple[str, ...], dict[str, list[tuple[str, int]]]]:
+    """For each group of ``by``: who its events name first on each side (``actor``, ``counterpart``), as
+    (English name, events), most named first. One pass over the events, no join: a tooltip's "who"."""
     where, args = q.where(located)
     keys = "".join(f"COALESCE({COLUMNS[c]}, ''), " for c in by)
     group = "".join(f"{COLUMNS[c]}, " for c in by)
-    sql = (f"SELECT {keys}ea.role, a.name_en, a.name_ar, COUNT(*) AS n FROM event_view v "
-           "JOIN event_actors ea ON ea.event_id = v.id JOIN actors a ON a.id = ea.actor_id "
-           f"WHERE {where} GROUP BY {group}ea.role, a.name_en, a.name_ar")
     out: dict[tuple[str, ...], dict[str, list]] = {}
-    for r in conn.execute(sql, args):
-        r = tuple(r)
-        key, (role, en, ar, n) = tuple(str(x) for x in r[:len(by)]), r[len(by):]
-        out.setdefault(key, {"actor": [], "counterpart": []})[role].append((en or "", ar or "", int(n)))
+    for role in ("actor", "counterpart"):
+        sql = (f"SELECT {keys}v.{role}_key, COUNT(*) FROM event_view v WHERE {where} AND v.{role}_key IS NOT NULL "
+               f"GROUP BY {group}v.{role}_key")
+        for r in conn.execute(sql, args):
+            r = tuple(r)
+            key, (name, n) = tuple(str(x) for x in r[:len(by)]), r[len(by):]
+            out.setdefault(key, {"actor": [], "counterpart": []})[role].append((name, int(n)))
     for sides in out.values():
         for found in sides.values():
-            found.sort(key=lambda t: (-t[2], t[0]))
+            found.sort(key=lambda t: (-t[1], t[0]))
     return out
 
 

@@ -68,7 +68,7 @@ CREATE TABLE IF NOT EXISTS event_view (
     type TEXT, subtype TEXT, trigger TEXT, status TEXT, confidence REAL, date_start TEXT, date_end TEXT,
     date_precision TEXT, date_source TEXT, day TEXT, day_end TEXT, place_id TEXT, place_en TEXT, place_ar TEXT,
     lat REAL, lon REAL, place_kind TEXT, place_country TEXT, origin_id TEXT, origin_en TEXT, origin_ar TEXT,
-    origin_lat REAL, origin_lon REAL, actor_key TEXT, aff_key TEXT, corrected INTEGER NOT NULL DEFAULT 0);
+    origin_lat REAL, origin_lon REAL, actor_key TEXT, counterpart_key TEXT, aff_key TEXT, corrected INTEGER NOT NULL DEFAULT 0);
 CREATE INDEX IF NOT EXISTS ix_view_type_day ON event_view(type, day);
 CREATE INDEX IF NOT EXISTS ix_view_day ON event_view(day);
 CREATE INDEX IF NOT EXISTS ix_view_day_end ON event_view(day_end);
