@@ -1,5 +1,11 @@
-"""The basemap: offline by default (a plain style served from static/ plus country outlines from
-``countryinfo``, zero outside requests); online tiles only when asked for.
+"""The basemap: offline by default (a plain style served from static/ plus Natural Earth's countries, coasts and
+borders, also served from static/basemap/, zero outside requests); online tiles only when asked for.
+
+The offline map is the whole world at 1:50m, with 1:10m drawn over it in a box around Libya and its neighbours
+(``basemap_build.BOX``; a sea-coloured rectangle under the fine data hides the coarse one there, so the two never
+show at once). The layers get the files' URLs, not their contents: the browser fetches each file once from the
+app's own server and caches it, and the deck JSON of every map stays small. The files are made by
+``python -m atlas_app.basemap_build`` (see static/basemap/SOURCE.md).
 
 Switch with the environment variable ``ATLAS_BASEMAP``: ``offline`` (default), ``online`` (Carto's light
 tiles), or a style URL of your own; or in ``.streamlit/secrets.toml``: ``[atlas] basemap = "online"``.
@@ -11,10 +17,20 @@ import os
 import pydeck as pdk
 import streamlit as st
 
-OFFLINE_STYLE = "app/static/atlas-offline-style.json"   # static/ served with server.enableStaticServing
+from .basemap_build import BOX
+
+STATIC = "app/static"                               # static/ served with server.enableStaticServing
+OFFLINE_STYLE = f"{STATIC}/atlas-offline-style.json"
 ONLINE_STYLE = pdk.map_styles.CARTO_LIGHT
+WORLD_COUNTRIES, WORLD_LINES = "basemap/countries-50m.json", "basemap/lines-50m.json"
+BOX_COUNTRIES, BOX_LINES = "basemap/countries-10m.json", "basemap/lines-10m.json"
+FILES = (WORLD_COUNTRIES, WORLD_LINES, BOX_COUNTRIES, BOX_LINES)
+SEA = [219, 231, 240]                               # the offline style's background, #dbe7f0
 LAND = [247, 244, 236]
-BORDER = [170, 170, 170]
+BORDER = [180, 180, 180]
+COAST = [140, 150, 160]
+# deck.gl's JSON expression per line feature: the coast darker than the borders between countries.
+LINE_COLOR = f"properties.kind == 'coast' ? {COAST} : {BORDER}"
 
 
 def _configured() -> str:
@@ -32,12 +48,17 @@ def mode() -> str:
     return "offline" if _configured().lower() in ("", "offline") else "online"
 
 
+def static_url(path: str) -> str:
+    """The URL of a file of static/ as the browser reaches it: under the app's base path (server.baseUrlPath)."""
+    base = str(st.get_option("server.baseUrlPath") or "").strip("/")
+    return f"/{base}/{STATIC}/{path}" if base else f"/{STATIC}/{path}"
+
+
 def map_style() -> str:
     """The style URL: the served offline style (under the app's base path), Carto's light tiles, or a given URL."""
     value = _configured()
     if value.lower() in ("", "offline"):
-        base = str(st.get_option("server.baseUrlPath") or "").strip("/")
-        return f"/{base}/{OFFLINE_STYLE}" if base else f"/{OFFLINE_STYLE}"
+        return static_url(OFFLINE_STYLE.removeprefix(f"{STATIC}/"))
     if value.lower() == "online":
         return ONLINE_STYLE
     return value
@@ -46,59 +67,35 @@ def map_style() -> str:
 def describe() -> str:
     """One line telling which basemap is in use and how to switch."""
     if mode() == "offline":
-        return "Basemap: offline country outlines. Set ATLAS_BASEMAP=online for map tiles."
+        return "Basemap: offline map (Natural Earth). Set ATLAS_BASEMAP=online for map tiles."
     return f"Basemap: online tiles ({map_style()}). Unset ATLAS_BASEMAP for the offline map."
 
 
-def simplify_ring(ring: list, digits: int = 2) -> list:
-    """A ring with coordinates rounded and repeated points dropped (keeps the deck JSON small)."""
-    out: list = []
-    for x, y in ring:
-        p = [round(float(x), digits), round(float(y), digits)]
-        if not out or out[-1] != p:
-            out.append(p)
-    if len(out) >= 4 and out[0] != out[-1]:
-        out.append(out[0])
-    return out if len(out) >= 4 else []
+def box_polygon() -> dict:
+    """The fine data's box as a GeoJSON feature collection (a dict, so the deck's size budget leaves it alone)."""
+    x0, y0, x1, y1 = BOX
+    ring = [[x0, y0], [x1, y0], [x1, y1], [x0, y1], [x0, y0]]
+    return {"type": "FeatureCollection", "features": [
+        {"type": "Feature", "properties": {}, "geometry": {"type": "Polygon", "coordinates": [ring]}}]}
 
 
-def _simplify(geometry: dict) -> dict | None:
-    if geometry.get("type") == "Polygon":
-        rings = [r for r in (simplify_ring(r) for r in geometry["coordinates"]) if r]
-        return {"type": "Polygon", "coordinates": rings} if rings else None
-    if geometry.get("type") == "MultiPolygon":
-        polys = [[r for r in (simplify_ring(r) for r in poly) if r] for poly in geometry["coordinates"]]
-        polys = [p for p in polys if p]
-        return {"type": "MultiPolygon", "coordinates": polys} if polys else None
-    return None
+def _fill(layer_id: str, data, color: list) -> pdk.Layer:
+    return pdk.Layer("GeoJsonLayer", id=layer_id, data=data, filled=True, stroked=False, get_fill_color=color,
+                     pickable=False)
 
 
-def build_countries() -> dict:
-    """One FeatureCollection of every country outline countryinfo ships (simplified)."""
-    import countryinfo
-    features = []
-    for country in countryinfo.all_countries():
-        try:
-            gj = country.geo_json() or {}
-        except Exception:  # a country without shapes
-            continue
-        for feat in gj.get("features", []):
-            geom = _simplify(feat.get("geometry") or {})
-            if geom:
-                features.append({"type": "Feature", "properties": {"name": feat.get("properties", {}).get("name", "")},
-                                 "geometry": geom})
-    return {"type": "FeatureCollection", "features": features}
-
-
-@st.cache_resource(show_spinner=False)
-def countries() -> dict:
-    """The outlines, built once per process."""
-    return build_countries()
+def _lines(layer_id: str, url: str) -> pdk.Layer:
+    return pdk.Layer("GeoJsonLayer", id=layer_id, data=url, filled=False, stroked=True, get_line_color=LINE_COLOR,
+                     line_width_min_pixels=0.7, pickable=False)
 
 
 def layers() -> list[pdk.Layer]:
-    """Layers drawn under the events: country outlines when offline, none when tiles are online."""
+    """Layers drawn under the events when offline (none when tiles are online): the world's land and lines at
+    1:50m, then the box around Libya at 1:10m over a sea-coloured rectangle that hides the coarse data there."""
     if mode() == "online":
         return []
-    return [pdk.Layer("GeoJsonLayer", id="countries", data=countries(), stroked=True, filled=True,
-                      get_fill_color=LAND, get_line_color=BORDER, line_width_min_pixels=0.6, pickable=False)]
+    return [_fill("countries", static_url(WORLD_COUNTRIES), LAND),
+            _lines("basemap-lines", static_url(WORLD_LINES)),
+            _fill("basemap-box-sea", box_polygon(), SEA),
+            _fill("basemap-box", static_url(BOX_COUNTRIES), LAND),
+            _lines("basemap-box-lines", static_url(BOX_LINES))]
