@@ -181,11 +181,13 @@ def objects(found: list[dict], total: int, by: tuple[str, ...], names: dict, tex
     return rows
 
 
-def dominant(found: list[dict], by: str, col: str) -> dict[str, str]:
-    """For each value of ``by``, the most frequent value of ``col`` (from groups of (by, col), biggest first)."""
+def dominant(page, col: str) -> dict[str, str]:
+    """For each place of the page's located events, the most frequent value of ``col`` (the store's groups of
+    (place, col))."""
+    found, _ = page.ask("groups", page.query, ("place_id", col), "place", None)
     out: dict[str, str] = {}
     for g in sorted(found, key=lambda g: (-g["n"], str(g[col]))):
-        out.setdefault(str(g[by]), str(g[col]))
+        out.setdefault(str(g["place_id"]), str(g[col]))
     return out
 
 
@@ -248,7 +250,7 @@ def visit_layers(page, column: str, colors: dict[str, tuple[int, int, int]]) -> 
     coloured by ``column`` (``color_column``) through ``colors`` (``visit_colors``)."""
     arcs = page.objects(("origin_id", "place_id", column, "status"), "arc")
     dest = page.objects(("place_id",))
-    main = dominant(page.ask("groups", page.query, ("place_id", column), "place", None)[0], "place_id", column)
+    main = dominant(page, column)
     shade = lambda key: colors.get(key or "unknown", UNKNOWN)  # noqa: E731
     return [
         arcs_layer("visit-arcs", arcs, lambda r: _rgba(shade(r[column]), 80 if r["status"] == "planned" else 220),
@@ -261,7 +263,7 @@ def flow_layers(page) -> list[pdk.Layer]:
     """Arcs between seats, wider for more interactions, coloured by subtype; the places they reach."""
     arcs = page.objects(("origin_id", "place_id", "subtype"), "arc")
     dest = page.objects(("place_id",))
-    main = dominant(page.ask("groups", page.query, ("place_id", "subtype"), "place", None)[0], "place_id", "subtype")
+    main = dominant(page, "subtype")
     return [arcs_layer("flow-arcs", arcs, lambda r: _rgba(group_color(r["subtype"], SUBTYPE_COLORS), 200)),
             points_layer("flow-places", dest,
                          lambda r: _rgba(group_color(main.get(r["place_id"]), SUBTYPE_COLORS), 150), base=3)]

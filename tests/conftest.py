@@ -192,6 +192,18 @@ def store_copy(request, monkeypatch):
         yield url
 
 
+@pytest.fixture
+def seed_conn(store_target, seeds):
+    """An open store on each engine holding the five seed articles, extracted here."""
+    from contextlib import closing
+    from geo.pipeline import extract
+    from geo.store import connect, save
+    with closing(connect(store_target)) as c:
+        for article in seeds.values():
+            save(c, extract(article))
+        yield c
+
+
 @pytest.fixture(scope="session")
 def events(seed_store):
     """The seed store's events as the app's frame."""

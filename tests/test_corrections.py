@@ -1,20 +1,16 @@
 """Analysts' corrections: stored apart, applied on read, surviving re-extraction, undoable."""
-from contextlib import closing
 
 import pytest
 
 from geo.store import corrections
 from geo.store.corrections import CorrectionError
 from geo.pipeline import extract
-from geo.store import connect, read_events, save
+from geo.store import read_events, save
 
 
 @pytest.fixture
-def conn(store_target, seeds):
-    with closing(connect(store_target)) as c:
-        for article in seeds.values():
-            save(c, extract(article))
-        yield c
+def conn(seed_conn):
+    return seed_conn
 
 
 def pompeo_call(conn):

@@ -6,17 +6,13 @@ from contextlib import closing
 
 import pytest
 
-from geo.pipeline import extract
-from geo.store import connect, corrections, current, queries, read_events, save
+from geo.store import connect, corrections, current, queries, read_events
 from geo.store.queries import EventQuery
 
 
 @pytest.fixture
-def conn(store_target, seeds):
-    with closing(connect(store_target)) as c:
-        for article in seeds.values():
-            save(c, extract(article))
-        yield c
+def conn(seed_conn):
+    return seed_conn
 
 
 def corrected_afresh(conn) -> dict[str, tuple]:
