@@ -157,12 +157,6 @@ def _rows(target: str, version: int, query: queries.EventQuery, limit: int | Non
         return prepare_events(queries.rows(conn, query, limit, order))
 
 
-@st.cache_resource(show_spinner=False, max_entries=4)
-def _documents(path: str, version: int) -> list[dict]:
-    with closing(geo_store.connect(path, readonly=True)) as conn:
-        return geo_store.list_documents(conn)
-
-
 @st.cache_data(show_spinner=False, max_entries=64)
 def _document(path: str, version: int, doc_id: str) -> dict | None:
     with closing(geo_store.connect(path, readonly=True)) as conn:
@@ -221,11 +215,6 @@ def export_file(store: Store, query: queries.EventQuery, fmt: str) -> str:
         return export_events(queries.rows(conn, query, None, "oldest"), fmt)
 
 
-def documents(store: Store | None = None) -> list[dict]:
-    """Every article's metadata, oldest first (cached like ``events``; shared: never change it in place)."""
-    return _documents(*(store or current()))
-
-
 def derived(store: Store, what: str, compute: Callable[[], T]) -> T:
     """``compute()`` once per store version and ``what`` (which must name everything the result depends on
     besides the store); shared between reruns and sessions, so never change the result in place."""
@@ -265,7 +254,7 @@ def stored_events(doc_id: str) -> list[dict]:
 def invalidate() -> None:
     """Forget every cached read, so this process sees its own write at once (other processes and replicas see it
     by the store's version, which every cache is keyed on)."""
-    for cached in (_ensure, _asked, _rows, _documents, _document, _corrections, _changes, _versions, _stored_events,
+    for cached in (_ensure, _asked, _rows, _document, _corrections, _changes, _versions, _stored_events,
                    _derived):
         cached.clear()
 

@@ -3,13 +3,12 @@ coordinates. The widgets only collect the choice; geo.corrections checks it."""
 from __future__ import annotations
 
 import hashlib
-import unicodedata
 from dataclasses import dataclass
 from typing import Callable
 
 import streamlit as st
 
-from geo.text import normalize
+from geo.text import fold, normalize
 
 from .style import bilingual, plural
 
@@ -25,12 +24,6 @@ class Entry:
     ar: str            # normalized as the pipeline matches Arabic
     curated: bool
     population: int
-
-
-def fold(text: str) -> str:
-    """Case-folded, accents and Arabic marks dropped, for matching what someone types."""
-    decomposed = unicodedata.normalize("NFKD", text or "")
-    return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold().strip()
 
 
 def label(place) -> str:

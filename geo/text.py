@@ -72,6 +72,17 @@ def normalize(word: str) -> str:
     return normalize_teh_marbuta_ar(normalize_alef_maksura_ar(normalize_alef_ar(s)))
 
 
+def fold(text: str) -> str:
+    """Case-folded, accents and Arabic marks dropped, for matching what someone types."""
+    decomposed = unicodedata.normalize("NFKD", text or "")
+    return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold().strip()
+
+
+def search_key(text: str) -> str:
+    """What a search matches: folded (``fold``), and each word's Arabic letter variants as ``normalize`` has them."""
+    return " ".join(normalize(w) for w in fold(text).split())
+
+
 def normalize_phrase(phrase: str) -> tuple[str, ...]:
     """A phrase as the tuple of its tokens' keys (punctuation dropped)."""
     return tuple(t.key for t in tokenize(phrase) if not is_punct(t.text))

@@ -8,8 +8,7 @@ from atlas_app.filters import Filters
 from atlas_app.links import SOURCES_PAGE
 
 page = ui.start(SOURCES_PAGE, "Sources")
-index = articles.index(page)
-doc_id, notes, found = articles.picker(index)
+doc_id, notes, query = articles.picker(page)
 doc = data.document(doc_id) if doc_id else None
 sentences = {int(s["idx"]) for s in doc["sentences"]} if doc else set()
 sentence, more = filters.page_value("sentence", lambda v: int(v) if v.strip().isdigit() and int(v) in sentences
@@ -20,7 +19,7 @@ if doc is None:
     filtered = page.filters != Filters()
     st.markdown("Choose an article above, or open one from the table"
                 + (" (articles with events that pass the filters)." if filtered else "."))
-    articles.table(page, index, found, only_matching=filtered)
+    articles.table(page, query, only_matching=filtered)
     history_ui.show(data.changes(), key="history_all", title="History of the store")
 else:
     article.show_article(page, doc, sentence)

@@ -91,17 +91,27 @@ def test_the_store_counts_both_sides_by_the_rowwise_rule(store, events):
     assert table.loc["All events", "Count"] == len(events)
 
 
-def test_article_search_folds_case_and_arabic_variants_newest_first():
-    docs = [{"id": "a1", "title": "أحمد في طرابلس", "outlet": "Al-Wasat", "published": "2019-01-02"},
-            {"id": "a2", "title": "Tripoli talks", "outlet": "Libya Observer", "published": "2019-03-01"},
-            {"id": "a3", "title": "احمد يلتقي", "outlet": "", "published": None}]
-    idx = articles.build_index(docs)
-    assert idx.ids == ("a2", "a1", "a3")                                    # newest first, undated last
-    assert articles.matches(idx, "") == ["a2", "a1", "a3"]
-    assert articles.matches(idx, "احمد") == ["a1", "a3"]                     # أ and ا alike
-    assert articles.matches(idx, "TRIPOLI observer") == ["a2"] and articles.matches(idx, "a3") == ["a3"]
-    assert articles.matches(idx, "nothing") == []
-    assert idx.choices[""] == articles.NO_ARTICLE and "Tripoli talks" in idx.choices["a2"]
+def test_article_search_folds_case_and_arabic_variants_newest_first(store_target):
+    from geo.store import connect, current, queries
+    docs = [("a1", "أحمد في طرابلس", "Al-Wasat", "2019-01-02"), ("a2", "Tripoli talks", "Libya Observer", "2019-03-01"),
+            ("a3", "احمد يلتقي", "", None), ("a4", "", "", "2018-05-05")]
+    with closing(connect(store_target)) as conn:
+        with conn.transaction():
+            conn.executemany("INSERT INTO documents (id, content_hash, title, outlet, published, text, ingested_at) "
+                             "VALUES (?,?,?,?,?,?,?)", [(*d[:1], f"h{d[0]}", *d[1:], "100% حفتر_في بنغازي", "2026-01-01")
+                                                        for d in docs])
+            current.refresh(conn, [d[0] for d in docs])
+
+        def found(text, **kw):
+            return [d["id"] for d in queries.find_documents(conn, text, **kw)[0]]
+        assert found("") == ["a2", "a1", "a4", "a3"]                       # newest first, undated last
+        assert found("احمد") == ["a1", "a3"]                                 # أ and ا alike
+        assert found("TRIPOLI observer") == ["a2"] and found("a3") == ["a3"] and found("nothing") == []
+        assert found("حفتر_في") == ["a4"] and found("%") == ["a4"] and found("_") == ["a4"]   # the first words, literally
+        assert found("", limit=1) == ["a2"] and queries.find_documents(conn, "", 1)[1] == 4
+        assert found("", ids=("a3", "zz")) == ["a3"]
+    assert articles.choices([{"id": "a2", "title": "Tripoli talks", "outlet": "", "published": None}]) == {
+        "": articles.NO_ARTICLE, "a2": "Tripoli talks"}
 
 
 # ---- the pages (AppTest) ----------------------------------------------------------------------------------------
@@ -133,30 +143,30 @@ def test_downloads_are_built_only_when_clicked(store, monkeypatch):
 
 @pytest.fixture
 def docs(store) -> list[dict]:
-    from geo.store import connect, list_documents
+    """The store's articles, newest first, as the picker lists them."""
+    from geo.store import connect, queries
     with closing(connect(store, readonly=True)) as conn:
-        return list_documents(conn)
+        return queries.find_documents(conn)[0]
 
 
 def test_the_article_picker_lists_a_few_and_the_open_one(store, events, docs, monkeypatch):
     monkeypatch.setattr(articles, "MAX_PICKED", 2)
-    idx = articles.build_index(docs)
+    labels, ids = articles.choices(docs), [d["id"] for d in docs]
     at = ok(run(SOURCES))
-    assert at.selectbox(key="w_doc").options == [idx.choices[i] for i in ("", *idx.ids[:2])]
+    assert at.selectbox(key="w_doc").options == [labels[i] for i in ("", *ids[:2])]
     assert any(f"lists the 2 newest of {len(docs)} articles" in c.value for c in at.caption)
-    oldest = idx.ids[-1]                                                  # not among the two listed
+    oldest = ids[-1]                                                      # not among the two listed
     at = ok(run(SOURCES, doc=oldest))
     assert at.selectbox(key="w_doc").value == oldest and 'class="atlas-article"' in html(at) and not at.warning
-    assert at.selectbox(key="w_doc").options == [idx.choices[i] for i in ("", oldest, *idx.ids[:2])]
+    assert at.selectbox(key="w_doc").options == [labels[i] for i in ("", oldest, *ids[:2])]
 
 
 def test_the_article_search_narrows_the_picker_and_the_table(store, events, docs):
-    idx = articles.build_index(docs)
-    wanted = idx.ids[-1]
+    labels, wanted = articles.choices(docs), docs[-1]["id"]
     at = ok(run(SOURCES))
     at.text_input(key=articles.SEARCH_KEY).input(wanted).run()
     ok(at)
-    assert at.selectbox(key="w_doc").options == [idx.choices[""], idx.choices[wanted]]
+    assert at.selectbox(key="w_doc").options == [labels[""], labels[wanted]]
     assert list(at.dataframe[-1].value["Read"]) == [f"Sources?doc={wanted}"]
     at.selectbox(key="w_doc").set_value(wanted).run()
     assert ok(at).query_params["doc"] == wanted and 'class="atlas-article"' in html(at)
@@ -191,4 +201,4 @@ def test_pages_leave_the_shared_answers_as_they_were(store, events, docs):
         ok(run(page, **params))
     assert data.rows(data.current(), EventQuery(), None) is shared     # the same object, not a copy …
     pd.testing.assert_frame_equal(shared, copy)                          # … and unchanged
-    assert len(shared) == len(events) and data.documents(data.current()) == docs
+    assert len(shared) == len(events)

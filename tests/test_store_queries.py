@@ -81,3 +81,63 @@ def test_a_selection_matches_missing_values_and_pages_come_newest_first(conn):
         e["id"] for e in every if e["type"] == "front_line" and e["origin_id"] is None}
     newest = [e["day"] for e in queries.rows(conn, EventQuery(), 5) if e["day"]]
     assert newest == sorted((e["day"] for e in every if e["day"]), reverse=True)[:len(newest)]
+
+
+def rollups(conn) -> dict[str, list]:
+    return {t: sorted(tuple(str(v) for v in r) for r in conn.execute(f"SELECT * FROM {t}")) for t in current.ROLLUPS}
+
+
+def test_the_cells_stay_equal_to_a_recount_after_corrections_and_a_new_article(conn, seeds):
+    from dataclasses import replace
+    from geo.pipeline import extract
+    from geo.store import save
+    events = queries.rows(conn, EventQuery(kinds=("visit",)), order="oldest")
+    corrections.add(conn, "event_status", events[0]["id"], {"status": "planned"})
+    dropped = corrections.add(conn, "drop_event", events[1]["id"])
+    corrections.add(conn, "event_date", events[2]["id"], {"date_start": "2001-02-03", "date_end": "2001-02-03"})
+    corrections.undo(conn, dropped)
+    article = next(iter(seeds.values()))
+    save(conn, extract(replace(article, id="again", text=article.text + " .", source_hash="")))
+    kept = rollups(conn)
+    with conn.transaction():
+        current.recount(conn)
+    assert rollups(conn) == kept and len(kept["event_cells"]) > 10 and kept["cell_pairs"] and kept["cell_parties"]
+    assert sum(n for (n,) in conn.execute("SELECT events FROM event_cells")) == len(queries.rows(conn, EventQuery()))
+
+
+QUESTIONS = [EventQuery(), EventQuery(kinds=("visit",)), EventQuery(status="planned"),
+             EventQuery(kinds=("front_line", "visit"), match=(("origin_id", ""),))]
+
+
+@pytest.mark.parametrize("q", QUESTIONS, ids=["all", "visits", "planned", "no-origin"])
+def test_the_cells_answer_as_the_events_do(conn, q, monkeypatch):
+    """Every question the cells answer gets the same answer from the events one by one."""
+    kinds, statuses = ("visit", "front_line", "diplomatic_flow"), ("occurred", "planned")
+    asked = [("summary", (q, kinds, statuses)), ("groups", (q, ("type", "place_id"), "place")),
+             ("groups", (q, ("origin_id", "place_id", "status"), "arc", 5)), ("groups", (q, ("actor_key",))),
+             ("names", (q, ("place_id",), "place")), ("pairs", (q,)), ("parties", (q,)), ("span", (q,)),
+             ("extent", (q,))]
+    assert q.source() is queries.CELLS and q.narrowed(date_from="2000-01-01").source() is queries.VIEW
+    from_cells = [getattr(queries, what)(conn, *args) for what, args in asked]
+    monkeypatch.setattr(EventQuery, "source", lambda self, by=(): queries.VIEW)
+    from_events = [getattr(queries, what)(conn, *args) for what, args in asked]
+    for (what, _), a, b in zip(asked, from_cells, from_events):
+        assert (sorted(a) if what in ("pairs", "parties") else a) == (sorted(b) if what in ("pairs", "parties") else b), what
+    assert from_cells[0]["events"] > 0
+
+
+def test_a_store_of_schema_6_gets_its_cells_when_opened_for_writing(store_target, conn):
+    expected = rollups(conn)
+    with conn.transaction():                                  # as a store of schema 6 is: no cells, no cell column
+        for table in current.ROLLUPS:
+            conn.execute(f"DROP TABLE {table}")
+        conn.execute("DROP INDEX ix_view_cell")
+        conn.execute("ALTER TABLE event_view DROP COLUMN cell")
+        if conn.dialect == "sqlite":
+            conn.execute("PRAGMA user_version = 6")
+        else:
+            conn.execute("UPDATE meta SET value = 6 WHERE key = 'schema'")
+        conn.execute("UPDATE meta SET value = 1 WHERE key = 'event_view'")
+    with closing(connect(store_target)) as writer:
+        assert current.is_built(writer) and rollups(writer) == expected
+        assert queries.figures(writer)["visit"]["events"] == queries.summary(writer, EventQuery(), ("visit",), ())["visit"]

@@ -1,12 +1,18 @@
 """The events as they stand now (``event_view``): one row per event not dropped, the analysts' corrections applied,
 with what pages filter, group and sort on in columns of their own (``day``; ``actor_key`` and ``counterpart_key``,
-the first named of each side; ``aff_key``).
+the first named of each side; ``aff_key``); and their rollups, which answer the common questions without reading
+every event: ``event_cells`` counts the events of each cell (the events that share kind, subtype, status, place,
+origin, first-named sides and affiliation: ``CELL``), and ``cell_pairs`` and ``cell_parties`` the actor pairs and
+parties of each cell; and ``document_search``, what a search for an article matches in it (``search_text``).
 
-It is rewritten article by article (``refresh``) whenever an article is saved or one of its corrections is made or
-undone, so no read ever applies corrections to the whole store; ``ensure_built`` fills it once for a store made
-before it existed (the ``meta`` row ``event_view`` says it is complete)."""
+The view is rewritten article by article (``refresh``) whenever an article is saved or one of its corrections is
+made or undone, and the cells those events were and are in are counted again, so no read ever applies corrections
+to the whole store or counts every event; ``ensure_built`` fills all of it once for a store made before it existed
+(the ``meta`` row ``event_view`` holds the ``FORMAT`` it was built in)."""
 from __future__ import annotations
 
+import hashlib
+import json
 from datetime import date
 
 from .engine import Connection
@@ -14,10 +20,46 @@ from .engine import Connection
 COLUMNS = ("id", "doc_id", "sentence", "start", "end", "type", "subtype", "trigger", "status", "confidence",
            "date_start", "date_end", "date_precision", "date_source", "day", "day_end", "place_id", "place_en",
            "place_ar", "lat", "lon", "place_kind", "place_country", "origin_id", "origin_en", "origin_ar",
-           "origin_lat", "origin_lon", "actor_key", "counterpart_key", "aff_key", "corrected")
+           "origin_lat", "origin_lon", "actor_key", "counterpart_key", "aff_key", "corrected", "cell")
 _INSERT = (f"INSERT INTO event_view ({', '.join(chr(34) + c + chr(34) if c == 'end' else c for c in COLUMNS)}) "
            f"VALUES ({', '.join('?' * len(COLUMNS))})")
-BATCH = 500          # articles rewritten per query when the whole view is built
+BATCH = 500          # articles rewritten (or cells counted) per query
+FORMAT = 2           # 2: cells and their rollups
+
+# What the events of one cell share: a cell's row holds these once, and what FIGURES counts.
+CELL = ("type", "subtype", "status", "place_id", "place_en", "place_ar", "lat", "lon", "origin_id", "origin_en",
+        "origin_ar", "origin_lat", "origin_lon", "actor_key", "counterpart_key", "aff_key")
+_BOTH_SIDES = """CASE WHEN v.type = 'front_line' THEN
+    CASE WHEN (SELECT COUNT(DISTINCT a.affiliation) FROM event_actors ea JOIN actors a ON a.id = ea.actor_id
+               WHERE ea.event_id = v.id) >= 2 THEN 1 ELSE 0 END
+  WHEN EXISTS (SELECT 1 FROM event_actors ea WHERE ea.event_id = v.id AND ea.role = 'actor')
+   AND EXISTS (SELECT 1 FROM event_actors ea WHERE ea.event_id = v.id AND ea.role = 'counterpart') THEN 1
+  ELSE 0 END"""
+# The counts of each cell (columns of ``event_cells`` of these names), as SQL over one event ``v`` of the view.
+FIGURES = {"events": "1", "occurred": "CASE WHEN v.status = 'occurred' THEN 1 ELSE 0 END",
+           "planned": "CASE WHEN v.status = 'planned' THEN 1 ELSE 0 END",
+           "dated_text": "CASE WHEN v.date_source = 'text' THEN 1 ELSE 0 END",
+           "dated_published": "CASE WHEN v.date_source = 'published' THEN 1 ELSE 0 END",
+           "dated_analyst": "CASE WHEN v.date_source = 'analyst' THEN 1 ELSE 0 END",
+           "undated": "CASE WHEN v.date_start IS NULL THEN 1 ELSE 0 END",
+           "located": "CASE WHEN v.lat IS NOT NULL AND v.lon IS NOT NULL THEN 1 ELSE 0 END",
+           "corrected": "v.corrected", "both_sides": _BOTH_SIDES}
+# The first and last day of a cell, its last end, and its latest event ("day id", the last undated when none is dated).
+SPAN = {"first_day": "MIN(v.day)", "last_day": "MAX(v.day)", "last_end": "MAX(v.day_end)",
+        "last_key": "MAX(COALESCE(v.day, '') || ' ' || v.id)"}
+_CELLS = (f"INSERT INTO event_cells (cell, {', '.join(CELL)}, {', '.join(SPAN)}, {', '.join(FIGURES)}) "
+          f"SELECT v.cell, {', '.join(f'MIN(v.{c})' for c in CELL)}, {', '.join(SPAN.values())}, "
+          f"{', '.join(f'SUM({sql})' for sql in FIGURES.values())} FROM event_view v WHERE {{}} GROUP BY v.cell")
+_PAIRS = ("INSERT INTO cell_pairs (cell, actor_en, actor_ar, counterpart_en, counterpart_ar, n) "
+          "SELECT v.cell, a.name_en, a.name_ar, c.name_en, c.name_ar, COUNT(*) FROM event_view v "
+          "JOIN event_actors x ON x.event_id = v.id AND x.role = 'actor' JOIN actors a ON a.id = x.actor_id "
+          "JOIN event_actors y ON y.event_id = v.id AND y.role = 'counterpart' JOIN actors c ON c.id = y.actor_id "
+          "WHERE {} AND a.name_en <> c.name_en GROUP BY v.cell, a.name_en, a.name_ar, c.name_en, c.name_ar")
+_PARTIES = ("INSERT INTO cell_parties (cell, name_en, name_ar, n) "
+            "SELECT v.cell, a.name_en, a.name_ar, COUNT(DISTINCT v.id) FROM event_view v "
+            "JOIN event_actors ea ON ea.event_id = v.id JOIN actors a ON a.id = ea.actor_id "
+            "WHERE {} GROUP BY v.cell, a.name_en, a.name_ar")
+ROLLUPS = ("event_cells", "cell_pairs", "cell_parties")
 
 
 def day(value) -> str | None:
@@ -37,28 +79,70 @@ def view_row(e: dict) -> tuple:
                "actor_key": actors[0]["name_en"] if actors and actors[0]["name_en"] else None,
                "counterpart_key": counterparts[0]["name_en"] if counterparts and counterparts[0]["name_en"] else None,
                "aff_key": affiliations[0] if affiliations else None, "corrected": int(bool(e.get("corrected")))}
-    return tuple(derived[c] if c in derived else e.get(c) for c in COLUMNS)
+    values = {c: derived[c] if c in derived else e.get(c) for c in COLUMNS if c != "cell"}
+    return (*values.values(), cell_of(values))
 
 
-def refresh(conn: Connection, doc_ids) -> None:
-    """Rewrite the view of these articles from their events and their active corrections, in one transaction
-    (the caller's when it has one)."""
+def cell_of(event: dict) -> str:
+    """The cell an event is counted in: a digest of what it shares with the other events of its cell (``CELL``)."""
+    key = json.dumps([event.get(c) for c in CELL], ensure_ascii=False, default=str)
+    return hashlib.sha1(key.encode("utf-8")).hexdigest()[:20]
+
+
+def search_text(doc) -> str:
+    """What a search for an article matches: its date, title (else its first words), outlet and id, folded."""
+    from geo.text import search_key
+    return search_key(" ".join(str(doc[k] or "") for k in ("published", "title" if doc["title"] else "lead",
+                                                           "outlet", "id")))
+
+
+def refresh(conn: Connection, doc_ids, count_cells: bool = True) -> None:
+    """Rewrite the view of these articles from their events and their active corrections, and count again the
+    cells their events leave and enter, in one transaction (the caller's when it has one)."""
     from . import corrections
     from .repository import events_of
     doc_ids = list(dict.fromkeys(doc_ids))
     with conn.transaction():
+        conn.lock_for_save()                        # one writer counts a cell at a time
         for i in range(0, len(doc_ids), BATCH):
             chunk = doc_ids[i:i + BATCH]
             marks = ",".join("?" * len(chunk))
+            cells = {r[0] for r in conn.execute(f"SELECT DISTINCT cell FROM event_view WHERE doc_id IN ({marks})",
+                                                chunk)}
             conn.execute(f"DELETE FROM event_view WHERE doc_id IN ({marks})", chunk)
             fixes = corrections.active(conn, chunk)
             mentions = corrections.mention_rows(conn, [c["target"] for c in fixes if c["kind"] == "mention_place"])
-            rows = corrections.apply(events_of(conn, chunk), fixes, mentions)
-            conn.executemany(_INSERT, [view_row(e) for e in rows])
+            rows = [view_row(e) for e in corrections.apply(events_of(conn, chunk), fixes, mentions)]
+            conn.executemany(_INSERT, rows)
+            conn.execute(f"DELETE FROM document_search WHERE doc_id IN ({marks})", chunk)
+            conn.executemany("INSERT INTO document_search (doc_id, published, search) VALUES (?, ?, ?)",
+                             [(d["id"], d["published"], search_text(d)) for d in conn.execute(
+                                 "SELECT id, title, outlet, published, substr(text, 1, 160) AS lead FROM documents "
+                                 f"WHERE id IN ({marks})", chunk)])
+            if count_cells:
+                recount(conn, sorted(cells | {r[-1] for r in rows} - {None}))
+
+
+def recount(conn: Connection, cells: list[str] | None = None) -> None:
+    """Count these cells again from the view (None: every cell, the rollups rebuilt)."""
+    if cells is None:
+        for table in ROLLUPS:
+            conn.execute(f"DELETE FROM {table}")
+        for insert in (_CELLS, _PAIRS, _PARTIES):
+            conn.execute(insert.format("1=1"))
+        return
+    for i in range(0, len(cells), BATCH):
+        chunk = cells[i:i + BATCH]
+        marks = ",".join("?" * len(chunk))
+        for table in ROLLUPS:
+            conn.execute(f"DELETE FROM {table} WHERE cell IN ({marks})", chunk)
+        for insert in (_CELLS, _PAIRS, _PARTIES):
+            conn.execute(insert.format(f"v.cell IN ({marks})"), chunk)
 
 
 def ensure_built(conn: Connection) -> None:
-    """Build the whole view once, for a store that has none yet (an older store, or a new one); a no-op after."""
+    """Build the whole view and its rollups once, for a store that has none yet in this ``FORMAT`` (an older
+    store, or a new one); a no-op after."""
     if is_built(conn):
         return
     with conn.transaction():
@@ -66,10 +150,15 @@ def ensure_built(conn: Connection) -> None:
         if is_built(conn):
             return                                  # another process built it meanwhile
         conn.execute("DELETE FROM event_view")
-        refresh(conn, [r[0] for r in conn.execute("SELECT id FROM documents ORDER BY id")])
-        conn.execute("INSERT INTO meta (key, value) VALUES ('event_view', 1) ON CONFLICT (key) DO NOTHING")
+        conn.execute("DELETE FROM document_search")
+        refresh(conn, [r[0] for r in conn.execute("SELECT id FROM documents ORDER BY id")], count_cells=False)
+        recount(conn)
+        conn.execute("INSERT INTO meta (key, value) VALUES ('event_view', ?) ON CONFLICT (key) DO UPDATE SET "
+                     "value = excluded.value", (FORMAT,))
 
 
 def is_built(conn: Connection) -> bool:
-    """Whether the view is complete (readers of a store never opened for writing since it was made see False)."""
-    return conn.execute("SELECT 1 FROM meta WHERE key = 'event_view'").fetchone() is not None
+    """Whether the view and its rollups are complete, in this ``FORMAT`` (readers of a store never opened for
+    writing since it was made see False)."""
+    row = conn.execute("SELECT value FROM meta WHERE key = 'event_view'").fetchone()
+    return row is not None and int(row[0]) == FORMAT

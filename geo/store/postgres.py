@@ -126,6 +126,7 @@ def _create_schema(conn: PostgresConnection) -> None:
     """The tables, triggers and schema number, made by one process at a time."""
     with conn.transaction():
         conn.execute(f"SELECT pg_advisory_xact_lock({SCHEMA_LOCK})")
+        conn.execute("ALTER TABLE IF EXISTS event_view ADD COLUMN IF NOT EXISTS cell TEXT")   # schema 6
         for statement in _statements(ddl(TABLES)):
             conn.execute(statement)
         conn.raw.execute(TRIGGERS)

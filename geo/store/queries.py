@@ -1,10 +1,13 @@
 """What a page asks of the events, answered by the store: filtered counts, groups (places, arcs), days, pairs of
 parties, and at most a page of whole rows. Every query reads the corrected events (``current``'s ``event_view``)
-through one filter (``EventQuery``), so a view costs what it shows, not what the store holds."""
+through one filter (``EventQuery``), so a view costs what it shows, not what the store holds. A question that needs
+no single event's date, sides or article (``EventQuery.on_cells``) is answered from the cells (``current``'s
+``event_cells``, ``cell_pairs`` and ``cell_parties``): the same SQL over far fewer rows, the same answer."""
 from __future__ import annotations
 
 from dataclasses import dataclass
 
+from .current import FIGURES
 from .engine import Connection
 from .repository import with_sides
 
@@ -15,14 +18,31 @@ COLUMNS = {"type": "v.type", "subtype": "v.subtype", "status": "v.status", "plac
 LOCATED = {None: "", "place": " AND v.lat IS NOT NULL AND v.lon IS NOT NULL",
            "arc": " AND v.lat IS NOT NULL AND v.lon IS NOT NULL AND v.origin_lat IS NOT NULL"
                   " AND v.origin_lon IS NOT NULL"}
+CELL_COLUMNS = {"type", "subtype", "status", "place_id", "origin_id", "actor_key", "aff_key"}   # in event_cells too
+
+
+@dataclass(frozen=True)
+class Source:
+    """Where a question is answered: the view (one row per event) or the cells (one row per cell of ``events``
+    events); what counts events there, and a group's first and last day, last end and latest event."""
+    table: str
+    n: str
+    first: str
+    last: str
+    end: str
+    key: str
+
+
+VIEW = Source("event_view", "1", "v.day", "v.day", "v.day_end", "COALESCE(v.day, '') || ' ' || v.id")
+CELLS = Source("event_cells", "v.events", "v.first_day", "v.last_day", "v.last_end", "v.last_key")
 _PARTY = ("v.id IN (SELECT ea.event_id FROM event_actors ea JOIN actors a ON a.id = ea.actor_id "
           "WHERE a.{} IN ({}))")
 _ROW = """SELECT v.*, s.text AS sentence_text, d.title AS doc_title, d.outlet AS outlet, d.published AS published,
        d.url AS url
 FROM event_view v LEFT JOIN sentences s ON s.doc_id = v.doc_id AND s.idx = v.sentence JOIN documents d ON d.id = v.doc_id
 """
-ORDERS = {"oldest": "v.day IS NOT NULL, v.day, v.date_start, v.doc_id, v.sentence, v.start, v.id",
-          "newest": "v.day IS NULL, v.day DESC, v.doc_id DESC, v.sentence DESC, v.start DESC, v.id DESC",
+ORDERS = {"oldest": "v.day NULLS FIRST, v.date_start, v.doc_id, v.sentence, v.start, v.id",
+          "newest": "v.day DESC NULLS LAST, v.doc_id DESC, v.sentence DESC, v.start DESC, v.id DESC",
           "dated": "v.day IS NULL, v.day, v.doc_id, v.sentence, v.start, v.id",
           "text": "v.sentence, v.start, v.id"}
 
@@ -75,6 +95,11 @@ class EventQuery:
             among("v.doc_id", self.doc_ids)
         return " AND ".join(conds) + LOCATED[located], args
 
+    def source(self, by=()) -> Source:
+        """The cells when the question (grouped ``by`` columns) needs no event's own date, sides or article."""
+        plain = not (self.date_from or self.date_to or self.actors or self.affiliations or self.doc_ids)
+        return CELLS if plain and set(by) | {c for c, _ in self.match} <= CELL_COLUMNS else VIEW
+
     def narrowed(self, **changes) -> "EventQuery":
         """The same query with some fields replaced (``match`` pairs are added to the ones there)."""
         fields = {**self.__dict__, **changes}
@@ -86,14 +111,15 @@ class EventQuery:
 def summary(conn: Connection, q: EventQuery, kinds: tuple[str, ...], statuses: tuple[str, ...]) -> dict[str, int]:
     """Events, articles and places, and events of each of ``kinds`` and ``statuses``."""
     where, args = q.where()
-    per = ["SUM(CASE WHEN v.type = ? THEN 1 ELSE 0 END)" for _ in kinds]
-    per += ["SUM(CASE WHEN v.status = ? THEN 1 ELSE 0 END)" for _ in statuses]
-    row = conn.execute(f"SELECT COUNT(*), COUNT(DISTINCT v.doc_id), COUNT(DISTINCT v.place_id)"
-                       f"{''.join(', ' + p for p in per)} FROM event_view v WHERE {where}",
-                       [*kinds, *statuses, *args]).fetchone()
+    src = q.source()
+    per = [f"SUM(CASE WHEN v.type = ? THEN {src.n} ELSE 0 END)" for _ in kinds]
+    per += [f"SUM(CASE WHEN v.status = ? THEN {src.n} ELSE 0 END)" for _ in statuses]
+    row = conn.execute(f"SELECT SUM({src.n}), COUNT(DISTINCT v.place_id){''.join(', ' + p for p in per)} "
+                       f"FROM {src.table} v WHERE {where}", [*kinds, *statuses, *args]).fetchone()
+    articles = conn.execute(f"SELECT COUNT(DISTINCT v.doc_id) FROM event_view v WHERE {where}", args).fetchone()[0]
     values = [int(x or 0) for x in row]
-    return {"events": values[0], "articles": values[1], "places": values[2],
-            **dict(zip(kinds + statuses, values[3:]))}
+    return {"events": values[0], "articles": int(articles or 0), "places": values[1],
+            **dict(zip(kinds + statuses, values[2:]))}
 
 
 def groups(conn: Connection, q: EventQuery, by: tuple[str, ...], located: str | None = None,
@@ -102,16 +128,17 @@ def groups(conn: Connection, q: EventQuery, by: tuple[str, ...], located: str | 
     ``planned`` of them, the place (and origin) with coordinates, the first and last day, and ``last_id``, the
     latest event (the last undated one when none has a day); and how many groups there are in all."""
     where, args = q.where(located)
+    src = q.source(by)
     keys = [f"COALESCE({COLUMNS[c]}, '') AS {c}" for c in by]
     group = f" GROUP BY {', '.join(COLUMNS[c] for c in by)}" if by else ""
     order = "n DESC" + "".join(f", {c}" for c in by)
-    sql = (f"SELECT {''.join(k + ', ' for k in keys)}COUNT(*) AS n, "
-           "SUM(CASE WHEN v.status = 'planned' THEN 1 ELSE 0 END) AS planned, "
+    sql = (f"SELECT {''.join(k + ', ' for k in keys)}SUM({src.n}) AS n, "
+           f"SUM(CASE WHEN v.status = 'planned' THEN {src.n} ELSE 0 END) AS planned, "
            "MIN(v.lat) AS lat, MIN(v.lon) AS lon, MIN(v.origin_lat) AS olat, MIN(v.origin_lon) AS olon, "
            "MIN(v.place_en) AS place_en, MIN(v.place_ar) AS place_ar, MIN(v.origin_en) AS origin_en, "
-           "MIN(v.origin_ar) AS origin_ar, MIN(v.day) AS first_day, MAX(v.day) AS last_day, "
-           "MAX(COALESCE(v.day, '') || ' ' || v.id) AS last_key, COUNT(*) OVER () AS total "
-           f"FROM event_view v WHERE {where}{group} ORDER BY {order}" + (f" LIMIT {int(limit)}" if limit else ""))
+           f"MIN(v.origin_ar) AS origin_ar, MIN({src.first}) AS first_day, MAX({src.last}) AS last_day, "
+           f"MAX({src.key}) AS last_key, COUNT(*) OVER () AS total "
+           f"FROM {src.table} v WHERE {where}{group} ORDER BY {order}" + (f" LIMIT {int(limit)}" if limit else ""))
     rows = [dict(r) for r in conn.execute(sql, args)]
     total = int(rows[0]["total"]) if rows else 0
     for r in rows:
@@ -126,12 +153,13 @@ def names(conn: Connection, q: EventQuery, by: tuple[str, ...], located: str | N
     """For each group of ``by``: who its events name first on each side (``actor``, ``counterpart``), as
     (English name, events), most named first. One pass over the events, no join: a tooltip's "who"."""
     where, args = q.where(located)
+    src = q.source(by)
     keys = "".join(f"COALESCE({COLUMNS[c]}, ''), " for c in by)
     group = "".join(f"{COLUMNS[c]}, " for c in by)
     out: dict[tuple[str, ...], dict[str, list]] = {}
     for role in ("actor", "counterpart"):
-        sql = (f"SELECT {keys}v.{role}_key, COUNT(*) FROM event_view v WHERE {where} AND v.{role}_key IS NOT NULL "
-               f"GROUP BY {group}v.{role}_key")
+        sql = (f"SELECT {keys}v.{role}_key, SUM({src.n}) FROM {src.table} v WHERE {where} "
+               f"AND v.{role}_key IS NOT NULL GROUP BY {group}v.{role}_key")
         for r in conn.execute(sql, args):
             r = tuple(r)
             key, (name, n) = tuple(str(x) for x in r[:len(by)]), r[len(by):]
@@ -175,34 +203,45 @@ def per_day(conn: Connection, q: EventQuery, by: str) -> list[tuple[str, str, in
 def pairs(conn: Connection, q: EventQuery) -> list[tuple[str, str, str, str, int]]:
     """(actor, its Arabic name, counterpart, its Arabic name, events) for every pair named by one event."""
     where, args = q.where()
-    sql = ("SELECT a.name_en, a.name_ar, c.name_en, c.name_ar, COUNT(*) FROM event_view v "
-           "JOIN event_actors x ON x.event_id = v.id AND x.role = 'actor' JOIN actors a ON a.id = x.actor_id "
-           "JOIN event_actors y ON y.event_id = v.id AND y.role = 'counterpart' JOIN actors c ON c.id = y.actor_id "
-           f"WHERE {where} AND a.name_en <> c.name_en GROUP BY a.name_en, a.name_ar, c.name_en, c.name_ar")
+    if q.source() is CELLS:
+        sql = ("SELECT p.actor_en, p.actor_ar, p.counterpart_en, p.counterpart_ar, SUM(p.n) FROM event_cells v "
+               f"JOIN cell_pairs p ON p.cell = v.cell WHERE {where} "
+               "GROUP BY p.actor_en, p.actor_ar, p.counterpart_en, p.counterpart_ar")
+    else:
+        sql = ("SELECT a.name_en, a.name_ar, c.name_en, c.name_ar, COUNT(*) FROM event_view v "
+               "JOIN event_actors x ON x.event_id = v.id AND x.role = 'actor' JOIN actors a ON a.id = x.actor_id "
+               "JOIN event_actors y ON y.event_id = v.id AND y.role = 'counterpart' "
+               f"JOIN actors c ON c.id = y.actor_id WHERE {where} AND a.name_en <> c.name_en "
+               "GROUP BY a.name_en, a.name_ar, c.name_en, c.name_ar")
     return [(r[0] or "", r[1] or "", r[2] or "", r[3] or "", int(r[4])) for r in conn.execute(sql, args)]
 
 
 def parties(conn: Connection, q: EventQuery) -> list[tuple[str, str, int]]:
     """(English, Arabic, events) for every actor or counterpart the events name, most named first."""
     where, args = q.where()
-    sql = ("SELECT a.name_en, a.name_ar, COUNT(DISTINCT v.id) AS n FROM event_view v "
-           "JOIN event_actors ea ON ea.event_id = v.id JOIN actors a ON a.id = ea.actor_id "
-           f"WHERE {where} GROUP BY a.name_en, a.name_ar ORDER BY n DESC, a.name_en")
+    if q.source() is CELLS:
+        sql = ("SELECT p.name_en, p.name_ar, SUM(p.n) AS n FROM event_cells v JOIN cell_parties p ON p.cell = v.cell "
+               f"WHERE {where} GROUP BY p.name_en, p.name_ar ORDER BY n DESC, p.name_en")
+    else:
+        sql = ("SELECT a.name_en, a.name_ar, COUNT(DISTINCT v.id) AS n FROM event_view v "
+               "JOIN event_actors ea ON ea.event_id = v.id JOIN actors a ON a.id = ea.actor_id "
+               f"WHERE {where} GROUP BY a.name_en, a.name_ar ORDER BY n DESC, a.name_en")
     return [(r[0] or "", r[1] or "", int(r[2])) for r in conn.execute(sql, args)]
 
 
 def span(conn: Connection, q: EventQuery) -> tuple[str | None, str | None]:
     """The first and last day of the events."""
     where, args = q.where()
-    row = conn.execute(f"SELECT MIN(v.day), MAX(v.day_end) FROM event_view v WHERE {where}", args).fetchone()
+    src = q.source()
+    row = conn.execute(f"SELECT MIN({src.first}), MAX({src.end}) FROM {src.table} v WHERE {where}", args).fetchone()
     return row[0], row[1]
 
 
 def extent(conn: Connection, q: EventQuery) -> tuple[float, float, float, float] | None:
     """(south, north, west, east) of the events' places, or None when none is located."""
     where, args = q.where("place")
-    row = conn.execute(f"SELECT MIN(v.lat), MAX(v.lat), MIN(v.lon), MAX(v.lon) FROM event_view v WHERE {where}",
-                       args).fetchone()
+    row = conn.execute(f"SELECT MIN(v.lat), MAX(v.lat), MIN(v.lon), MAX(v.lon) FROM {q.source().table} v "
+                       f"WHERE {where}", args).fetchone()
     return None if row[0] is None else tuple(float(x) for x in row)
 
 
@@ -224,30 +263,43 @@ def per_document(conn: Connection, q: EventQuery, doc_ids: list[str] | None = No
         f"SELECT v.doc_id, COUNT(*) FROM event_view v WHERE {where} GROUP BY v.doc_id", args)}
 
 
-_BOTH_SIDES = """CASE WHEN v.type = 'front_line' THEN
-    CASE WHEN (SELECT COUNT(DISTINCT a.affiliation) FROM event_actors ea JOIN actors a ON a.id = ea.actor_id
-               WHERE ea.event_id = v.id) >= 2 THEN 1 ELSE 0 END
-  WHEN EXISTS (SELECT 1 FROM event_actors ea WHERE ea.event_id = v.id AND ea.role = 'actor')
-   AND EXISTS (SELECT 1 FROM event_actors ea WHERE ea.event_id = v.id AND ea.role = 'counterpart') THEN 1
-  ELSE 0 END"""
-FIGURES = {"events": "1", "occurred": "CASE WHEN v.status = 'occurred' THEN 1 ELSE 0 END",
-           "planned": "CASE WHEN v.status = 'planned' THEN 1 ELSE 0 END",
-           "dated_text": "CASE WHEN v.date_source = 'text' THEN 1 ELSE 0 END",
-           "dated_published": "CASE WHEN v.date_source = 'published' THEN 1 ELSE 0 END",
-           "dated_analyst": "CASE WHEN v.date_source = 'analyst' THEN 1 ELSE 0 END",
-           "undated": "CASE WHEN v.date_start IS NULL THEN 1 ELSE 0 END",
-           "located": "CASE WHEN v.lat IS NOT NULL AND v.lon IS NOT NULL THEN 1 ELSE 0 END",
-           "corrected": "v.corrected", "both_sides": _BOTH_SIDES}
-
-
 def figures(conn: Connection) -> dict[str, dict[str, int]]:
     """Per kind of event: how many, by status, by where the date came from, undated, with both sides named (for a
     front line: parties of two different affiliations), on the map and corrected."""
-    sums = ", ".join(f"SUM({sql}) AS {name}" for name, sql in FIGURES.items())
+    sums = ", ".join(f"SUM(v.{name}) AS {name}" for name in FIGURES)
     return {r["type"]: {name: int(r[name] or 0) for name in FIGURES}
-            for r in conn.execute(f"SELECT v.type, {sums} FROM event_view v GROUP BY v.type")}
+            for r in conn.execute(f"SELECT v.type, {sums} FROM event_cells v GROUP BY v.type")}
 
 
 def count_documents(conn: Connection) -> int:
     """How many articles the store holds."""
     return int(conn.execute("SELECT COUNT(*) FROM documents").fetchone()[0])
+
+
+def find_documents(conn: Connection, text: str = "", limit: int | None = None, q: EventQuery | None = None,
+                   ids: tuple[str, ...] = ()) -> tuple[list[dict], int]:
+    """The articles whose date, title (else first words), outlet or id hold every word of ``text`` (folded as
+    ``geo.text.search_key``), of ``ids`` only when given, and with an event of ``q`` when given: at most
+    ``limit`` of them, newest first (undated last), with their metadata as ``list_documents`` has it; and how
+    many there are in all."""
+    from geo.text import search_key
+    conds, args = ["1=1"], []
+    for word in search_key(text).split():
+        conds.append("s.search LIKE ? ESCAPE '!'")
+        args.append("%" + word.replace("!", "!!").replace("%", "!%").replace("_", "!_") + "%")
+    if ids:
+        conds.append(f"s.doc_id IN ({','.join('?' * len(ids))})")
+        args.extend(ids)
+    if q is not None:
+        where, more = q.where()
+        conds.append(f"EXISTS (SELECT 1 FROM event_view v WHERE v.doc_id = s.doc_id AND {where})")
+        args.extend(more)
+    found = [dict(r) for r in conn.execute(
+        "SELECT d.id, d.title, d.outlet, d.published, d.date_precision, d.url, length(d.text) AS chars, "
+        "substr(d.text, 1, 160) AS lead, COUNT(*) OVER () AS total FROM document_search s "
+        f"JOIN documents d ON d.id = s.doc_id WHERE {' AND '.join(conds)} "
+        "ORDER BY s.published DESC NULLS LAST, s.doc_id" + (f" LIMIT {int(limit)}" if limit else ""), args)]
+    total = int(found[0]["total"]) if found else 0
+    for d in found:
+        del d["total"]
+    return found, total

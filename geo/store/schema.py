@@ -3,11 +3,14 @@ number of the schema they make. What only one engine has (SQLite's migrations of
 triggers) lives in that engine's module."""
 from __future__ import annotations
 
-# 2: corrections; 3: event_reports; 4: changes and document_versions; 5: meta (the writes counter), event_actors.pos;
-# 6: event_view (the events as corrected, what pages query)
-SCHEMA_VERSION = 6
+from .current import CELL, FIGURES, SPAN
 
-TABLES = """
+# 2: corrections; 3: event_reports; 4: changes and document_versions; 5: meta (the writes counter), event_actors.pos;
+# 6: event_view (the events as corrected, what pages query); 7: event_view.cell, the rollups of its cells and
+# document_search
+SCHEMA_VERSION = 7
+
+_TABLES = """
 CREATE TABLE IF NOT EXISTS documents (
     id TEXT PRIMARY KEY, content_hash TEXT NOT NULL UNIQUE, title TEXT, outlet TEXT, url TEXT,
     published TEXT, date_precision TEXT, text TEXT NOT NULL, source TEXT, ingested_at TEXT NOT NULL);
@@ -68,17 +71,35 @@ CREATE TABLE IF NOT EXISTS event_view (
     type TEXT, subtype TEXT, trigger TEXT, status TEXT, confidence REAL, date_start TEXT, date_end TEXT,
     date_precision TEXT, date_source TEXT, day TEXT, day_end TEXT, place_id TEXT, place_en TEXT, place_ar TEXT,
     lat REAL, lon REAL, place_kind TEXT, place_country TEXT, origin_id TEXT, origin_en TEXT, origin_ar TEXT,
-    origin_lat REAL, origin_lon REAL, actor_key TEXT, counterpart_key TEXT, aff_key TEXT, corrected INTEGER NOT NULL DEFAULT 0);
+    origin_lat REAL, origin_lon REAL, actor_key TEXT, counterpart_key TEXT, aff_key TEXT, corrected INTEGER NOT NULL DEFAULT 0,
+    cell TEXT);
 CREATE INDEX IF NOT EXISTS ix_view_type_day ON event_view(type, day);
 CREATE INDEX IF NOT EXISTS ix_view_day ON event_view(day);
 CREATE INDEX IF NOT EXISTS ix_view_day_end ON event_view(day_end);
 CREATE INDEX IF NOT EXISTS ix_view_doc ON event_view(doc_id);
 CREATE INDEX IF NOT EXISTS ix_view_place ON event_view(place_id);
+CREATE INDEX IF NOT EXISTS ix_view_cell ON event_view(cell);
+CREATE INDEX IF NOT EXISTS ix_view_order ON event_view(day, doc_id, sentence, start, id);
+CREATE INDEX IF NOT EXISTS ix_view_status_doc ON event_view(status, doc_id);
+CREATE TABLE IF NOT EXISTS event_cells (cell TEXT PRIMARY KEY, {CELL_COLUMNS});
+CREATE TABLE IF NOT EXISTS cell_pairs (
+    cell TEXT NOT NULL, actor_en TEXT, actor_ar TEXT, counterpart_en TEXT, counterpart_ar TEXT, n INTEGER NOT NULL);
+CREATE INDEX IF NOT EXISTS ix_cell_pairs ON cell_pairs(cell);
+CREATE TABLE IF NOT EXISTS document_search (
+    doc_id TEXT PRIMARY KEY REFERENCES documents(id) ON DELETE CASCADE, published TEXT, search TEXT NOT NULL);
+CREATE INDEX IF NOT EXISTS ix_document_search_published ON document_search(published);
+CREATE TABLE IF NOT EXISTS cell_parties (cell TEXT NOT NULL, name_en TEXT, name_ar TEXT, n INTEGER NOT NULL);
+CREATE INDEX IF NOT EXISTS ix_cell_parties ON cell_parties(cell);
 CREATE INDEX IF NOT EXISTS ix_actors_name ON actors(name_en);
 CREATE INDEX IF NOT EXISTS ix_actors_affiliation ON actors(affiliation);
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value INTEGER NOT NULL);
 INSERT INTO meta (key, value) VALUES ('writes', 0) ON CONFLICT (key) DO NOTHING;
 """
+# A cell's row: what its events share, its span, and its counts (see ``current``).
+TABLES = _TABLES.replace("{CELL_COLUMNS}", ", ".join(
+    [f"{c} {'REAL' if c.endswith(('lat', 'lon')) else 'TEXT'}" for c in CELL] + [f"{c} TEXT" for c in SPAN] +
+    [f"{c} INTEGER" for c in FIGURES]))
 
 TABLE_NAMES = ("documents", "sentences", "places", "actors", "place_mentions", "actor_mentions", "time_mentions",
-               "events", "event_actors", "event_reports", "event_view", "corrections", "changes", "document_versions")
+               "events", "event_actors", "event_reports", "event_view", "event_cells", "cell_pairs", "cell_parties",
+               "document_search", "corrections", "changes", "document_versions")

@@ -145,6 +145,9 @@ def _bring_up_to_date(conn: sqlite3.Connection) -> None:
             if version and "pos" not in {r[1] for r in conn.execute("PRAGMA table_info(event_actors)")}:
                 conn.execute("ALTER TABLE event_actors ADD COLUMN pos INTEGER NOT NULL DEFAULT 0")
                 conn.execute("UPDATE event_actors SET pos = rowid")        # the order the sides were stored in
+            view = {r[1] for r in conn.execute("PRAGMA table_info(event_view)")}
+            if view and "cell" not in view:                                  # schema 6: the view is rebuilt
+                conn.execute("ALTER TABLE event_view ADD COLUMN cell TEXT")
             for statement in _statements(TABLES + TRIGGERS + BACKFILL):
                 conn.execute(statement)
             conn.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
