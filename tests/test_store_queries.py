@@ -141,3 +141,27 @@ def test_a_store_of_schema_6_gets_its_cells_when_opened_for_writing(store_target
     with closing(connect(store_target)) as writer:
         assert current.is_built(writer) and rollups(writer) == expected
         assert queries.figures(writer)["visit"]["events"] == queries.summary(writer, EventQuery(), ("visit",), ())["visit"]
+
+
+def test_a_date_filter_keeps_a_long_event_that_began_before_it(conn):
+    """The filter reads only days an overlapping event can start on (the store's longest window before it), and a
+    correction that widens an event's window widens that bound with it."""
+    event = queries.rows(conn, EventQuery(kinds=("visit",)), 1)[0]
+    corrections.add(conn, "event_date", event["id"], {"date_start": "2001-01-01", "date_end": "2001-12-31"})
+    assert current.longest_window(conn) >= 364
+    in_december = EventQuery(date_from="2001-12-01", date_to="2001-12-05")
+    assert [e["id"] for e in queries.rows(conn, in_december)] == [event["id"]]
+    assert queries.summary(conn, in_december, ("visit",), ())["visit"] == 1
+    assert queries.rows(conn, EventQuery(date_from="2002-01-01", date_to="2002-01-05")) == []
+
+
+def test_a_store_that_never_kept_its_longest_window_gets_it_when_opened_for_writing(store_target, conn):
+    longest = current.longest_window(conn)
+    with conn.transaction():
+        conn.execute("DELETE FROM meta WHERE key = 'longest_window'")
+    with closing(connect(store_target, readonly=True)) as reader:      # unknown: the filter reads every day
+        assert current.longest_window(reader) is None
+        dated = [e["id"] for e in queries.rows(reader, EventQuery()) if e["day"]]
+        assert [e["id"] for e in queries.rows(reader, EventQuery(date_from="1900-01-01"))] == dated
+    with closing(connect(store_target)) as writer:
+        assert current.longest_window(writer) == longest

@@ -114,6 +114,7 @@ def refresh(conn: Connection, doc_ids, count_cells: bool = True) -> None:
             mentions = corrections.mention_rows(conn, [c["target"] for c in fixes if c["kind"] == "mention_place"])
             rows = [view_row(e) for e in corrections.apply(events_of(conn, chunk), fixes, mentions)]
             conn.executemany(_INSERT, rows)
+            widen(conn, [(r[_DAY], r[_DAY_END]) for r in rows])
             conn.execute(f"DELETE FROM document_search WHERE doc_id IN ({marks})", chunk)
             conn.executemany("INSERT INTO document_search (doc_id, published, search) VALUES (?, ?, ?)",
                              [(d["id"], d["published"], search_text(d)) for d in conn.execute(
@@ -121,6 +122,28 @@ def refresh(conn: Connection, doc_ids, count_cells: bool = True) -> None:
                                  f"WHERE id IN ({marks})", chunk)])
             if count_cells:
                 recount(conn, sorted(cells | {r[-1] for r in rows} - {None}))
+
+
+def window(first: str | None, last: str | None) -> int:
+    """Days from an event's first day to its last (0 when either is missing)."""
+    return (date.fromisoformat(last) - date.fromisoformat(first)).days if first and last else 0
+
+
+_DAY, _DAY_END = COLUMNS.index("day"), COLUMNS.index("day_end")
+
+
+def widen(conn: Connection, spans) -> None:
+    """Keep the ``meta`` row ``longest_window`` at least the longest of these (first day, last day) spans: a date
+    filter then reads only the days that can hold an overlapping event."""
+    longest = max((window(first, last) for first, last in spans), default=0)
+    conn.execute("INSERT INTO meta (key, value) VALUES ('longest_window', ?) ON CONFLICT (key) DO UPDATE SET "
+                 "value = CASE WHEN excluded.value > meta.value THEN excluded.value ELSE meta.value END", (longest,))
+
+
+def longest_window(conn: Connection) -> int | None:
+    """The most days any event of the view spans (an upper bound), or None for a store that has not kept it."""
+    row = conn.execute("SELECT value FROM meta WHERE key = 'longest_window'").fetchone()
+    return int(row[0]) if row else None
 
 
 def recount(conn: Connection, cells: list[str] | None = None) -> None:
@@ -144,6 +167,9 @@ def ensure_built(conn: Connection) -> None:
     """Build the whole view and its rollups once, for a store that has none yet in this ``FORMAT`` (an older
     store, or a new one); a no-op after."""
     if is_built(conn):
+        if longest_window(conn) is None:           # a store built before the view kept it
+            with conn.transaction():
+                widen(conn, [tuple(r) for r in conn.execute("SELECT day, day_end FROM event_view WHERE day_end > day")])
         return
     with conn.transaction():
         conn.lock_for_save()

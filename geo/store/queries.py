@@ -1,13 +1,14 @@
 """What a page asks of the events, answered by the store: filtered counts, groups (places, arcs), days, pairs of
 parties, and at most a page of whole rows. Every query reads the corrected events (``current``'s ``event_view``)
 through one filter (``EventQuery``), so a view costs what it shows, not what the store holds. A question that needs
-no single event's date, sides or article (``EventQuery.on_cells``) is answered from the cells (``current``'s
+no single event's date, sides or article (``EventQuery.source``) is answered from the cells (``current``'s
 ``event_cells``, ``cell_pairs`` and ``cell_parties``): the same SQL over far fewer rows, the same answer."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date, timedelta
 
-from .current import FIGURES
+from .current import FIGURES, longest_window
 from .engine import Connection
 from .repository import with_sides
 
@@ -108,9 +109,20 @@ class EventQuery:
         return EventQuery(**fields)
 
 
+def condition(conn: Connection, q: EventQuery, located: str | None = None) -> tuple[str, list]:
+    """``q.where``, and with a date filter a first day no event that overlaps it can start before (``date_from``
+    less the store's longest event window), so the index on days serves the filter instead of a scan."""
+    sql, args = q.where(located)
+    longest = longest_window(conn) if q.date_from else None
+    if longest is not None:
+        sql += " AND v.day >= ?"
+        args.append((date.fromisoformat(q.date_from[:10]) - timedelta(days=longest)).isoformat())
+    return sql, args
+
+
 def summary(conn: Connection, q: EventQuery, kinds: tuple[str, ...], statuses: tuple[str, ...]) -> dict[str, int]:
     """Events, articles and places, and events of each of ``kinds`` and ``statuses``."""
-    where, args = q.where()
+    where, args = condition(conn, q)
     src = q.source()
     per = [f"SUM(CASE WHEN v.type = ? THEN {src.n} ELSE 0 END)" for _ in kinds]
     per += [f"SUM(CASE WHEN v.status = ? THEN {src.n} ELSE 0 END)" for _ in statuses]
@@ -127,7 +139,7 @@ def groups(conn: Connection, q: EventQuery, by: tuple[str, ...], located: str | 
     """One row per value of ``by`` (columns of ``COLUMNS``; none: one row for all), biggest first: ``n`` events,
     ``planned`` of them, the place (and origin) with coordinates, the first and last day, and ``last_id``, the
     latest event (the last undated one when none has a day); and how many groups there are in all."""
-    where, args = q.where(located)
+    where, args = condition(conn, q, located)
     src = q.source(by)
     keys = [f"COALESCE({COLUMNS[c]}, '') AS {c}" for c in by]
     group = f" GROUP BY {', '.join(COLUMNS[c] for c in by)}" if by else ""
@@ -152,7 +164,7 @@ def names(conn: Connection, q: EventQuery, by: tuple[str, ...], located: str | N
           ) -> dict[tuple[str, ...], dict[str, list[tuple[str, int]]]]:
     """For each group of ``by``: who its events name first on each side (``actor``, ``counterpart``), as
     (English name, events), most named first. One pass over the events, no join: a tooltip's "who"."""
-    where, args = q.where(located)
+    where, args = condition(conn, q, located)
     src = q.source(by)
     keys = "".join(f"COALESCE({COLUMNS[c]}, ''), " for c in by)
     group = "".join(f"{COLUMNS[c]}, " for c in by)
@@ -184,7 +196,7 @@ def sentences(conn: Connection, event_ids: list[str]) -> dict[str, str]:
 def rows(conn: Connection, q: EventQuery, limit: int | None = None, order: str = "newest") -> list[dict]:
     """Whole events (the rows ``read_events`` gives): at most ``limit``, the newest first (or ``oldest``, undated
     first; ``dated``, undated last; or in ``text`` order), each with its sides, sentence and article."""
-    where, args = q.where()
+    where, args = condition(conn, q)
     sql = _ROW + f"WHERE {where} ORDER BY {ORDERS[order]}" + (f" LIMIT {int(limit)}" if limit else "")
     out = with_sides(conn, conn.execute(sql, args).fetchall())
     for r in out:
@@ -194,7 +206,7 @@ def rows(conn: Connection, q: EventQuery, limit: int | None = None, order: str =
 
 def per_day(conn: Connection, q: EventQuery, by: str) -> list[tuple[str, str, int]]:
     """(day, value of ``by``, events) for every dated day of the events."""
-    where, args = q.where()
+    where, args = condition(conn, q)
     sql = (f"SELECT v.day, COALESCE({COLUMNS[by]}, ''), COUNT(*) FROM event_view v WHERE {where} AND v.day IS NOT NULL "
            f"GROUP BY v.day, {COLUMNS[by]} ORDER BY v.day")
     return [(r[0], r[1], int(r[2])) for r in conn.execute(sql, args)]
@@ -202,7 +214,7 @@ def per_day(conn: Connection, q: EventQuery, by: str) -> list[tuple[str, str, in
 
 def pairs(conn: Connection, q: EventQuery) -> list[tuple[str, str, str, str, int]]:
     """(actor, its Arabic name, counterpart, its Arabic name, events) for every pair named by one event."""
-    where, args = q.where()
+    where, args = condition(conn, q)
     if q.source() is CELLS:
         sql = ("SELECT p.actor_en, p.actor_ar, p.counterpart_en, p.counterpart_ar, SUM(p.n) FROM event_cells v "
                f"JOIN cell_pairs p ON p.cell = v.cell WHERE {where} "
@@ -218,7 +230,7 @@ def pairs(conn: Connection, q: EventQuery) -> list[tuple[str, str, str, str, int
 
 def parties(conn: Connection, q: EventQuery) -> list[tuple[str, str, int]]:
     """(English, Arabic, events) for every actor or counterpart the events name, most named first."""
-    where, args = q.where()
+    where, args = condition(conn, q)
     if q.source() is CELLS:
         sql = ("SELECT p.name_en, p.name_ar, SUM(p.n) AS n FROM event_cells v JOIN cell_parties p ON p.cell = v.cell "
                f"WHERE {where} GROUP BY p.name_en, p.name_ar ORDER BY n DESC, p.name_en")
@@ -231,7 +243,7 @@ def parties(conn: Connection, q: EventQuery) -> list[tuple[str, str, int]]:
 
 def span(conn: Connection, q: EventQuery) -> tuple[str | None, str | None]:
     """The first and last day of the events."""
-    where, args = q.where()
+    where, args = condition(conn, q)
     src = q.source()
     row = conn.execute(f"SELECT MIN({src.first}), MAX({src.end}) FROM {src.table} v WHERE {where}", args).fetchone()
     return row[0], row[1]
@@ -239,7 +251,7 @@ def span(conn: Connection, q: EventQuery) -> tuple[str | None, str | None]:
 
 def extent(conn: Connection, q: EventQuery) -> tuple[float, float, float, float] | None:
     """(south, north, west, east) of the events' places, or None when none is located."""
-    where, args = q.where("place")
+    where, args = condition(conn, q, "place")
     row = conn.execute(f"SELECT MIN(v.lat), MAX(v.lat), MIN(v.lon), MAX(v.lon) FROM {q.source().table} v "
                        f"WHERE {where}", args).fetchone()
     return None if row[0] is None else tuple(float(x) for x in row)
@@ -258,7 +270,7 @@ def per_document(conn: Connection, q: EventQuery, doc_ids: list[str] | None = No
     if doc_ids is not None and not doc_ids:
         return {}
     q = q.narrowed(doc_ids=tuple(doc_ids)) if doc_ids else q
-    where, args = q.where()
+    where, args = condition(conn, q)
     return {r[0]: int(r[1]) for r in conn.execute(
         f"SELECT v.doc_id, COUNT(*) FROM event_view v WHERE {where} GROUP BY v.doc_id", args)}
 
@@ -291,7 +303,7 @@ def find_documents(conn: Connection, text: str = "", limit: int | None = None, q
         conds.append(f"s.doc_id IN ({','.join('?' * len(ids))})")
         args.extend(ids)
     if q is not None:
-        where, more = q.where()
+        where, more = condition(conn, q)
         conds.append(f"EXISTS (SELECT 1 FROM event_view v WHERE v.doc_id = s.doc_id AND {where})")
         args.extend(more)
     found = [dict(r) for r in conn.execute(
