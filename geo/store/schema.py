@@ -7,8 +7,8 @@ from .current import CELL, FIGURES, SPAN
 
 # 2: corrections; 3: event_reports; 4: changes and document_versions; 5: meta (the writes counter), event_actors.pos;
 # 6: event_view (the events as corrected, what pages query); 7: event_view.cell, the rollups of its cells and
-# document_search
-SCHEMA_VERSION = 7
+# document_search; 8: ix_view_day_kind (the timeline of a kind or status reads an index, not the view)
+SCHEMA_VERSION = 8
 
 _TABLES = """
 CREATE TABLE IF NOT EXISTS documents (
@@ -74,8 +74,8 @@ CREATE TABLE IF NOT EXISTS event_view (
     origin_lat REAL, origin_lon REAL, actor_key TEXT, counterpart_key TEXT, aff_key TEXT, corrected INTEGER NOT NULL DEFAULT 0,
     cell TEXT);
 CREATE INDEX IF NOT EXISTS ix_view_type_day ON event_view(type, day);
-CREATE INDEX IF NOT EXISTS ix_view_day ON event_view(day);
 CREATE INDEX IF NOT EXISTS ix_view_day_end ON event_view(day_end);
+CREATE INDEX IF NOT EXISTS ix_view_day_kind ON event_view(day, type, subtype, status);
 CREATE INDEX IF NOT EXISTS ix_view_doc ON event_view(doc_id);
 CREATE INDEX IF NOT EXISTS ix_view_place ON event_view(place_id);
 CREATE INDEX IF NOT EXISTS ix_view_cell ON event_view(cell);
