@@ -109,6 +109,9 @@ def open_url(url: str, readonly: bool = False) -> PostgresConnection:
     conn = PostgresConnection(raw, location)
     try:
         conn.execute(f"SET lock_timeout = '{BUSY_TIMEOUT_S}s'")
+        # Plan every statement with the tables as they are now: a plan a long ingest made on an empty store
+        # (psycopg prepares what repeats) would otherwise scan tables that have grown since.
+        conn.execute("SET plan_cache_mode = force_custom_plan")
         made = conn.execute("SELECT to_regclass('meta') IS NOT NULL").fetchone()[0]
         if not made or conn.schema_version() != SCHEMA_VERSION:
             if readonly:
