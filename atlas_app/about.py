@@ -1,5 +1,7 @@
 """About the data: how far to trust the map. The measured accuracy (read from the committed ``data/scores.json``),
-what it was measured on and its limits, how to measure it again, and the store's own counts."""
+what it was measured on and its limits, and the store's own counts, every share shown as a percentage. The page
+speaks to readers: the commands that measure the scores again (``COMMAND``, ``HELDOUT_COMMAND``) are in the README,
+not on the page."""
 from __future__ import annotations
 
 import json
@@ -117,9 +119,9 @@ def store_table(figures: dict[str, dict[str, int]]) -> pd.DataFrame:
 
 # ---- the page --------------------------------------------------------------------------------------------------
 
-_SHARE = st.column_config.NumberColumn(format="%.2f")
+PERCENT = "percent"                  # every share on the page, in the tables and the metrics alike: ``85.29%``
+_SHARE = st.column_config.NumberColumn(format=PERCENT)
 _KM = st.column_config.NumberColumn(format="%.1f")
-_PCT = st.column_config.NumberColumn(format="percent")
 
 
 def show(page) -> None:
@@ -127,8 +129,8 @@ def show(page) -> None:
     st.markdown("How far to trust the map: how often the extractor finds what a careful reader finds, measured on "
                 "hand-annotated articles, and what the store holds.")
     if scores is None:
-        st.warning(f"No measured scores: `{SCORES_PATH.relative_to(ROOT)}` is missing or unreadable. "
-                   f"Measure them with `{COMMAND}`.")
+        st.warning(f"No measured accuracy to show: the scores file (`{SCORES_PATH.relative_to(ROOT)}`) is missing "
+                   "or unreadable. Whoever runs this app can measure the scores again as the README describes.")
     else:
         show_scores(scores)
     show_store(page)
@@ -138,11 +140,11 @@ def show_scores(scores: dict) -> None:
     g = gold_counts(scores)
     places, actors, events = scores["places"]["all"], scores["actors"], scores["events"]["all"]
     cols = st.columns(5)
-    cols[0].metric("Place mentions F1", f"{places['f1']:.2f}")
-    cols[1].metric("Places within 161 km", f"{places['accuracy_at_161km']:.2f}")
-    cols[2].metric("Actor mentions F1", f"{actors['f1']:.2f}")
-    cols[3].metric("Events F1", f"{events['f1']:.2f}")
-    cols[4].metric("Events precision", f"{events['precision']:.2f}")
+    cols[0].metric("Place mentions F1", places["f1"], format=PERCENT)
+    cols[1].metric("Places within 161 km", places["accuracy_at_161km"], format=PERCENT)
+    cols[2].metric("Actor mentions F1", actors["f1"], format=PERCENT)
+    cols[3].metric("Events F1", events["f1"], format=PERCENT)
+    cols[4].metric("Events precision", events["precision"], format=PERCENT)
 
     st.subheader("What these figures were measured on")
     st.markdown(
@@ -186,12 +188,10 @@ def show_scores(scores: dict) -> None:
         table = heldout_table(heldout, scores)
         st.dataframe(table, hide_index=True, width="stretch", key="about_heldout",
                      column_config={c: _SHARE for c in table.columns if c != "Layer"})
-        st.code(HELDOUT_COMMAND, language="bash")
 
-    st.subheader("Measure again")
-    st.markdown("After any change to the extractor, lexicons or gazetteer, measure again and commit the file "
-                "(a test fails while it is out of date):")
-    st.code(COMMAND, language="bash")
+    st.subheader("Are these figures current?")
+    st.markdown("They are measured again after every change to the extractor, its word lists or its gazetteer: "
+                "the project's tests fail while the figures on the seed articles are out of date.")
 
 
 def store_figures(page) -> tuple[dict[str, int], pd.DataFrame]:
@@ -212,5 +212,5 @@ def show_store(page) -> None:
                "the article's date; “both sides known” means the actor and the counterpart are named (for a front "
                "line: parties of two different sides).")
     st.dataframe(table, hide_index=True, width="stretch", key="about_store", column_config={
-        k: _PCT for k in ("Dated from the text", "Dated from publication", "Dated by an analyst", "Undated",
-                          "Both sides known", "On the map", "Corrected")})
+        k: _SHARE for k in ("Dated from the text", "Dated from publication", "Dated by an analyst", "Undated",
+                            "Both sides known", "On the map", "Corrected")})

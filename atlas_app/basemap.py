@@ -12,7 +12,10 @@ tiles), or a style URL of your own; or in ``.streamlit/secrets.toml``: ``[atlas]
 """
 from __future__ import annotations
 
+import json
 import os
+from functools import lru_cache
+from pathlib import Path
 
 import pydeck as pdk
 import streamlit as st
@@ -20,6 +23,7 @@ import streamlit as st
 from .basemap_build import BOX
 
 STATIC = "app/static"                               # static/ served with server.enableStaticServing
+STATIC_DIR = Path(__file__).resolve().parent.parent / "static"
 OFFLINE_STYLE = f"{STATIC}/atlas-offline-style.json"
 ONLINE_STYLE = pdk.map_styles.CARTO_LIGHT
 WORLD_COUNTRIES, WORLD_LINES = "basemap/countries-50m.json", "basemap/lines-50m.json"
@@ -99,3 +103,16 @@ def layers() -> list[pdk.Layer]:
             _fill("basemap-box-sea", box_polygon(), SEA),
             _fill("basemap-box", static_url(BOX_COUNTRIES), LAND),
             _lines("basemap-box-lines", static_url(BOX_LINES))]
+
+
+@lru_cache(maxsize=1)
+def _country_shapes() -> dict[str, dict]:
+    """ISO alpha-2 -> the country's geometry in the world file (1:50m), read once per process."""
+    with open(STATIC_DIR / WORLD_COUNTRIES, encoding="utf-8") as f:
+        features = json.load(f)["features"]
+    return {ft["properties"]["iso_a2"]: ft["geometry"] for ft in features if ft["properties"].get("iso_a2")}
+
+
+def country_shape(iso: str) -> dict | None:
+    """The outline of a country (a GeoJSON Polygon or MultiPolygon, 1:50m), or None when the map has none."""
+    return _country_shapes().get(iso)

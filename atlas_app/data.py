@@ -7,7 +7,6 @@ Cached answers are shared, not copied, between reruns and sessions (``st.cache_r
 from __future__ import annotations
 
 from contextlib import closing, contextmanager
-from datetime import date
 from typing import Callable, Iterator, TypeVar
 
 import pandas as pd
@@ -22,7 +21,7 @@ from geo.export import export_events
 
 from . import auth
 from .links import source_href
-from .style import bilingual
+from .style import bilingual, date_label
 
 T = TypeVar("T")
 Store = tuple[str, int]      # where the store is (a path or a URL) and its version: what every cache is keyed on
@@ -83,31 +82,6 @@ def _pairs(sides) -> list[tuple[str, str]]:
 
 def _affiliations(sides) -> list[str]:
     return sorted({a["affiliation"] for a in sides or () if a["affiliation"]})
-
-
-def _day(d: date, with_month: bool = True, with_year: bool = True) -> str:
-    return " ".join(filter(None, [str(d.day), d.strftime("%b") if with_month else "", str(d.year) if with_year else ""]))
-
-
-def date_label(start, end, precision) -> str:
-    """The days a date means, as a reader says them: ``4 Apr 2019``, ``Apr 2019`` (a month), ``2019``,
-    ``15 – 21 Apr 2019`` (a week or a range), ``25 Mar – 28 Apr 2017``; ``undated``."""
-    try:
-        first = date.fromisoformat(str(start)[:10])
-    except ValueError:
-        return "undated"
-    try:
-        last = date.fromisoformat(str(end)[:10]) if end else first
-    except ValueError:
-        last = first
-    if precision == "year":
-        return str(first.year)
-    if precision == "month":
-        return first.strftime("%b %Y")
-    if last <= first:
-        return _day(first)
-    same_year = first.year == last.year
-    return f"{_day(first, not (same_year and first.month == last.month), not same_year)} – {_day(last)}"
 
 
 def prepare_events(rows: list[dict]) -> pd.DataFrame:

@@ -20,7 +20,7 @@ import streamlit as st
 from geo.events.kinds import EVENT_TYPES
 from geo.store.queries import EventQuery
 
-from .style import KIND_LABELS, STATUS_LABELS, bilingual
+from .style import KIND_LABELS, STATUS_LABELS, bilingual, date_label
 
 KINDS = EVENT_TYPES
 STATUSES = ("occurred", "planned")
@@ -193,8 +193,16 @@ def describe(f: Filters, opts: Options) -> str:
     if f.status:
         parts.append("status: " + STATUS_LABELS[f.status].lower())
     if f.date_from or f.date_to:
-        parts.append(f"dates: {f.date_from or '…'} to {f.date_to or '…'}")
+        parts.append("dates: " + dates_label(f.date_from, f.date_to))
     return "; ".join(parts) if parts else "no filters"
+
+
+def dates_label(first: date | None, last: date | None) -> str:
+    """The days the date filter keeps, as a reader says them: ``25 Mar – 28 Apr 2017``, ``from 3 Apr 2019``,
+    ``up to 28 Apr 2017``."""
+    if first and last:
+        return date_label(first, last, "range")
+    return f"from {date_label(first, None, 'day')}" if first else f"up to {date_label(last, None, 'day')}"
 
 
 # ---- the URL and the session (Streamlit) ---------------------------------------------------------------

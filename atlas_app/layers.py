@@ -6,6 +6,10 @@ selection ``key`` (the grouping columns and values, URL-encoded) and the tooltip
 HTML-escapes every value it puts into the tooltip template (so pre-escaping would show ``&quot;`` for each
 quote); the values stay plain text, with ``<``/``>`` swapped for look-alikes (``tip_text``), and the template
 is the only HTML.
+
+Every map names its places (``labels_layer``: the busiest always, the others where deck.gl's collision filter finds
+room). A country is drawn as its outline, lightly filled, not as a dot at its centroid, and an arc to or from a
+country ends at its capital (``countries``), as the tooltips say.
 """
 from __future__ import annotations
 
@@ -23,7 +27,7 @@ from pydeck.types import String
 from geo.events.kinds import KINDS
 from geo.store.queries import COLUMNS as QUERY_COLUMNS
 
-from . import basemap
+from . import basemap, countries
 from .hull import convex_hull
 from .data import date_label
 from .style import AFFILIATION_COLORS, KIND_COLORS, SUBTYPE_COLORS, UNKNOWN, bilingual, group_color, plural
@@ -32,8 +36,24 @@ VIEW_WIDE = {"latitude": 33.0, "longitude": -22.0, "zoom": 1.5, "pitch": 0, "bea
 VIEW_LIBYA = {"latitude": 30.8, "longitude": 16.0, "zoom": 4.7, "pitch": 0, "bearing": 0}
 ARC_TILT = 12                      # degrees: arcs lean sideways so they read as curves seen from above
 PIXELS = String("pixels")          # a literal: pydeck turns plain strings into data accessors
-MAX_DECK_BYTES = 1_400_000           # a deck JSON; with its table (tables.MAX_ROWS) a page stays under 2 MB
+MAX_DECK_BYTES = 1_400_000           # a deck JSON but its labels; with its table (tables.MAX_ROWS) a page stays under 2 MB
 MAX_OBJECTS = 2_000                  # objects per layer before the size check
+MAX_LABELS = 500                     # place names per map, the busiest places' (~35 KB, on top of MAX_DECK_BYTES)
+ALWAYS_LABELLED = 10                 # the busiest places, named whatever they overlap …
+ALWAYS_APART_KM = 50                 # … but one this close to a busier one (the White House in Washington) waits
+LABEL_IDS = ("labels", "labels-top")
+LABEL_FONT = String("Helvetica, Arial, sans-serif")
+LABEL_COLOR, LABEL_OUTLINE = [33, 37, 41, 255], [255, 255, 255, 235]
+LABEL_SDF = {"sdf": True, "buffer": 8}     # a distance-field atlas with room for the white halo (LABEL_HALO)
+LABEL_HALO = 4
+LABEL_LIFT = 12                      # pixels, at most, from a place's point up to its name's baseline
+# deck.gl's collision filter keeps a label where its anchor (the place's point) lies inside its own footprint in
+# the collision map: the text sits above the point, so an invisible background reaching down past the point
+# (LABEL_LIFT and the 5×5 pixels the filter samples) is what is tested; a little padding at the sides spaces names.
+LABEL_FOOTPRINT = [3, 0, 3, LABEL_LIFT + 4]
+ARC_END_RADIUS = 2.0                 # pixels: how far above an arc's end (no dot there) its place's name sits
+MIN_PART_DEG2 = 0.25                 # a country's islands smaller than this (square degrees) are not filled
+AREA_ALPHA = 40                      # a country's fill: its colour, faint, so the map under it still reads
 TEXT_CHARS = 160                     # sentence excerpt in tooltips
 SELECT_COLUMNS = tuple(QUERY_COLUMNS)      # what a map object may stand for (a key's columns)
 TIP_FIELDS = ("t_head", "t_where", "t_who", "t_when", "t_text", "t_more")
@@ -164,19 +184,28 @@ def objects(found: list[dict], total: int, by: tuple[str, ...], names: dict, tex
             arcs: bool = False, noun_kind: str = "", arabic: dict[str, str] | None = None) -> "Objects":
     """Map objects of the store's groups (``queries.groups``: biggest first; ``total`` of them in all): place,
     count, key and tooltip fields; ``names`` (``queries.names``, with ``arabic`` names for them) and ``texts``
-    (the sentence of each group's latest event) fill the tooltips."""
+    (the sentence of each group's latest event) fill the tooltips. ``name`` (an arc's origin: ``oname``) is the
+    place's English name, for its label. A country-level place (``countries.of``) is tagged with its ``iso`` (so
+    ``points_layer`` draws its outline) and an arc to or from one ends at its capital, as the tooltips say."""
     rows = Objects(total=total)
     for g in found:
         values = tuple(str(g[c]) for c in by)
-        where = bilingual(g["place_en"] or "", g["place_ar"] or "")
+        place, origin = g.get("place_id"), g.get("origin_id")          # there when grouped by them (arcs are)
+        where = bilingual(g["place_en"] or "", g["place_ar"] or "") + countries.note(place)
         if arcs:
-            where = f"{bilingual(g['origin_en'] or '', g['origin_ar'] or '')} → {where}"
+            where = f"{bilingual(g['origin_en'] or '', g['origin_ar'] or '')}{countries.note(origin)} → {where}"
         kind = noun_kind or str(g.get("type") or "")
+        lat, lon = float(g["lat"]), float(g["lon"])
+        if arcs:
+            lat, lon = countries.anchor(place, lat, lon)
         row = {"key": selection_key(list(zip(by, values))), "count": g["n"], "planned": g["planned"],
-               "lat": round(float(g["lat"]), 4), "lon": round(float(g["lon"]), 4), "last_day": g["last_day"],
+               "lat": round(lat, 4), "lon": round(lon, 4), "name": g["place_en"] or "", "last_day": g["last_day"],
                **dict(zip(by, values)), **tips(g, names.get(values, {}), arabic or {}, texts.get(g["last_id"], ""), kind, where)}
         if arcs:
-            row |= {"olat": round(float(g["olat"]), 4), "olon": round(float(g["olon"]), 4)}
+            olat, olon = countries.anchor(origin, float(g["olat"]), float(g["olon"]))
+            row |= {"olat": round(olat, 4), "olon": round(olon, 4), "oname": g["origin_en"] or ""}
+        elif country := countries.of(place):
+            row["iso"] = country.iso
         rows.append(row)
     return rows
 
@@ -202,13 +231,101 @@ def _radius(count: int, base: float = 4.0, step: float = 3.0) -> float:
     return round(base + step * math.sqrt(count), 1)
 
 
-def points_layer(layer_id: str, rows: list[dict], color_of, base: float = 4.0) -> pdk.Layer:
-    """Circles sized by the number of events; ``color_of(row)`` gives [r, g, b, a]."""
-    data = Objects([r | {"color": list(color_of(r)), "radius": _radius(r["count"], base)} for r in rows],
-                   total_objects(rows))
-    return pdk.Layer("ScatterplotLayer", id=layer_id, data=data, get_position="[lon, lat]",
-                     get_fill_color="color", get_radius="radius", radius_units=PIXELS, stroked=True,
-                     get_line_color=[255, 255, 255, 200], line_width_min_pixels=1, pickable=True, auto_highlight=True)
+def points_layer(layer_id: str, rows: list[dict], color_of, base: float = 4.0) -> list[pdk.Layer]:
+    """Circles sized by the number of events; ``color_of(row)`` gives [r, g, b, a]. A country (``objects`` tagged
+    it with its ``iso``) is not a point: it is drawn as its outline, lightly filled, in a layer of its own
+    (``{layer_id}-outlines``) to go under the dots; one without an outline on the map (Tuvalu, the Vatican) stays
+    a dot. Returns [outlines, dots], or [dots] when no row is such a country."""
+    areas = [r for r in rows if _outline(r.get("iso"))]
+    dots = [r for r in rows if not _outline(r.get("iso"))] if areas else rows
+    data = Objects([r | {"color": list(color_of(r)), "radius": _radius(r["count"], base)} for r in dots],
+                   total_objects(rows) - len(areas))
+    layer = pdk.Layer("ScatterplotLayer", id=layer_id, data=data, get_position="[lon, lat]",
+                      get_fill_color="color", get_radius="radius", radius_units=PIXELS, stroked=True,
+                      get_line_color=[255, 255, 255, 200], line_width_min_pixels=1, pickable=True, auto_highlight=True)
+    return ([_areas_layer(f"{layer_id}-outlines", areas, color_of)] if areas else []) + [layer]
+
+
+def _ring_area(ring: list) -> float:
+    return abs(sum(x0 * y1 - x1 * y0 for (x0, y0), (x1, y1) in zip(ring, ring[1:] + ring[:1]))) / 2
+
+
+@lru_cache(maxsize=512)
+def _outline(iso: str | None) -> tuple | None:
+    """A country's polygons ([outer ring, holes…] each) as the map fills them: its outline on the basemap
+    (``basemap.country_shape``) without the islands under ``MIN_PART_DEG2`` (the basemap still draws them; the
+    largest part always stays), or None when the map has no outline for it."""
+    shape = basemap.country_shape(iso) if iso else None
+    if not shape:
+        return None
+    parts = shape["coordinates"] if shape["type"] == "MultiPolygon" else [shape["coordinates"]]
+    areas = [_ring_area(p[0]) for p in parts]
+    floor = min(MIN_PART_DEG2, max(areas))
+    return tuple(p for p, a in zip(parts, areas) if a >= floor)
+
+
+def _areas_layer(layer_id: str, rows: list[dict], color_of) -> pdk.Layer:
+    """Countries as their outlines: one object per polygon of a country (PolygonLayer draws one polygon per
+    object), each with the country's key and tooltip; ``total`` counts countries (``fit`` counts objects by key)."""
+    data = []
+    for r in rows:
+        rgb = list(color_of(r))[:3]
+        data += [r | {"polygon": part, "color": rgb + [AREA_ALPHA], "line": rgb + [200]} for part in _outline(r["iso"])]
+    return pdk.Layer("PolygonLayer", id=layer_id, data=Objects(data, len(rows)), get_polygon="polygon",
+                     get_fill_color="color", get_line_color="line", line_width_min_pixels=1, stroked=True,
+                     filled=True, pickable=True, auto_highlight=True)
+
+
+def labels_layer(rows: list[dict], base: float = 4.0) -> list[pdk.Layer]:
+    """The English names of the places of a map's objects ``rows`` (points and arcs, as ``objects`` makes them):
+    a point's place just above its dot (``base`` as for its ``points_layer``; a country drawn as its outline at its
+    own point), and an arc's ends that are not countries (an arc ends at a country's capital, which is not where
+    the country's name goes). The busiest ``MAX_LABELS`` (events there, and arcs leaving) go in a layer whose
+    labels give way to busier ones where they would overlap (deck.gl's collision filter: more show as one zooms
+    in); the ``ALWAYS_LABELLED`` busiest again in one without the filter, so they always show (passing over a
+    place within ``ALWAYS_APART_KM`` of a busier one: a site in a city would sit on the city's name at any zoom but
+    a street's). Not pickable: a label is no object of its own."""
+    places: dict = {}
+
+    def add(place_id, name, lat, lon, n: int, radius: float) -> None:
+        if name:
+            p = places.setdefault(place_id or (name, lat, lon), {"name": name, "lat": lat, "lon": lon, "n": 0, "r": 0.0})
+            p["n"], p["r"] = p["n"] + n, max(p["r"], radius)
+
+    for r in rows:
+        if "olat" in r:
+            for place_id, name, lat, lon, n in ((r.get("origin_id"), r.get("oname"), r["olat"], r["olon"], r["count"]),
+                                                (r.get("place_id"), r.get("name"), r["lat"], r["lon"], 0)):
+                if not countries.of(place_id):
+                    add(place_id, name, lat, lon, n, ARC_END_RADIUS)
+        else:
+            add(r.get("place_id"), r.get("name"), r["lat"], r["lon"], r["count"],
+                0.0 if _outline(r.get("iso")) else _radius(r["count"], base))
+    ranked = sorted(places.values(), key=lambda p: (-p["n"], p["name"]))[:MAX_LABELS]
+    top: list[int] = []
+    for i, p in enumerate(ranked):
+        if len(top) < ALWAYS_LABELLED and all(_km(p, ranked[j]) >= ALWAYS_APART_KM for j in top):
+            top.append(i)
+    # The busiest are in both layers, drawn the same (size ``s``): in the filtered one they hold their place (with
+    # the highest priorities; collision priorities must lie in [-1000, 1000]), so no other name overlaps them.
+    data = [{"name": p["name"], "lat": p["lat"], "lon": p["lon"], "dy": -round(min(p["r"] + 2, LABEL_LIFT), 1), "p": 1000 - i,
+             "s": 13 if i in top else 12} for i, p in enumerate(ranked)]
+    text = dict(get_text="name", get_position="[lon, lat]", get_pixel_offset="[0, dy]", get_size="s",
+                get_color=LABEL_COLOR, size_units=PIXELS, get_text_anchor=String("middle"),
+                get_alignment_baseline=String("bottom"), character_set=String("auto"), font_family=LABEL_FONT,
+                font_weight=600, font_settings=LABEL_SDF, outline_width=LABEL_HALO, outline_color=LABEL_OUTLINE,
+                pickable=False)
+    return [pdk.Layer("TextLayer", id=LABEL_IDS[0], data=data, extensions=[{"@@type": "CollisionFilterExtension"}],
+                      get_collision_priority="p", background=True, get_background_color=[255, 255, 255, 0],
+                      background_padding=LABEL_FOOTPRINT, **text),
+            pdk.Layer("TextLayer", id=LABEL_IDS[1], data=[data[i] for i in top], **text)]
+
+
+def _km(a: dict, b: dict) -> float:
+    """Great-circle distance between two points (``lat``, ``lon``)."""
+    la1, la2, dlon = math.radians(a["lat"]), math.radians(b["lat"]), math.radians(b["lon"] - a["lon"])
+    c = math.sin(la1) * math.sin(la2) + math.cos(la1) * math.cos(la2) * math.cos(dlon)
+    return 6371.0 * math.acos(max(-1.0, min(1.0, c)))
 
 
 def arcs_layer(layer_id: str, rows: list[dict], color_of, width_of=None) -> pdk.Layer:
@@ -227,13 +344,28 @@ def _rgba(rgb, alpha: int) -> list[int]:
 
 
 def overview_layers(page) -> list[pdk.Layer]:
-    """All three kinds: places by kind, and arcs for visits and diplomatic flows."""
+    """All three kinds: places by kind, and arcs for visits and diplomatic flows; place names over them. A country
+    is one outline for all its events (one outline cannot be several dots of a kind each), coloured by its most
+    frequent kind."""
     pts = page.objects(("type", "place_id"))
+    if any(_outline(r.get("iso")) for r in pts):
+        whole = page.objects(("place_id",), only=lambda g: _outline(_iso(g["place_id"])) is not None)
+        kind_of = dominant(page, "type")
+        cities = [r for r in pts if not _outline(r.get("iso"))]
+        merged = sorted(cities + [r | {"type": kind_of.get(r["place_id"], "")} for r in whole],
+                        key=lambda r: -r["count"])           # biggest first, as ``fit`` expects (a stable sort)
+        pts = Objects(merged, total_objects(pts) - (len(pts) - len(cities)) + len(whole))
     kinds = [k for k in ARC_KINDS if not page.query.kinds or k in page.query.kinds]
     arcs = page.objects(("type", "origin_id", "place_id"), "arc", page.query.narrowed(kinds=tuple(kinds))) \
         if kinds else Objects()
-    return [points_layer("places", pts, lambda r: _rgba(KIND_COLORS.get(r["type"], (99, 99, 99)), 170)),
-            arcs_layer("arcs", arcs, lambda r: _rgba(KIND_COLORS.get(r["type"], (99, 99, 99)), 190))]
+    return [*points_layer("places", pts, lambda r: _rgba(KIND_COLORS.get(r["type"], (99, 99, 99)), 170)),
+            arcs_layer("arcs", arcs, lambda r: _rgba(KIND_COLORS.get(r["type"], (99, 99, 99)), 190)),
+            *labels_layer([*pts, *arcs])]
+
+
+def _iso(place_id) -> str | None:
+    country = countries.of(place_id)
+    return country.iso if country else None
 
 
 def visit_colors(found: list[dict], column: str) -> dict[str, tuple[int, int, int]]:
@@ -252,10 +384,12 @@ def visit_layers(page, column: str, colors: dict[str, tuple[int, int, int]]) -> 
     dest = page.objects(("place_id",))
     main = dominant(page, column)
     shade = lambda key: colors.get(key or "unknown", UNKNOWN)  # noqa: E731
+    *outlines, dots = points_layer("destinations", dest, lambda r: _rgba(shade(main.get(r["place_id"])), 190), base=5)
     return [
+        *outlines,
         arcs_layer("visit-arcs", arcs, lambda r: _rgba(shade(r[column]), 80 if r["status"] == "planned" else 220),
                    lambda r: (1 + 1.5 * math.sqrt(r["count"])) * (0.5 if r["status"] == "planned" else 1)),
-        points_layer("destinations", dest, lambda r: _rgba(shade(main.get(r["place_id"])), 190), base=5),
+        dots, *labels_layer([*dest, *arcs], base=5),
     ]
 
 
@@ -264,9 +398,10 @@ def flow_layers(page) -> list[pdk.Layer]:
     arcs = page.objects(("origin_id", "place_id", "subtype"), "arc")
     dest = page.objects(("place_id",))
     main = dominant(page, "subtype")
-    return [arcs_layer("flow-arcs", arcs, lambda r: _rgba(group_color(r["subtype"], SUBTYPE_COLORS), 200)),
-            points_layer("flow-places", dest,
-                         lambda r: _rgba(group_color(main.get(r["place_id"]), SUBTYPE_COLORS), 150), base=3)]
+    *outlines, dots = points_layer("flow-places", dest,
+                                   lambda r: _rgba(group_color(main.get(r["place_id"]), SUBTYPE_COLORS), 150), base=3)
+    return [*outlines, arcs_layer("flow-arcs", arcs, lambda r: _rgba(group_color(r["subtype"], SUBTYPE_COLORS), 200)),
+            dots, *labels_layer([*dest, *arcs], base=3)]
 
 
 def recency_color(age_days: float, horizon: float = 365.0) -> list[int]:
@@ -284,7 +419,7 @@ def front_layers(page, upto, period, period_end: pd.Timestamp, hull_key: str, hu
     for r in pts:
         seen = pd.to_datetime(r["last_day"], errors="coerce")
         r["age"] = float((period_end - seen).days) if not pd.isna(seen) else 9999.0
-    layers = [points_layer("contested", pts, lambda r: recency_color(r["age"]), base=5)]
+    layers = [*points_layer("contested", pts, lambda r: recency_color(r["age"]), base=5), *labels_layer(pts, base=5)]
     places, _ = page.ask("groups", period, ("place_id",), "place", None)
     ring = convex_hull((g["lon"], g["lat"]) for g in places)
     if len(ring) >= 2:
@@ -307,38 +442,97 @@ def front_layers(page, upto, period, period_end: pd.Timestamp, hull_key: str, hu
 
 
 def highlight_layer(selected: pd.DataFrame | None) -> list[pdk.Layer]:
-    """Rings around the places (and home bases) of the selected events."""
+    """Rings around the places (and home bases) of the selected events, where their arcs end (a country's
+    capital: ``countries.anchor``); and the outlines of the countries among them, drawn bright."""
     if selected is None or selected.empty:
         return []
-    pts = {(round(float(lo), 4), round(float(la), 4))
-           for la, lo in list(zip(selected["lat"], selected["lon"])) + list(zip(selected["origin_lat"],
-                                                                               selected["origin_lon"]))
-           if la == la and lo == lo and la is not None and lo is not None}
+    none = [None] * len(selected)
+    ends = list(zip(selected.get("place_id", none), selected["lat"], selected["lon"]))
+    ends += list(zip(selected.get("origin_id", none), selected["origin_lat"], selected["origin_lon"]))
+    pts, shapes = set(), {}
+    for place_id, la, lo in ends:
+        if la is None or lo is None or la != la or lo != lo:
+            continue
+        la, lo = countries.anchor(place_id, float(la), float(lo))
+        pts.add((round(lo, 4), round(la, 4)))
+        iso = _iso(place_id)
+        if iso and _outline(iso):
+            shapes[iso] = basemap.country_shape(iso)
     data = [{"lon": lo, "lat": la} for lo, la in sorted(pts)]
-    return [pdk.Layer("ScatterplotLayer", id="selection", data=data, get_position="[lon, lat]", get_radius=16,
-                      radius_units=PIXELS, stroked=True, filled=False, get_line_color=HIGHLIGHT + [255],
-                      line_width_min_pixels=3, pickable=False)]
+    rings = [pdk.Layer("ScatterplotLayer", id="selection", data=data, get_position="[lon, lat]", get_radius=16,
+                       radius_units=PIXELS, stroked=True, filled=False, get_line_color=HIGHLIGHT + [255],
+                       line_width_min_pixels=3, pickable=False)]
+    if not shapes:
+        return rings
+    outlines = {"type": "FeatureCollection", "features": [{"type": "Feature", "properties": {}, "geometry": shapes[iso]}
+                                                          for iso in sorted(shapes)]}     # a dict: not trimmed by ``fit``
+    return [pdk.Layer("GeoJsonLayer", id="selection-outlines", data=outlines, filled=False, stroked=True,
+                      get_line_color=HIGHLIGHT + [255], line_width_min_pixels=2.5, pickable=False)] + rings
 
 
 def _data_layers(deck: pdk.Deck) -> list[pdk.Layer]:
-    return [lyr for lyr in deck.layers if lyr.id not in ("countries", "selection") and isinstance(lyr.data, list)]
+    """The layers ``fit`` may trim: the event layers' objects (not the basemap, the selection or the labels)."""
+    return [lyr for lyr in deck.layers if lyr.id not in ("countries", "selection", *LABEL_IDS)
+            and isinstance(lyr.data, list)]
+
+
+def _objects_in(data: list) -> int:
+    """How many objects a layer's rows stand for: a country drawn as its outline has a row per polygon, each with
+    the country's key."""
+    return len({r.get("key", i) for i, r in enumerate(data)})
+
+
+def _first(data: list, n: int) -> list:
+    """The rows of a layer's first ``n`` objects (a country's rows come together)."""
+    seen: set = set()
+    out = []
+    for i, r in enumerate(data):
+        key = r.get("key", i)
+        if key not in seen:
+            if len(seen) == n:
+                break
+            seen.add(key)
+        out.append(r)
+    return out
+
+
+def _drawn(data_layers: list[pdk.Layer]) -> set[tuple[float, float]]:
+    """Where the objects left on the map are: points, countries' own points, both ends of arcs."""
+    out = set()
+    for lyr in data_layers:
+        for r in lyr.data:
+            if "lon" in r:
+                out.add((r["lon"], r["lat"]))
+            if "olon" in r:
+                out.add((r["olon"], r["olat"]))
+    return out
 
 
 def fit(deck: CompactDeck, budget: int = MAX_DECK_BYTES, cap: int = MAX_OBJECTS) -> int:
     """Keep at most ``cap`` objects per layer, then drop the smallest objects of the biggest layer until the
-    deck's JSON fits the budget (objects come biggest first). Returns how many objects were left out, those
-    ``aggregate`` already left out included."""
+    deck's JSON fits the budget (objects come biggest first). The labels do not count against the budget (there are
+    at most ``MAX_LABELS``: no object is left out to make room for names); afterwards they name only places still
+    drawn. Returns how many objects were left out, those ``aggregate`` already left out included."""
     data_layers = _data_layers(deck)
-    totals = [total_objects(lyr.data) for lyr in data_layers]
+    totals = [lyr.data.total if isinstance(lyr.data, Objects) else _objects_in(lyr.data) for lyr in data_layers]
     for lyr in data_layers:
-        lyr.data = lyr.data[:cap]
-    while len(deck.to_json().encode("utf-8")) > budget:
-        layers = [lyr for lyr in data_layers if len(lyr.data) > 1]
-        if not layers:
-            break
-        big = max(layers, key=lambda lyr: len(lyr.data))
-        big.data = big.data[: len(big.data) // 2]
-    return sum(total - len(lyr.data) for total, lyr in zip(totals, data_layers))
+        lyr.data = _first(lyr.data, cap)
+    every = deck.layers
+    deck.layers = [lyr for lyr in every if lyr.id not in LABEL_IDS]
+    try:
+        while len(deck.to_json().encode("utf-8")) > budget:
+            layers = [lyr for lyr in data_layers if _objects_in(lyr.data) > 1]
+            if not layers:
+                break
+            big = max(layers, key=lambda lyr: _objects_in(lyr.data))
+            big.data = _first(big.data, _objects_in(big.data) // 2)
+    finally:
+        deck.layers = every
+    drawn = _drawn(data_layers)
+    for lyr in every:
+        if lyr.id in LABEL_IDS:
+            lyr.data = [r for r in lyr.data if (r["lon"], r["lat"]) in drawn]
+    return sum(total - _objects_in(lyr.data) for total, lyr in zip(totals, data_layers))
 
 
 def make_deck(event_layers: list[pdk.Layer], view: dict,

@@ -38,6 +38,12 @@ def _clear_selection() -> None:
     filters.set_param("sel", None)
 
 
+def dropped_caption(dropped: int) -> str:
+    """What the map says when it left ``dropped`` objects out."""
+    return (f"The map leaves out the {plural(dropped, 'smallest object')} to stay light; the CSV and GeoJSON "
+            "downloads hold every event. Narrow the filters to see them all.")
+
+
 def show_map(page, build_layers: Callable[[], list], view: dict, key: str, choices: tuple = (),
              query=None) -> pd.DataFrame | None:
     """The map (basemap + layers + selection rings) and, under it, the events behind the clicked object.
@@ -63,8 +69,7 @@ def show_map(page, build_layers: Callable[[], list], view: dict, key: str, choic
     st.pydeck_chart(deck, on_select=partial(_on_pick, key), selection_mode="single-object", key=key,
                     height=PRESENT_HEIGHT if page.present else MAP_HEIGHT)
     if dropped:
-        st.caption(f"The map leaves out the {dropped} smallest objects to stay light; the CSV and GeoJSON downloads "
-                   "hold every event. Narrow the filters to see them all.")
+        st.caption(dropped_caption(dropped))
     if page.present:
         st.caption(md_escape(f"Filters: {filters.describe(page.filters, page.options)} · {plural(shown, 'event')}"))
         ui.self_link("Leave presenter view", {k: v for k, v in filters.read_url().items() if k != "present"})

@@ -1,11 +1,12 @@
-"""Months for the front-line slider: the months spanned, a period's queries, and the parties named in it."""
+"""Months for the front-line slider: the months spanned and their labels, a period's queries, and the parties
+named in it."""
 from __future__ import annotations
 
 import pandas as pd
 
 from geo.store.queries import EventQuery
 
-from .style import bilingual
+from .style import bilingual, date_label
 
 
 def months(first: str | None, last: str | None) -> list[str]:
@@ -14,6 +15,12 @@ def months(first: str | None, last: str | None) -> list[str]:
         return []
     rng = pd.period_range(pd.Period(first[:7], freq="M"), pd.Period(last[:7], freq="M"), freq="M")
     return [str(p) for p in rng]
+
+
+def choices(first: str | None, last: str | None) -> dict[str, str]:
+    """The period picker's options: ``all``, then each month as the URL gives it (``2019-04``) with the label a
+    reader sees (``Apr 2019``)."""
+    return {"all": "All periods", **{m: date_label(f"{m}-01", None, "month") for m in months(first, last)}}
 
 
 def window(q: EventQuery, period: str, last: str | None) -> tuple[EventQuery, EventQuery, pd.Timestamp]:

@@ -8,7 +8,7 @@ from html import escape
 from urllib.parse import urlencode
 
 from .links import safe_external
-from .style import bilingual
+from .style import bilingual, date_label, published_label
 
 CSS = """<style>
 .atlas-article{direction:rtl;text-align:right;font-size:1.15rem;line-height:2.1;
@@ -44,11 +44,9 @@ def mention_spans(doc: dict) -> list[dict]:
         title = bilingual(a.get("name_en"), a.get("name_ar"))
         title += f" — {a['affiliation']}" if a.get("affiliation") else ""
         spans.append((a["start"], a["end"], "actor", title))
-    for t in doc.get("times", []):
-        when = t.get("date_start") or ""
-        if t.get("date_end") and t.get("date_end") != when:
-            when = f"{when} – {t['date_end']}"
-        spans.append((t["start"], t["end"], "time", f"{when} ({t.get('precision') or '?'})"))
+    for t in doc.get("times", []):      # the days the expression means: ``15 – 21 Apr 2019``
+        spans.append((t["start"], t["end"], "time", date_label(t.get("date_start"), t.get("date_end"),
+                                                               t.get("precision"))))
     text_len = len(doc.get("text") or "")
     spans = [s for s in spans if isinstance(s[0], int) and isinstance(s[1], int) and 0 <= s[0] < s[1] <= text_len]
     spans.sort(key=lambda s: (s[0], -(s[1] - s[0])))
@@ -116,10 +114,11 @@ def text_html(text: str) -> str:
 
 
 def meta_html(doc: dict) -> str:
-    """Title, outlet, publication date and the original URL (only http/https), escaped."""
+    """Title, outlet, publication date (``22 May 2019``, or ``May 2019`` when only the month is known) and the
+    original URL (only http/https), escaped."""
     title = doc.get("title") or f"Article {doc.get('id')}"
     # <bdi> isolates each part, so an Arabic outlet does not reorder the date's digits beside it
-    bits = [f"<bdi>{escape(str(x))}</bdi>" for x in (doc.get("outlet"), doc.get("published")) if x]
+    bits = [f"<bdi>{escape(str(x))}</bdi>" for x in (doc.get("outlet"), published_label(doc)) if x]
     url = safe_external(doc.get("url"))
     if url:
         bits.append(f'<a href="{escape(url)}" target="_blank" rel="noopener noreferrer">original article</a>')

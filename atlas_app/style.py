@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import hashlib
+from datetime import date
 
 from geo.events.kinds import KINDS
 
@@ -55,3 +56,33 @@ def bilingual(en: str | None, ar: str | None) -> str:
     if len(parts) == 2 and parts[0] == parts[1]:
         parts = parts[:1]
     return " · ".join(parts) if parts else "—"
+
+
+def _day(d: date, with_month: bool = True, with_year: bool = True) -> str:
+    return " ".join(filter(None, [str(d.day), d.strftime("%b") if with_month else "", str(d.year) if with_year else ""]))
+
+
+def date_label(start, end, precision) -> str:
+    """The days a date means, as a reader says them: ``4 Apr 2019``, ``Apr 2019`` (a month), ``2019``,
+    ``15 – 21 Apr 2019`` (a week or a range), ``25 Mar – 28 Apr 2017``; ``undated``."""
+    try:
+        first = date.fromisoformat(str(start)[:10])
+    except ValueError:
+        return "undated"
+    try:
+        last = date.fromisoformat(str(end)[:10]) if end else first
+    except ValueError:
+        last = first
+    if precision == "year":
+        return str(first.year)
+    if precision == "month":
+        return first.strftime("%b %Y")
+    if last <= first:
+        return _day(first)
+    same_year = first.year == last.year
+    return f"{_day(first, not (same_year and first.month == last.month), not same_year)} – {_day(last)}"
+
+
+def published_label(doc: dict) -> str | None:
+    """When an article was published, as far as it is known: ``22 May 2019``, ``Apr 2017`` (a month); None."""
+    return date_label(doc["published"], None, doc.get("date_precision")) if doc.get("published") else None

@@ -4,8 +4,10 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
+from geo.events.kinds import KINDS
+
 from .links import safe_external, source_href
-from .style import KIND_LABELS, STATUS_LABELS
+from .style import KIND_LABELS, STATUS_LABELS, published_label
 
 
 def event_caption(row) -> str:
@@ -30,6 +32,9 @@ CORRECTED_BADGE = "✎ corrected"
 MAX_ROWS = 500                       # rows a table sends to the browser (its data is sent whole, every run)
 ORDER = ["day", "doc_id", "sentence"]
 MORE = "narrow the filters or download the CSV for all"
+EVENT_COLUMNS = ["date_label", "source", "type", "subtype", "status", "actor_label", "counterpart_label",
+                 "origin_label", "place_label", "sentence_text", "article"]
+LEAD = ["date_label", "source"]       # first and pinned: the date and its Read link stay in view on a narrow page
 
 
 def most_recent(frame: pd.DataFrame, limit: int | None) -> pd.DataFrame:
@@ -60,22 +65,32 @@ def shown_caption(shown: int, total: int, what: str = "events", more: str = MORE
     return f"Showing the {shown:,} most recent of {total:,} {what} — {more}." if shown < total else None
 
 
+def event_columns(columns: list[str] | None = None, kind: str | None = None) -> list[str]:
+    """The columns of an event table: ``columns`` (default: all), the date and the Read link first; on a page of
+    one ``kind``, no Kind column, nor a Subtype one when that kind has a single subtype."""
+    columns = list(columns or EVENT_COLUMNS)
+    if kind:
+        columns = [c for c in columns if c != "type" and (c != "subtype" or len(KINDS[kind].subtypes) > 1)]
+    return [c for c in LEAD if c in columns] + [c for c in columns if c not in LEAD]
+
+
 def event_table(frame: pd.DataFrame, columns: list[str] | None = None, key: str = "events",
-                bounded: bool = True, more: str = MORE, total: int | None = None) -> pd.DataFrame:
-    """A table of events whose Source column opens the sentence in the reader. ``bounded``: the ``MAX_ROWS`` most
-    recent, with a caption saying so when there are more (``total``: how many the frame was taken from; ``more``
-    says where to find the rest)."""
-    columns = columns or ["date_label", "type", "subtype", "status", "actor_label", "counterpart_label",
-                          "origin_label", "place_label", "sentence_text", "source", "article"]
-    shown = table_frame(frame, columns, MAX_ROWS if bounded else None)
+                bounded: bool = True, more: str = MORE, total: int | None = None, kind: str | None = None
+                ) -> pd.DataFrame:
+    """A table of events whose Source column ("Read ›") opens the sentence in the reader, right after the date
+    (both pinned). ``bounded``: the ``MAX_ROWS`` most recent, with a caption saying so when there are more
+    (``total``: how many the frame was taken from; ``more`` says where to find the rest). ``kind``: the one kind
+    of event the page shows (see ``event_columns``)."""
+    shown = table_frame(frame, event_columns(columns, kind), MAX_ROWS if bounded else None)
     caption = shown_caption(len(shown), len(frame) if total is None else total, more=more)
     if caption:
         st.caption(caption)
-    st.dataframe(shown, hide_index=True, key=key, width="stretch", column_config={
-        "Source": st.column_config.LinkColumn("Source", display_text="Read ›",
+    st.dataframe(shown, hide_index=True, key=key, width="stretch", placeholder="", column_config={
+        "Date": st.column_config.TextColumn("Date", pinned=True),
+        "Source": st.column_config.LinkColumn("Source", display_text="Read ›", pinned=True,
                                               help="Open the sentence in the article reader"),
         "Article": st.column_config.LinkColumn("Article", display_text="original ↗"),
-        "Sentence": st.column_config.TextColumn("Sentence", width="large"),
+        "Sentence": st.column_config.TextColumn("Sentence", width="medium"),
     })
     return shown
 
@@ -90,8 +105,8 @@ def document_leads(docs: list[dict], chars: int = 70) -> dict[str, str]:
 
 
 def document_labels(docs: list[dict], leads: dict[str, str]) -> dict[str, str]:
-    """``2019-05-22 · lead · outlet`` for each document id (the article picker)."""
-    return {d["id"]: " · ".join(str(x) for x in (d.get("published"), leads[d["id"]], d.get("outlet")) if x)
+    """``22 May 2019 · lead · outlet`` for each document id (the article picker)."""
+    return {d["id"]: " · ".join(str(x) for x in (published_label(d), leads[d["id"]], d.get("outlet")) if x)
             for d in docs}
 
 
@@ -99,13 +114,13 @@ def document_table(docs: list[dict], counts: dict[str, int], leads: dict[str, st
                    ) -> pd.DataFrame:
     """The articles ``docs`` (in that order) with their number of events (``counts``: events per article id),
     linking to the reader; ``caption`` above it."""
-    rows = [{"Published": d.get("published"), "Article": leads[d["id"]], "Outlet": d.get("outlet") or "",
+    rows = [{"Published": published_label(d), "Article": leads[d["id"]], "Outlet": d.get("outlet") or "",
              "Events": int(counts.get(d["id"], 0)), "Read": source_href(d["id"], None),
              "Original": safe_external(d.get("url"))} for d in docs]
     table = pd.DataFrame(rows, columns=["Published", "Article", "Outlet", "Events", "Read", "Original"])
     if caption:
         st.caption(caption)
-    st.dataframe(table, hide_index=True, width="stretch", key="documents", column_config={
+    st.dataframe(table, hide_index=True, width="stretch", key="documents", placeholder="", column_config={
         "Read": st.column_config.LinkColumn("Read", display_text="Open ›"),
         "Original": st.column_config.LinkColumn("Original", display_text="original ↗")})
     return table

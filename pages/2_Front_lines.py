@@ -8,7 +8,7 @@ from geo.store.queries import EventQuery
 
 page = ui.start("pages/2_Front_lines.py", "Front lines", kind="front_line")
 first, last = page.ask("span", page.query)
-options = {"all": "All periods", **{m: m for m in periods.months(first, last)}}
+options = periods.choices(first, last)        # values as the URL gives them (2019-04), labels as read (Apr 2019)
 period, notes = filters.page_choice("period", "Period", options, "all", widget="select_slider",
                                     hidden=page.present, what="month (YYYY-MM) of these events",
                                     help="Step through the months of fighting.")

@@ -16,5 +16,5 @@ if not page.present:
     st.markdown("**Flows over time**")
     st.altair_chart(charts.flows_over_time(page.days("subtype")), width="stretch")
     st.subheader(plural(page.count(), "interaction"))
-    tables.event_table(page.rows(), key="flows_table", total=page.count())
+    tables.event_table(page.rows(), key="flows_table", total=page.count(), kind=page.kind)
     ui.export_buttons(page, "diplomatic-flows")

@@ -37,10 +37,10 @@ def test_the_committed_scores_are_a_fresh_evaluations(committed):
 def test_the_page_shows_the_committed_figures(store, committed):
     at = ok(run(ABOUT))
     shown = metrics(at)
-    assert shown["Place mentions F1"] == f"{committed['places']['all']['f1']:.2f}"
-    assert shown["Places within 161 km"] == f"{committed['places']['all']['accuracy_at_161km']:.2f}"
-    assert shown["Actor mentions F1"] == f"{committed['actors']['f1']:.2f}"
-    assert shown["Events F1"] == f"{committed['events']['all']['f1']:.2f}"
+    assert float(shown["Place mentions F1"]) == pytest.approx(committed["places"]["all"]["f1"])
+    assert float(shown["Places within 161 km"]) == pytest.approx(committed["places"]["all"]["accuracy_at_161km"])
+    assert float(shown["Actor mentions F1"]) == pytest.approx(committed["actors"]["f1"])
+    assert float(shown["Events F1"]) == pytest.approx(committed["events"]["all"]["f1"])
     places = frame(at, "Within 161 km").set_index("Mentions")
     for key, label in about.PLACE_GROUPS.items():
         s = committed["places"][key]
@@ -56,7 +56,26 @@ def test_the_page_shows_the_committed_figures(store, committed):
     text = "\n".join(m.value for m in at.markdown)
     assert f"{committed['articles']['scored']} seed articles" in text and "training-set" in text
     assert "Known weaknesses" in text and "lowest precision" in text
-    assert [c.value for c in at.code] == [about.HELDOUT_COMMAND, about.COMMAND]
+
+
+def test_every_share_on_the_page_is_a_percentage_in_one_format(store):
+    at = ok(run(ABOUT))
+    scores = ["Place mentions F1", "Places within 161 km", "Actor mentions F1", "Events F1", "Events precision"]
+    assert {m.label: m.proto.format for m in at.metric if m.proto.format} == dict.fromkeys(scores, about.PERCENT)
+    formats = {(name, c["type_config"]["format"]) for d in at.dataframe
+               for name, c in json.loads(d.proto.columns).items() if "format" in c.get("type_config", {})}
+    assert {f for name, f in formats if not name.endswith(" km") or name == "Within 161 km"} == {about.PERCENT}
+    assert {"Precision", "F1", "Within 161 km", "Date right", "Fold 1", "Worst", "Dated from the text",
+            "On the map", "Corrected"} <= {name for name, _ in formats}
+
+
+def test_the_page_shows_no_shell_command_and_the_readme_has_them(store):
+    at = ok(run(ABOUT))
+    assert not at.code
+    shown = [e.value for e in (*at.markdown, *at.caption, *at.warning, *at.subheader)]
+    assert not any("python -m" in text or "pip " in text for text in shown)
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    assert about.COMMAND in readme and about.HELDOUT_COMMAND in readme
 
 
 CORPUS_GOLD = ROOT.parent / "shared" / "corpus" / "gold.jsonl"
@@ -103,7 +122,8 @@ def test_without_the_scores_file_the_page_says_how_to_measure(store, monkeypatch
     monkeypatch.setattr(about, "SCORES_PATH", tmp_path / "missing.json")
     monkeypatch.setattr(about, "ROOT", tmp_path)
     at = ok(run(ABOUT))
-    assert at.warning and about.COMMAND in at.warning[0].value
+    assert at.warning and "missing.json" in at.warning[0].value and "README" in at.warning[0].value
+    assert about.COMMAND not in at.warning[0].value
     assert "Events" in metrics(at) and "Events F1" not in metrics(at)
 
 

@@ -9,6 +9,7 @@ import pandas as pd
 import pytest
 
 from atlas_app import layers
+from atlas_app.style import date_label
 from tests.apptest import ROOT, add_article, html, located_rows, ok, run, table_rows
 
 MAP_PAGES = {"app.py": "places", "pages/1_Visits.py": "destinations", "pages/2_Front_lines.py": "contested",
@@ -27,6 +28,11 @@ def layer(spec: dict, layer_id: str) -> list[dict]:
     return next((lyr["data"] for lyr in spec["layers"] if lyr["id"] == layer_id), [])
 
 
+def placed(spec: dict, layer_id: str) -> list[dict]:
+    """The objects of a points layer: its dots and its countries (drawn as outlines, a row per polygon)."""
+    return list({o["key"]: o for o in layer(spec, f"{layer_id}-outlines") + layer(spec, layer_id)}.values())
+
+
 # ---- every page --------------------------------------------------------------------------------------------
 
 @pytest.mark.parametrize("page", PAGES)
@@ -39,11 +45,13 @@ def test_page_runs_offline(store, page):
         spec = json.loads(raw)
         assert spec["mapStyle"] == "/app/static/atlas-offline-style.json"
         under = [lyr for lyr in spec["layers"] if not lyr.get("pickable")]
-        assert under and all(lyr["@@type"] == "GeoJsonLayer" for lyr in under if lyr["id"] != "selection")   # the basemap
+        assert under and all(lyr["@@type"] == "GeoJsonLayer" for lyr in under
+                             if lyr["id"] not in ("selection", *layers.LABEL_IDS))   # the basemap
+        assert [lyr["@@type"] for lyr in under if lyr["id"] in layers.LABEL_IDS] == ["TextLayer", "TextLayer"]
         events_layers = [lyr for lyr in spec["layers"] if lyr.get("pickable")]
         assert events_layers and all(lyr["id"] and lyr["pickable"] for lyr in events_layers)
         assert "{t_head}" in at.get("deck_gl_json_chart")[0].proto.tooltip
-        assert sum(o["count"] for o in layer(spec, MAP_PAGES[page])) == located_rows(at) > 0
+        assert sum(o["count"] for o in placed(spec, MAP_PAGES[page])) == located_rows(at) > 0
     labels = [link.proto.label for link in at.get("page_link")]
     assert {"Overview", "Visits", "Front lines", "Diplomatic flows", "Sources"} <= set(labels)
     if page in MAP_PAGES:
@@ -55,7 +63,9 @@ def test_page_runs_offline(store, page):
 def test_static_style_is_a_one_layer_background():
     style = json.loads((ROOT / "static" / "atlas-offline-style.json").read_text())
     assert style["version"] == 8 and style["sources"] == {} and style["layers"][0]["type"] == "background"
-    assert "enableStaticServing = true" in (ROOT / ".streamlit" / "config.toml").read_text()
+    config = (ROOT / ".streamlit" / "config.toml").read_text()
+    assert "enableStaticServing = true" in config
+    assert "static/basemap/" in config and (ROOT / "static" / "basemap").is_dir()    # where its outlines come from
 
 
 def test_online_basemap_only_when_asked(store, monkeypatch):
@@ -69,10 +79,10 @@ def test_online_basemap_only_when_asked(store, monkeypatch):
 @pytest.mark.parametrize("page", list(MAP_PAGES))
 def test_status_filter_changes_table_and_deck(store, page):
     at = ok(run(page))
-    before_rows, before_map = table_rows(at), sum(o["count"] for o in layer(deck(at), MAP_PAGES[page]))
+    before_rows, before_map = table_rows(at), sum(o["count"] for o in placed(deck(at), MAP_PAGES[page]))
     at.radio(key="w_status").set_value("occurred")
     ok(at.run())
-    after_rows, after_map = table_rows(at), sum(o["count"] for o in layer(deck(at), MAP_PAGES[page]))
+    after_rows, after_map = table_rows(at), sum(o["count"] for o in placed(deck(at), MAP_PAGES[page]))
     assert at.query_params["status"] == "occurred" and "kind" not in at.query_params
     assert after_rows <= before_rows and after_map <= before_map
     assert after_map == located_rows(at)
@@ -102,6 +112,65 @@ def test_date_filter_narrows_and_lands_in_the_url(store, events):
     ok(at.run())
     assert at.query_params["from"] == middle.isoformat()
     assert 0 < table_rows(at) < total
+
+
+def test_the_presenters_caption_says_the_dates_as_read(store, events):
+    start = events["day"].dropna().sort_values().iloc[len(events) // 2].date()
+    at = ok(run(present="1", **{"from": start.isoformat()}))
+    caption = next(c.value for c in at.caption if c.value.startswith("Filters: "))
+    assert caption.startswith(f"Filters: dates: from {date_label(start, None, 'day')} · ")
+    assert start.isoformat() not in caption and at.query_params["from"] == start.isoformat()
+
+
+# ---- tables ---------------------------------------------------------------------------------------------------
+
+def columns(at) -> list[str]:
+    return list(at.dataframe[-1].value.columns)
+
+
+def column_config(at) -> dict:
+    return json.loads(at.dataframe[-1].proto.columns)
+
+
+@pytest.mark.parametrize("page", ["app.py", "pages/1_Visits.py", "pages/2_Front_lines.py",
+                                  "pages/3_Diplomatic_flows.py"])
+def test_event_tables_start_with_the_date_and_a_pinned_read_link(store, page):
+    at = ok(run(page))
+    assert columns(at)[:2] == ["Date", "Source"] and columns(at)[-1] == "Article"
+    config = column_config(at)
+    assert config["Date"]["pinned"] and config["Source"]["pinned"] and not config["Article"].get("pinned")
+    assert config["Sentence"]["width"] == "medium"
+
+
+def test_pages_of_one_kind_leave_out_the_kind_column(store):
+    assert "Kind" in columns(ok(run()))
+    flows = columns(ok(run("pages/3_Diplomatic_flows.py")))
+    assert "Kind" not in flows and "Subtype" in flows
+    for page in ("pages/1_Visits.py", "pages/2_Front_lines.py"):
+        assert "Kind" not in columns(ok(run(page)))
+
+
+def test_a_missing_link_shows_an_empty_cell_not_none(store):
+    articles = ok(run("pages/4_Sources.py"))
+    table = articles.dataframe[-1]
+    assert table.value["Original"].isna().any()          # the seed articles have no URL
+    assert table.proto.HasField("placeholder") and table.proto.placeholder == ""
+    events = ok(run()).dataframe[-1]
+    assert events.value["Article"].isna().any()
+    assert events.proto.HasField("placeholder") and events.proto.placeholder == ""
+
+
+def test_articles_are_listed_with_the_date_they_mean(store):
+    from contextlib import closing
+    from geo.store import connect, queries
+    with closing(connect(store, readonly=True)) as conn:
+        docs = {f"Sources?doc={d['id']}": d for d in queries.find_documents(conn)[0]}
+    table = ok(run("pages/4_Sources.py")).dataframe[-1].value
+    for read, published in zip(table["Read"], table["Published"]):
+        d = docs[read]
+        assert published == date_label(d["published"], None, d["date_precision"]) and "-" not in published
+    assert any(docs[r]["date_precision"] == "month" and p.count(" ") == 1 for r, p in zip(table["Read"],
+                                                                                         table["Published"]))
 
 
 # ---- the URL restores the view --------------------------------------------------------------------------------
@@ -177,22 +246,25 @@ def test_front_lines_period_param(store, events):
     fl = events[(events["type"] == "front_line") & events["day"].notna()]
     month = fl["month"].value_counts().index[0]
     at = ok(run("pages/2_Front_lines.py", period=month))
-    assert at.select_slider(key="w_period").value == month
+    assert at.select_slider(key="w_period").value == month and at.query_params["period"] == month
     assert table_rows(at) == int((fl["month"] == month).sum())
     shown_month = pd.Timestamp(f"{month}-01").strftime("%b %Y")
     assert all(d.endswith(shown_month) or d == shown_month for d in at.dataframe[-1].value["Date"])
+    assert shown_month in at.select_slider(key="w_period").options and month not in at.select_slider(key="w_period").options
+    assert at.subheader[0].value.startswith(f"{shown_month}: ")
 
 
 def test_presenter_mode_hides_chrome_but_keeps_filters(store):
     normal = ok(run(status="planned"))
     assert 'href="?status=planned&amp;present=1"' in html(normal)          # the sidebar's presenter link
-    full = sum(o["count"] for o in layer(deck(ok(run())), "places"))
+    full = sum(o["count"] for o in placed(deck(ok(run())), "places"))
     at = ok(run(present="1", status="planned"))
     assert 'href="?status=planned"' in html(at) and "Leave presenter view" in html(at)
+    assert any(c.value.startswith("Filters: status: planned · ") for c in at.caption)
     assert not at.sidebar.children
     assert 'data-testid="stSidebar"' in html(at) and "display:none" in html(at)
     assert not at.dataframe and not at.get("vega_lite_chart")
-    assert 0 < sum(o["count"] for o in layer(deck(at), "places")) < full
+    assert 0 < sum(o["count"] for o in placed(deck(at), "places")) < full
     assert at.query_params["present"] == "1" and at.query_params["status"] == "planned"
 
 

@@ -68,7 +68,7 @@ def test_the_map_keeps_the_biggest_objects_and_the_deck_counts_the_rest(store_ta
     full = page.objects(("place_id",))                                                # p0: 5 events … p4: 1
     top = page.objects(("place_id",), limit=2)
     assert list(top) == full[:2] and [o["count"] for o in top] == [5, 4] and layers.total_objects(top) == 5
-    lyr = layers.points_layer("places", top, lambda r: [0, 0, 0, 255])
+    [lyr] = layers.points_layer("places", top, lambda r: [0, 0, 0, 255])     # no country: dots alone
     deck, dropped = layers.make_deck([lyr], layers.VIEW_WIDE)
     assert dropped == 3 and layers.deck_data_count(deck.to_json(), "places") == 2
     layers.fit(deck, cap=1)                                               # the deck trims its own copy …

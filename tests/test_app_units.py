@@ -8,9 +8,10 @@ from datetime import date
 import pandas as pd
 import pytest
 
-from atlas_app import basemap, charts, data, layers, periods, reader, ui
+from atlas_app import basemap, charts, data, layers, mapview, periods, reader, tables, ui
 from atlas_app.data import date_label, prepare_events
-from atlas_app.filters import Filters, normalize, options_from, parse, parse_date, query, unknown_keys
+from atlas_app.filters import (Filters, Options, describe, normalize, options_from, parse, parse_date, query,
+                               unknown_keys)
 from atlas_app.hull import convex_hull
 from atlas_app.links import md_escape, safe_external, source_href, source_params
 from atlas_app.style import AFFILIATION_COLORS, UNKNOWN, bilingual
@@ -123,6 +124,29 @@ def test_date_labels_follow_precision():
     assert date_label(None, None, "") == "undated"
 
 
+def test_an_event_table_starts_with_the_date_and_its_read_link(frame):
+    assert tables.event_columns()[:2] == ["date_label", "source"]
+    assert tables.event_columns(["actor_label", "place_label", "date_label", "status", "source"]) == [
+        "date_label", "source", "actor_label", "place_label", "status"]
+    shown = tables.table_frame(frame, tables.event_columns(), None)
+    assert list(shown.columns[:3]) == ["Date", "Source", "Kind"] and shown["Source"][0].startswith("Sources?doc=")
+
+
+def test_a_page_of_one_kind_has_no_kind_column():
+    flows = tables.event_columns(kind="diplomatic_flow")
+    assert "type" not in flows and "subtype" in flows                     # calls, meetings, delegations…
+    assert not {"type", "subtype"} & set(tables.event_columns(kind="front_line"))    # fighting, always
+    assert set(tables.event_columns()) - set(flows) == {"type"}
+
+
+def test_an_article_is_listed_with_the_date_it_was_published():
+    docs = [{"id": "a", "published": "2017-04-22", "date_precision": "month", "title": "Talks", "outlet": "O"},
+            {"id": "b", "published": "2019-05-22", "date_precision": "day", "title": "Visit", "outlet": ""},
+            {"id": "c", "published": None, "title": "Undated", "outlet": ""}]
+    assert tables.document_labels(docs, tables.document_leads(docs)) == {
+        "a": "Apr 2017 · Talks · O", "b": "22 May 2019 · Visit", "c": "Undated"}
+
+
 def test_exports_hold_every_event_of_the_query_as_csv_and_geojson(tiny):
     assert len(data.export_file(tiny, EventQuery(), "csv").strip().splitlines()) == len(rows()) + 1
     geojson = json.loads(data.export_file(tiny, EventQuery(kinds=("visit",)), "geojson"))
@@ -173,6 +197,15 @@ def test_params_round_trip(tiny):
     assert again == f and notes == []
     assert Filters().to_params() == {}
     assert unknown_keys({"actor": [], "foo": [], "embed": []}) == ["foo"]
+
+
+def test_the_filters_caption_says_the_dates_as_a_reader_does():
+    assert describe(Filters(date_from=date(2017, 3, 25), date_to=date(2017, 4, 28)), Options()) == (
+        "dates: 25 Mar – 28 Apr 2017")
+    assert describe(Filters(status="planned", date_from=date(2019, 4, 3)), Options()) == (
+        "status: planned; dates: from 3 Apr 2019")
+    assert describe(Filters(date_to=date(2019, 4, 28)), Options()) == "dates: up to 28 Apr 2019"
+    assert describe(Filters(), Options()) == "no filters"
 
 
 def test_normalize_drops_bounds_that_cover_everything(tiny):
@@ -234,11 +267,12 @@ def test_layers_have_ids_and_are_pickable(tiny):
     colors = layers.visit_colors(visits.ask("groups", visits.query, ("aff_key",), None, None)[0], "aff_key")
     fronts = page_of(tiny, "front_line")
     upto, current, end = periods.window(fronts.query, "2019-04", None)
-    built = (layers.overview_layers(page_of(tiny)) + layers.visit_layers(visits, "aff_key", colors)
-             + layers.flow_layers(page_of(tiny, "diplomatic_flow"))
-             + layers.front_layers(fronts, upto, current, end, "month=2019-04", "2019-04"))
-    assert all(lyr.id and lyr.pickable for lyr in built)
-    assert len({lyr.id for lyr in built}) == len(built)
+    maps = [layers.overview_layers(page_of(tiny)), layers.visit_layers(visits, "aff_key", colors),
+            layers.flow_layers(page_of(tiny, "diplomatic_flow")),
+            layers.front_layers(fronts, upto, current, end, "month=2019-04", "2019-04")]
+    for built in maps:                                                   # the names are no objects to pick
+        assert all(lyr.id and lyr.pickable for lyr in built if lyr.id not in layers.LABEL_IDS)
+        assert len({lyr.id for lyr in built}) == len(built) and layers.LABEL_IDS[0] in {lyr.id for lyr in built}
 
 
 def test_planned_visits_are_dimmer_and_thinner(tiny):
@@ -295,6 +329,11 @@ def test_convex_hull():
     assert convex_hull([(5, 5), (5, 5)]) == [(5, 5)] and convex_hull([]) == []
 
 
+def test_the_map_says_how_many_objects_it_left_out():
+    assert mapview.dropped_caption(1).startswith("The map leaves out the 1 smallest object to stay light;")
+    assert mapview.dropped_caption(1500).startswith("The map leaves out the 1,500 smallest objects to stay light;")
+
+
 def test_picked_key_reads_deck_selection_state():
     state = {"selection": {"indices": {"places": [0]}, "objects": {"places": [{"key": "place_id=x", "count": 1}]}}}
     assert picked_key(state) == "place_id=x"
@@ -306,6 +345,7 @@ def test_picked_key_reads_deck_selection_state():
 def test_months_and_parties(tiny):
     fronts = page_of(tiny, "front_line")
     assert periods.months(*fronts.ask("span", fronts.query)) == ["2019-04"]
+    assert periods.choices(*fronts.ask("span", fronts.query)) == {"all": "All periods", "2019-04": "Apr 2019"}
     every = periods.months(*data.ask(tiny, "span", EventQuery()))
     assert every[0] == "2019-04" and every[-1] == "2020-01" and len(every) == 10
     upto, current, end = periods.window(fronts.query, "2019-04", None)
@@ -374,6 +414,20 @@ def test_article_html_escapes_and_marks():
 def test_meta_html_escapes_and_drops_unsafe_urls():
     meta = reader.meta_html(DOC)
     assert "&lt;b&gt;t&lt;/b&gt;" in meta and "O&amp;O" in meta and "javascript" not in meta
+
+
+def test_the_reader_says_when_an_article_was_published_as_far_as_it_is_known():
+    assert "<bdi>5 Apr 2019</bdi>" in reader.meta_html(DOC | {"date_precision": "day"})
+    month = reader.meta_html(DOC | {"date_precision": "month"})
+    assert "<bdi>Apr 2019</bdi>" in month and "2019-04-05" not in month
+    assert reader.meta_html(DOC | {"published": None, "outlet": None}).count("<bdi>") == 1        # the id alone
+
+
+def test_a_date_mention_says_the_days_it_means():
+    week = {"start": 0, "end": 3, "text": "زار", "date_start": "2019-04-15", "date_end": "2019-04-21",
+            "precision": "week"}
+    html = reader.article_html(DOC | {"times": [week]})
+    assert 'class="hl hl-time" title="15 – 21 Apr 2019"' in html and "2019-04-15" not in html
 
 
 def test_scroll_script_has_no_markup_inside():

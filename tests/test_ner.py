@@ -263,6 +263,33 @@ def test_without_the_ner_packages_a_model_is_refused_with_the_install_to_run(tin
     assert "pip install -r requirements-ner.txt" in out.stderr
 
 
+def test_the_readme_names_what_the_default_install_leaves_out_of_camel_tools():
+    """What ``pip check`` reports after the README's default install: camel-tools' declared requirements that
+    neither requirements.txt nor its packages bring (read from the installed packages' metadata)."""
+    from importlib.metadata import distribution
+    from packaging.requirements import Requirement
+    from packaging.utils import canonicalize_name
+    lines = (ROOT / "requirements.txt").read_text(encoding="utf-8").splitlines()
+    todo = [Requirement(line.split("#")[0]) for line in lines if line.split("#")[0].strip()]
+    brought = set()
+    while todo:
+        req = todo.pop()
+        if canonicalize_name(req.name) in brought:
+            continue
+        brought.add(canonicalize_name(req.name))
+        for dep in map(Requirement, distribution(req.name).requires or ()):
+            if dep.marker is None or any(dep.marker.evaluate({"extra": e}) for e in req.extras or {""}):
+                todo.append(dep)
+    declared = [Requirement(r) for r in distribution("camel-tools").requires]
+    declared = {canonicalize_name(r.name) for r in declared if r.marker is None or r.marker.evaluate({"extra": ""})}
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    text = " ".join(readme[readme.index("The default install has no torch"):readme.index("Install and run")].split())
+    said = lambda names: ", ".join(sorted(names))  # noqa: E731
+    assert said(declared - brought) == said(n for n in declared - brought if n in text.lower())
+    missing = text[text.index("reports the other"):text.index("which only the rest")]
+    assert not [n for n in declared & brought if n in missing.lower()], missing       # brought: not missing
+
+
 def test_an_installed_camel_model_is_found_without_configuration(monkeypatch, tmp_path, tiny_model):
     installed = tmp_path / "data" / "ner" / "arabert"
     installed.parent.mkdir(parents=True)
