@@ -12,7 +12,7 @@ if not page.present:
                 "click it to list its events, each with a link to the sentence in its article.")
     ui.metrics(page)
 ui.legend([(KIND_LABELS[k], c) for k, c in KIND_COLORS.items()])
-mapview.show_map(page, lambda: layers.overview_layers(page), layers.VIEW_WIDE, key="overview_map")
+mapview.show_map(page, lambda: layers.overview_layers(page), layers.VIEW_WIDE, key="overview_map", fit=True)
 if not page.present:
     per, notes = filters.page_choice("per", "Timeline by", {"month": "Month", "week": "Week"}, "month",
                                      what="timeline step (week or month)")

@@ -28,9 +28,8 @@ from geo.events.kinds import KINDS
 from geo.store.queries import COLUMNS as QUERY_COLUMNS
 
 from . import basemap, countries
-from .hull import convex_hull
 from .data import date_label
-from .style import AFFILIATION_COLORS, KIND_COLORS, SUBTYPE_COLORS, UNKNOWN, bilingual, group_color, plural
+from .style import AFFILIATION_COLORS, KIND_COLORS, SUBTYPE_COLORS, UNKNOWN, bilingual, group_color
 
 VIEW_WIDE = {"latitude": 33.0, "longitude": -22.0, "zoom": 1.5, "pitch": 0, "bearing": 0}    # Washington to the Gulf
 VIEW_LIBYA = {"latitude": 30.8, "longitude": 16.0, "zoom": 4.7, "pitch": 0, "bearing": 0}
@@ -80,9 +79,11 @@ class CompactDeck(pdk.Deck):
         return json.dumps(self, sort_keys=True, default=default_serialize, separators=(",", ":"), ensure_ascii=False)
 
     def freeze(self) -> "CompactDeck":
-        """Serialize once: every later ``to_json`` returns the same text."""
+        """Serialize once: every later ``to_json`` returns the same text, and the layers' objects are let go (a
+        cached deck costs its text, not the rows it was made from)."""
         text = self.to_json()
         self.__dict__["_frozen_json"] = text
+        self.layers = []
         return self
 
 
@@ -100,9 +101,9 @@ def total_objects(rows: list) -> int:
 
 
 def fit_view(extent: tuple[float, float, float, float] | None, fallback: dict, width: int = 900, height: int = 560,
-             max_zoom: float = 7.0) -> dict:
+             max_zoom: float = 7.0, min_zoom: float = 2.0) -> dict:
     """A view that frames (south, north, west, east) (give the unfiltered events' extent so the view stays put
-    as filters change)."""
+    as filters change) on a map ``width`` × ``height`` pixels."""
     if extent is None:
         return fallback
     lat0, lat1, lon0, lon1 = extent
@@ -111,7 +112,30 @@ def fit_view(extent: tuple[float, float, float, float] | None, fallback: dict, w
     span_y = max(y(lat1) - y(lat0), 0.0002) / (2 * math.pi)
     zoom = math.log2(min(width / (512 * span_x), height / (512 * span_y))) - 0.6   # a margin around the places
     return {**fallback, "latitude": round((lat0 + lat1) / 2, 4), "longitude": round((lon0 + lon1) / 2, 4),
-            "zoom": round(min(max(zoom, 2.0), max_zoom), 2)}
+            "zoom": round(min(max(zoom, min_zoom), max_zoom), 2)}
+
+
+def union_extent(*extents: tuple[float, float, float, float] | None) -> tuple[float, float, float, float] | None:
+    """The (south, north, west, east) that holds every one of ``extents`` (None ones left out); None if none."""
+    given = [e for e in extents if e is not None]
+    if not given:
+        return None
+    return (min(e[0] for e in given), max(e[1] for e in given), min(e[2] for e in given), max(e[3] for e in given))
+
+
+def layers_extent(event_layers: list[pdk.Layer]) -> tuple[float, float, float, float] | None:
+    """(south, north, west, east) of what the event layers draw: points, countries' own points and both ends of
+    arcs (an arc's origin is no event place, so the store's ``extent`` leaves it out); None when they draw nothing."""
+    lats, lons = [], []
+    for lyr in event_layers:
+        if lyr.id in LABEL_IDS or not isinstance(lyr.data, list):
+            continue
+        for r in lyr.data:
+            for la, lo in (("lat", "lon"), ("olat", "olon")):
+                if isinstance(r, dict) and r.get(la) is not None and r.get(lo) is not None:
+                    lats.append(float(r[la]))
+                    lons.append(float(r[lo]))
+    return (min(lats), max(lats), min(lons), max(lons)) if lats else None
 
 
 # ---- selection keys -----------------------------------------------------------------------------------
@@ -368,13 +392,22 @@ def _iso(place_id) -> str | None:
     return country.iso if country else None
 
 
+def key_color(key: str | None, column: str) -> tuple[int, int, int]:
+    """The colour of a value of ``column`` (``color_column``): an affiliation's fixed colour, else a stable colour
+    of the value itself (``style.palette_color``: a hash of the actor's English name, the key the map groups by;
+    the store's actor ids are not in its groups, and a name is the same in every store). Never its rank: an actor
+    keeps its colour in every view and after every upload. A missing key ("unknown"; ``objects`` writes a missing
+    value as "None") is grey."""
+    if key is None or str(key) in ("", "None") or str(key).casefold() == "unknown":
+        return UNKNOWN
+    return group_color(str(key), AFFILIATION_COLORS if column == "aff_key" else None)
+
+
 def visit_colors(found: list[dict], column: str) -> dict[str, tuple[int, int, int]]:
-    """A colour per value of ``column`` (``color_column``), from the store's groups by it, most frequent first:
-    each key's own (affiliations keep their fixed colours), so an actor has one colour in every view and after
-    every upload, whatever else is on the map. A missing key is "unknown"."""
-    counts = sorted(((str(g[column]) or "unknown", g["n"]) for g in found), key=lambda kv: (-kv[1], kv[0]))
-    table = AFFILIATION_COLORS if column == "aff_key" else None
-    return {k: UNKNOWN if k.casefold() == "unknown" else group_color(k, table) for k, _ in counts}
+    """A colour per value of ``column`` (``color_column``), from the store's groups by it, most frequent first
+    (the legend's order): each key's own (``key_color``), whatever else is on the map."""
+    counts = sorted(((str(g[column] or "") or "unknown", g["n"]) for g in found), key=lambda kv: (-kv[1], kv[0]))
+    return {k: key_color(k, column) for k, _ in counts}
 
 
 def visit_layers(page, column: str, colors: dict[str, tuple[int, int, int]]) -> list[pdk.Layer]:
@@ -383,7 +416,7 @@ def visit_layers(page, column: str, colors: dict[str, tuple[int, int, int]]) -> 
     arcs = page.objects(("origin_id", "place_id", column, "status"), "arc")
     dest = page.objects(("place_id",))
     main = dominant(page, column)
-    shade = lambda key: colors.get(key or "unknown", UNKNOWN)  # noqa: E731
+    shade = lambda key: colors.get(key or "unknown") or key_color(key, column)  # noqa: E731
     *outlines, dots = points_layer("destinations", dest, lambda r: _rgba(shade(main.get(r["place_id"])), 190), base=5)
     return [
         *outlines,
@@ -404,41 +437,31 @@ def flow_layers(page) -> list[pdk.Layer]:
             dots, *labels_layer([*dest, *arcs], base=3)]
 
 
-def recency_color(age_days: float, horizon: float = 365.0) -> list[int]:
-    """Red for fighting in the period, fading through orange to pale yellow a year before it."""
-    t = min(max(age_days / horizon, 0.0), 1.0)
-    start, end = (200, 20, 20), (250, 215, 140)
-    rgb = [round(a + (b - a) * t) for a, b in zip(start, end)]
-    return [*rgb, round(230 - 110 * t)]
+FRONT_NEW = (200, 20, 20)                # a place reported in the period, not the one before: strong red, ringed
+FRONT_SEEN = (235, 150, 110)             # one reported the period before as well
+FRONT_RING = (90, 0, 0)
 
 
-def front_layers(page, upto, period, period_end: pd.Timestamp, hull_key: str, hull_label: str) -> list[pdk.Layer]:
-    """Contested places up to the period's end (the query ``upto``) coloured by how recently fighting was
-    reported there, and the area (or line) the period's places (the query ``period``) trace."""
-    pts = page.objects(("place_id",), query=upto, noun_kind="front_line")
+def front_layers(page, period, before=None) -> list[pdk.Layer]:
+    """The period's contested places (the query ``period``), sized by reports and named; those not reported in the
+    period before (the query ``before``; None for no period before: all periods) strong red and ringed (the
+    ``contested-new`` layer), the others paler."""
+    pts = page.objects(("place_id",), query=period, noun_kind="front_line")
+    earlier = None if before is None else {str(g["place_id"]) for g in page.ask("groups", before, ("place_id",),
+                                                                                  "place", None)[0]}
     for r in pts:
-        seen = pd.to_datetime(r["last_day"], errors="coerce")
-        r["age"] = float((period_end - seen).days) if not pd.isna(seen) else 9999.0
-    layers = [*points_layer("contested", pts, lambda r: recency_color(r["age"]), base=5), *labels_layer(pts, base=5)]
-    places, _ = page.ask("groups", period, ("place_id",), "place", None)
-    ring = convex_hull((g["lon"], g["lat"]) for g in places)
-    if len(ring) >= 2:
-        whole = page.objects((), query=period, noun_kind="front_line")[0]
-        labels = [bilingual(g["place_en"] or "", g["place_ar"] or "") for g in places]
-        names = "; ".join(labels[:8]) + (" …" if len(labels) > 8 else "")
-        row = {**whole, "key": hull_key, "t_where": tip_text(f"{plural(len(places), 'place')}: {names}"),
-               "t_head": tip_text(f"Front in {hull_label}: {plural(whole['count'], 'report')}")}
-        coords = [[round(x, 4), round(y, 4)] for x, y in ring]
-        if len(ring) >= 3:
-            layers.insert(0, pdk.Layer("PolygonLayer", id="front-area", data=[row | {"polygon": coords}],
-                                       get_polygon="polygon", get_fill_color=[214, 39, 40, 40],
-                                       get_line_color=[214, 39, 40, 200], line_width_min_pixels=2, stroked=True,
-                                       filled=True, pickable=True, auto_highlight=True))
-        else:
-            layers.insert(0, pdk.Layer("PathLayer", id="front-line", data=[row | {"path": coords}], get_path="path",
-                                       get_color=[214, 39, 40, 200], width_min_pixels=3, pickable=True,
-                                       auto_highlight=True))
-    return layers
+        r["new"] = earlier is not None and str(r["place_id"]) not in earlier
+        if r["new"]:
+            r["t_head"] = tip_text(f"{r['t_head']}: new this period")
+    color = lambda r: _rgba(FRONT_SEEN if earlier is not None and not r["new"] else FRONT_NEW, 220)  # noqa: E731
+    out = points_layer("contested", pts, color, base=5)
+    new = [r | {"radius": _radius(r["count"], 5) + 4} for r in pts if r["new"] and not _outline(r.get("iso"))]
+    if new:
+        out.append(pdk.Layer("ScatterplotLayer", id="contested-new", data=Objects(new, len(new)),
+                             get_position="[lon, lat]", get_radius="radius", radius_units=PIXELS, stroked=True,
+                             filled=False, get_line_color=_rgba(FRONT_RING, 230), line_width_min_pixels=2,
+                             pickable=True, auto_highlight=True))
+    return [*out, *labels_layer(pts, base=5)]
 
 
 def highlight_layer(selected: pd.DataFrame | None) -> list[pdk.Layer]:

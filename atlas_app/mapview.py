@@ -16,7 +16,10 @@ from .links import SOURCES_PAGE, md_escape, source_params
 from .style import plural
 from .tables import event_caption
 
-MAP_HEIGHT, PRESENT_HEIGHT = 560, 820
+MAP_HEIGHT = 560
+# Presenter mode: the map and, above it, the filters' caption fit a 1080-pixel-high window; the view is fitted to a
+# map at least this wide (a projector's or laptop's full-width page is wider).
+PRESENT_HEIGHT, PRESENT_WIDTH = 720, 1200
 MAX_LISTED = 30
 
 
@@ -44,13 +47,23 @@ def dropped_caption(dropped: int) -> str:
             "downloads hold every event. Narrow the filters to see them all.")
 
 
-def show_map(page, build_layers: Callable[[], list], view: dict, key: str, choices: tuple = (),
-             query=None) -> pd.DataFrame | None:
-    """The map (basemap + layers + selection rings) and, under it, the events behind the clicked object.
+def present_view(page, event_layers: list, view: dict, query) -> dict:
+    """Presenter mode's first view: fitted to the filtered events (``query``'s places, from the store) and to
+    every end of the arcs drawn (their origins are no event places: ``layers.layers_extent``); ``view`` if none."""
+    extent = layers.union_extent(page.ask("extent", query), layers.layers_extent(event_layers))
+    return layers.fit_view(extent, view, width=PRESENT_WIDTH, height=PRESENT_HEIGHT, min_zoom=1.0)
 
-    ``build_layers()`` makes the event layers of ``query`` (default: the page's); they and the deck are built once
-    per store version, filters, page kind, the page's own ``choices`` (everything else they depend on) and
-    selection. Returns the first ``MAX_LISTED`` selected events (None when nothing is selected)."""
+
+def show_map(page, build_layers: Callable[[], list], view: dict, key: str, choices: tuple = (),
+             query=None, fit: bool = False) -> pd.DataFrame | None:
+    """The map (basemap + layers + selection rings) and, under it, the events behind the clicked object.
+    In presenter mode the filters' caption goes above the map and, with ``fit``, the view frames the filtered
+    events (``present_view``) instead of ``view``.
+
+    ``build_layers()`` makes the event layers of ``query`` (default: the page's) from the store's cached answers;
+    the deck is built once per store version, filters, page kind, the page's own ``choices`` (everything else it
+    depends on) and selection, and only its frozen JSON is kept. Returns the first ``MAX_LISTED`` selected events
+    (None when nothing is selected)."""
     q = query or page.query
     sel, notes = filters.page_value("sel", lambda v: v if layers.parse_key(v) else None, "map selection")
     page.note(notes)
@@ -59,20 +72,23 @@ def show_map(page, build_layers: Callable[[], list], view: dict, key: str, choic
     shown = page.count(q)
     if not shown:
         st.info("No event passes the filters: widen them in the sidebar (or reset them).")
-    event_layers = page.memo(f"layers:{key}", build_layers, choices)
+    fitted = fit and page.present
 
-    def build_deck():
-        deck, dropped = layers.make_deck(event_layers, view, selected)
+    def build_deck():             # the layers are built here, not kept: only the deck (its JSON) stays cached
+        event_layers = build_layers()
+        first = present_view(page, event_layers, view, q) if fitted else view
+        deck, dropped = layers.make_deck(event_layers, first, selected)
         return deck.freeze(), dropped
 
-    deck, dropped = page.memo(f"deck:{key}", build_deck, choices, sel, basemap.map_style())   # the style: the basemap
+    deck, dropped = page.memo(f"deck:{key}", build_deck, choices, sel, basemap.map_style(),   # the style: the basemap
+                              fitted)
+    if page.present:                  # above the map: on screen whatever the window's height
+        st.caption(md_escape(f"Filters: {filters.describe(page.filters, page.options)} · {plural(shown, 'event')}"))
+        ui.self_link("Leave presenter view", {k: v for k, v in filters.read_url().items() if k != "present"})
     st.pydeck_chart(deck, on_select=partial(_on_pick, key), selection_mode="single-object", key=key,
                     height=PRESENT_HEIGHT if page.present else MAP_HEIGHT)
     if dropped:
         st.caption(dropped_caption(dropped))
-    if page.present:
-        st.caption(md_escape(f"Filters: {filters.describe(page.filters, page.options)} · {plural(shown, 'event')}"))
-        ui.self_link("Leave presenter view", {k: v for k, v in filters.read_url().items() if k != "present"})
     if selected is not None:
         selection_panel(selected, page.count(chosen))
     return selected

@@ -22,13 +22,18 @@ AFFILIATION_COLORS = {
     "Egypt": (228, 26, 28), "France": (152, 78, 163), "Italy": (77, 175, 74), "Russia": (102, 102, 102),
     "Turkey": (247, 129, 191), "United Arab Emirates": (255, 127, 0), "UN": (0, 158, 224),
 }
+# 20 distinct colours for names without a fixed colour (actors, mostly): no greys (a grey would read as UNKNOWN), no
+# pastels (they vanish on the light basemap); any two lie at least 25 apart in CIELAB.
 _PALETTE = [(31, 119, 180), (255, 127, 14), (44, 160, 44), (214, 39, 40), (148, 103, 189), (140, 86, 75),
-            (227, 119, 194), (127, 127, 127), (188, 189, 34), (23, 190, 207)]
+            (227, 119, 194), (188, 189, 34), (23, 190, 207), (0, 0, 128), (128, 0, 0), (128, 128, 0),
+            (0, 128, 128), (145, 30, 180), (240, 50, 230), (150, 230, 60), (255, 205, 0), (250, 128, 114),
+            (70, 70, 220), (0, 200, 120)]
 UNKNOWN = (150, 150, 150)
 
 
 def palette_color(name: str | None) -> tuple[int, int, int]:
-    """A stable colour for any name (the same name always gets the same colour)."""
+    """A stable colour for any name: a hash of the name itself (not its rank, nor a row id), so the same name gets
+    the same colour in every view, in every store and after every upload."""
     if not name:
         return UNKNOWN
     return _PALETTE[int(hashlib.md5(name.encode("utf-8")).hexdigest(), 16) % len(_PALETTE)]

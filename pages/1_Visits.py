@@ -16,7 +16,7 @@ ui.legend([(label(k), c) for k, c in list(colors.items())[:10]],
           note="Bright, thick arcs: visits that happened; dim, thin arcs: planned. "
                "Dots: destinations, by number of visits.")
 mapview.show_map(page, lambda: layers.visit_layers(page, column, colors), layers.VIEW_WIDE, key="visits_map",
-                 choices=(color_by,))
+                 choices=(color_by,), fit=True)
 if not page.present:
     st.subheader(plural(page.count(), "visit"))
     tables.event_table(page.rows(), ["actor_label", "origin_label", "place_label", "date_label", "status",

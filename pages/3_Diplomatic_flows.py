@@ -8,7 +8,7 @@ page = ui.start("pages/3_Diplomatic_flows.py", "Diplomatic flows", kind="diploma
 subtypes = sorted(str(g["subtype"]) for g in page.ask("groups", page.query, ("subtype",), None, None)[0] if g["subtype"])
 ui.legend([(s, group_color(s, SUBTYPE_COLORS)) for s in subtypes],
           note="Arc width: number of interactions between the two places.")
-mapview.show_map(page, lambda: layers.flow_layers(page), layers.VIEW_WIDE, key="flows_map")
+mapview.show_map(page, lambda: layers.flow_layers(page), layers.VIEW_WIDE, key="flows_map", fit=True)
 if not page.present:
     st.markdown("**Who talks to whom** (actor × counterpart, the 20 busiest of each)")
     st.altair_chart(charts.matrix(charts.matrix_data(charts.pairs_frame(page.ask("pairs", page.query)))),

@@ -3,6 +3,9 @@ only relations between what the filters, the table and the map show)."""
 from __future__ import annotations
 
 import json
+import math
+import re
+from html import unescape
 from pathlib import Path
 
 import pandas as pd
@@ -254,6 +257,72 @@ def test_front_lines_period_param(store, events):
     assert at.subheader[0].value.startswith(f"{shown_month}: ")
 
 
+def front_months(events) -> pd.DataFrame:
+    return events[(events["type"] == "front_line") & events["day"].notna() & events["lat"].notna()]
+
+
+def test_front_lines_map_the_period_places_and_what_is_new(store, events):
+    fl = front_months(events)
+    month = fl["month"].value_counts().index[0]
+    before = str(pd.Period(month, freq="M") - 1)
+    at = ok(run("pages/2_Front_lines.py", period=month))
+    spec = deck(at)
+    assert not {"front-area", "front-line"} & {lyr["id"] for lyr in spec["layers"]}            # no hull
+    dots = {d["place_id"]: d for d in placed(spec, "contested")}
+    now = fl[fl["month"] == month].groupby("place_id").size()
+    assert {k: d["count"] for k, d in dots.items()} == now.to_dict()      # the period's places, by reports
+    by_count = sorted(dots.values(), key=lambda d: d["count"])
+    assert all(a["radius"] <= b["radius"] for a, b in zip(by_count, by_count[1:]))
+    assert by_count[0]["count"] == by_count[-1]["count"] or by_count[0]["radius"] < by_count[-1]["radius"]
+    earlier = set(fl.loc[fl["month"] == before, "place_id"])
+    new = {k for k in dots if k not in earlier}
+    assert {k for k, d in dots.items() if d["new"]} == new and {r["place_id"] for r in layer(spec, "contested-new")} == new
+    names = {d["place_id"]: d["name"] for d in dots.values()}
+    assert {r["name"] for r in layer(spec, layers.LABEL_IDS[0])} == set(names.values())       # labelled
+    said = next(m.value for m in at.markdown if m.value.startswith("**New this period**"))
+    assert all(names[k] in said.split("No longer reported")[0] for k in new)
+    assert "new this period (ringed)" in html(at)
+
+
+def test_front_lines_say_what_is_no_longer_reported(store, events):
+    fl = front_months(events)
+    months = sorted(fl["month"].unique())
+    month = next(m for m in months if set(fl.loc[fl["month"] == str(pd.Period(m, freq="M") - 1), "place_id"])
+                 - set(fl.loc[fl["month"] == m, "place_id"]))
+    before = fl[fl["month"] == str(pd.Period(month, freq="M") - 1)]
+    gone = set(before["place_en"]) - set(fl.loc[fl["month"] == month, "place_en"])
+    at = ok(run("pages/2_Front_lines.py", period=month))
+    said = next(m.value for m in at.markdown if m.value.startswith("**New this period**"))
+    tail = said.split("**No longer reported**")[1]
+    assert tail.startswith(f" ({len(gone)} place") and all(n in tail for n in gone)
+
+
+def test_front_lines_play_steps_through_the_periods(store, events):
+    at = ok(run("pages/2_Front_lines.py"))
+    all_months = [pd.Timestamp(label).strftime("%Y-%m") for label in at.select_slider(key="w_period").options[1:]]
+    assert len(all_months) > 2 and at.button(key="front_play") and "front_playing" not in at.session_state
+    at.query_params["period"] = all_months[-2]
+    ok(at.run())
+    at.button(key="front_play").click()
+    ok(at.run())
+    assert at.session_state["front_playing"] and at.button(key="front_pause")
+    assert at.query_params["period"] == all_months[-2]                    # a tick that comes early does nothing
+    at.session_state["front_moved"] = 0.0                                 # the period's time is up: the next tick
+    ok(at.run())
+    assert at.query_params["period"] == all_months[-1] and at.select_slider(key="w_period").value == all_months[-1]
+    assert at.session_state["front_playing"]
+    at.session_state["front_moved"] = 0.0
+    ok(at.run())                                                          # after the last: the play stops there
+    assert not at.session_state["front_playing"] and at.query_params["period"] == all_months[-1]
+    assert at.button(key="front_play")
+    at.button(key="front_play").click()                                   # from the last: over again, from the first
+    ok(at.run())
+    assert at.query_params["period"] == all_months[0]
+    at.button(key="front_pause").click()
+    ok(at.run())
+    assert not at.session_state["front_playing"] and at.query_params["period"] == all_months[0]
+
+
 def test_presenter_mode_hides_chrome_but_keeps_filters(store):
     normal = ok(run(status="planned"))
     assert 'href="?status=planned&amp;present=1"' in html(normal)          # the sidebar's presenter link
@@ -350,3 +419,61 @@ def test_streamlit_still_escapes_tooltip_values():
     bundle = Path(streamlit.__file__).parent / "static" / "static" / "js"
     code = "".join(p.read_text(errors="ignore") for p in bundle.glob("DeckGlJsonChart*.js"))
     assert "&lt;" in code and "&quot;" in code and "tooltip" in code
+
+
+# ---- presenter mode and colours -------------------------------------------------------------------------------
+
+def in_order(node) -> list:
+    """The page's elements in the order they are drawn."""
+    out = [node]
+    for child in getattr(node, "children", {}).values():
+        out += in_order(child)
+    return out
+
+
+def on_screen(view: dict, lon: float, lat: float, width: int, height: int) -> bool:
+    """Whether (lon, lat) lies on a ``width`` × ``height`` Web Mercator map centred on ``view``."""
+    world = 512 * 2 ** view["zoom"]
+    x = lambda lo: (lo + 180) / 360 * world  # noqa: E731
+    y = lambda la: (1 - math.log(math.tan(math.pi / 4 + math.radians(la) / 2)) / math.pi) / 2 * world  # noqa: E731
+    return (abs(x(lon) - x(view["longitude"])) <= width / 2 + 1
+            and abs(y(lat) - y(view["latitude"])) <= height / 2 + 1)
+
+
+@pytest.mark.parametrize("page", ["app.py", "pages/1_Visits.py", "pages/3_Diplomatic_flows.py"])
+def test_presenter_mode_fits_the_filtered_data_under_its_caption(store, page):
+    from atlas_app.mapview import PRESENT_HEIGHT, PRESENT_WIDTH
+    at = ok(run(page, present="1", status="planned"))
+    spec = deck(at)
+    view = spec["initialViewState"]
+    assert {k: view[k] for k in layers.VIEW_WIDE} != layers.VIEW_WIDE
+    ends = [(o[lo], o[la]) for lyr in spec["layers"] if lyr["id"] not in ("countries", *layers.LABEL_IDS)
+            and isinstance(lyr.get("data"), list) for o in lyr["data"] for lo, la in (("lon", "lat"), ("olon", "olat"))
+            if lo in o]
+    assert ends and all(on_screen(view, lo, la, PRESENT_WIDTH, PRESENT_HEIGHT) for lo, la in ends)
+    assert any(lo != ends[0][0] for lo, _ in ends)             # more than one place: the fit is no accident
+    kinds = [(getattr(e, "type", ""), getattr(e, "value", "")) for e in in_order(at.main)]
+    caption = next(i for i, (t, v) in enumerate(kinds) if t == "caption" and str(v).startswith("Filters: "))
+    assert caption < next(i for i, (t, _) in enumerate(kinds) if t == "deck_gl_json_chart")
+    normal = deck(ok(run(page, status="planned")))["initialViewState"]
+    assert {k: normal[k] for k in layers.VIEW_WIDE} == layers.VIEW_WIDE      # out of presenter mode: the wide view
+
+
+def test_the_visits_legend_shows_the_colours_of_the_arcs_and_dots(store):
+    at = ok(run("pages/1_Visits.py"))
+    legend = {unescape(label): colour for colour, label in
+              re.findall(r'background:(#[0-9a-f]{6});margin-right:4px;vertical-align:middle"></span>([^<]*)</span>',
+                         html(at))}
+    assert len(legend) >= 2
+    spec = deck(at)
+    hexed = lambda o: "#{:02x}{:02x}{:02x}".format(*o["color"][:3])  # noqa: E731
+    by_actor = {}
+    for arc in layer(spec, "visit-arcs"):
+        by_actor.setdefault(arc["actor_key"], set()).add(hexed(arc))
+    shown = {en: next(c for label, c in legend.items() if label == en or label.startswith(en + " · "))
+             for en in by_actor if any(label == en or label.startswith(en + " · ") for label in legend)}
+    assert len(shown) >= 2 and len(set(shown.values())) >= 2
+    assert all(by_actor[en] == {c} for en, c in shown.items())                  # arcs: the legend's colour
+    dots = {hexed(o) for o in placed(spec, "destinations")}
+    arcs = set().union(*by_actor.values())
+    assert dots & set(shown.values()) and dots <= arcs | {"#969696"}            # dots: their place's main actor's

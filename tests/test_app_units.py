@@ -1,5 +1,5 @@
 """The app's parts without Streamlit running: filters, URL parsing, what pages ask a (real, tiny) store and the
-layers made of it, hull, reader, links, exports."""
+layers made of it, reader, links, exports."""
 from __future__ import annotations
 
 import json
@@ -12,7 +12,6 @@ from atlas_app import basemap, charts, data, layers, mapview, periods, reader, t
 from atlas_app.data import date_label, prepare_events
 from atlas_app.filters import (Filters, Options, describe, normalize, options_from, parse, parse_date, query,
                                unknown_keys)
-from atlas_app.hull import convex_hull
 from atlas_app.links import md_escape, safe_external, source_href, source_params
 from atlas_app.style import AFFILIATION_COLORS, UNKNOWN, bilingual
 from atlas_app.mapview import picked_key
@@ -269,7 +268,7 @@ def test_layers_have_ids_and_are_pickable(tiny):
     upto, current, end = periods.window(fronts.query, "2019-04", None)
     maps = [layers.overview_layers(page_of(tiny)), layers.visit_layers(visits, "aff_key", colors),
             layers.flow_layers(page_of(tiny, "diplomatic_flow")),
-            layers.front_layers(fronts, upto, current, end, "month=2019-04", "2019-04")]
+            layers.front_layers(fronts, current, periods.previous(fronts.query, "2019-04"))]
     for built in maps:                                                   # the names are no objects to pick
         assert all(lyr.id and lyr.pickable for lyr in built if lyr.id not in layers.LABEL_IDS)
         assert len({lyr.id for lyr in built}) == len(built) and layers.LABEL_IDS[0] in {lyr.id for lyr in built}
@@ -284,16 +283,58 @@ def test_planned_visits_are_dimmer_and_thinner(tiny):
     assert planned["color"][3] < done["color"][3] and planned["width"] < done["width"]
 
 
-def test_front_layers_trace_the_period_hull(tiny):
-    fronts = page_of(tiny, "front_line")
-    upto, current, end = periods.window(fronts.query, "2019-04", None)
-    built = layers.front_layers(fronts, upto, current, end, "month=2019-04", "2019-04")
-    area = next(lyr for lyr in built if lyr.id == "front-area")
-    assert len(area.data[0]["polygon"]) == 3 and "3 reports" in area.data[0]["t_head"]
-    contested = next(lyr for lyr in built if lyr.id == "contested")
-    assert all(len(p["color"]) == 4 for p in contested.data)
-    assert layers.recency_color(0)[0] > layers.recency_color(0)[1]        # red for the period
-    assert layers.recency_color(400)[1] > layers.recency_color(0)[1]      # fades to yellow
+def front(**kw) -> dict:
+    """A front-line report at a Libyan place (``row`` with a front line's fields)."""
+    return row(**{"type": "front_line", "subtype": "fighting", "origin_id": None, "origin_en": None, "origin_ar": None,
+                  "origin_lat": None, "origin_lon": None, "actors_en": None, "actors_ar": None, "affiliation": None,
+                  **kw})
+
+
+@pytest.fixture
+def two_months(store_target) -> data.Store:
+    """The tiny rows (fighting at Ain Zara, Gharyan and Sirte in April 2019) and May's: twice at Gharyan, once at
+    Tarhuna (new), none at Ain Zara or Sirte."""
+    may = [front(id="m1", sentence=11, place_id="ly-gharyan", place_en="Gharyan", place_ar="غريان", lat=32.17,
+                 lon=13.02, date_start="2019-05-02", date_end="2019-05-02"),
+           front(id="m2", sentence=12, place_id="ly-gharyan", place_en="Gharyan", place_ar="غريان", lat=32.17,
+                 lon=13.02, date_start="2019-05-09", date_end="2019-05-09"),
+           front(id="m3", sentence=13, place_id="ly-tarhuna", place_en="Tarhuna", place_ar="ترهونة", lat=32.43,
+                 lon=13.63, date_start="2019-05-20", date_end="2019-05-20")]
+    return store_of_rows(store_target, rows() + may)
+
+
+def test_front_layers_show_the_period_places_and_mark_the_new(two_months):
+    fronts = page_of(two_months, "front_line")
+    _, may, _ = periods.window(fronts.query, "2019-05", None)
+    built = layers.front_layers(fronts, may, periods.previous(fronts.query, "2019-05"))
+    ids = [lyr.id for lyr in built]
+    assert not {"front-area", "front-line"} & set(ids) and ids[:2] == ["contested", "contested-new"]
+    dots = {d["place_id"]: d for d in built[0].data}
+    assert set(dots) == {"ly-gharyan", "ly-tarhuna"}                     # May's places only, not April's
+    assert dots["ly-gharyan"]["count"] == 2 and dots["ly-tarhuna"]["count"] == 1
+    assert dots["ly-gharyan"]["radius"] > dots["ly-tarhuna"]["radius"]     # sized by reports
+    assert dots["ly-tarhuna"]["new"] and not dots["ly-gharyan"]["new"]
+    assert dots["ly-tarhuna"]["color"][:3] == list(layers.FRONT_NEW) and dots["ly-gharyan"]["color"][:3] == list(
+        layers.FRONT_SEEN)
+    assert "new this period" in dots["ly-tarhuna"]["t_head"] and "new" not in dots["ly-gharyan"]["t_head"]
+    assert [r["place_id"] for r in built[1].data] == ["ly-tarhuna"]       # the ring
+    assert {r["name"] for r in built[2].data} == {"Gharyan", "Tarhuna"}   # labelled
+    groups = lambda q: fronts.ask("groups", q, ("place_id",), "place", None)[0]  # noqa: E731
+    assert periods.changes(groups(may), groups(periods.previous(fronts.query, "2019-05"))) == (
+        ["Tarhuna"], ["Ain Zara", "Sirte"])
+    every = layers.front_layers(fronts, fronts.query, None)                # all periods: nothing is "new"
+    assert "contested-new" not in [lyr.id for lyr in every] and not any(d["new"] for d in every[0].data)
+    assert periods.changes(groups(fronts.query), None) == ([], [])
+
+
+def test_playing_steps_through_the_months():
+    options = {"all": "All periods", "2019-04": "Apr 2019", "2019-05": "May 2019", "2019-06": "Jun 2019"}
+    assert periods.step(options, "all") == "2019-04" and periods.step(options, "2019-04") == "2019-05"
+    assert periods.step(options, "2019-06") is None and periods.step({"all": "All periods"}, "all") is None
+    assert periods.play_from(options, "all") == "2019-04" and periods.play_from(options, "2019-05") == "2019-05"
+    assert periods.play_from(options, "2019-06") == "2019-04"             # from the last: over again
+    q = EventQuery()
+    assert periods.previous(q, "all") is None and periods.previous(q, "2019-01").match == (("month", "2018-12"),)
 
 
 def test_deck_fits_the_budget_by_dropping_small_objects(store_target):
@@ -321,12 +362,6 @@ def test_fit_view_frames_the_places(tiny):
     view = layers.fit_view(extent, layers.VIEW_LIBYA)
     assert 31.2 <= view["latitude"] <= 32.8 and 13.0 <= view["longitude"] <= 16.6 and 4 <= view["zoom"] <= 7
     assert layers.fit_view(None, layers.VIEW_LIBYA) == layers.VIEW_LIBYA
-
-
-def test_convex_hull():
-    assert convex_hull([(0, 0), (2, 0), (2, 2), (0, 2), (1, 1), (1, 0)]) == [(0, 0), (2, 0), (2, 2), (0, 2)]
-    assert convex_hull([(0, 0), (1, 1), (2, 2)]) == [(0, 0), (2, 2)]
-    assert convex_hull([(5, 5), (5, 5)]) == [(5, 5)] and convex_hull([]) == []
 
 
 def test_the_map_says_how_many_objects_it_left_out():
@@ -439,3 +474,38 @@ def test_scroll_script_has_no_markup_inside():
 def test_counts_read_as_english():
     from atlas_app.style import plural
     assert [plural(1, "visit"), plural(2, "visit"), plural(12345, "event")] == ["1 visit", "2 visits", "12,345 events"]
+
+
+def test_an_actor_keeps_its_colour_after_an_upload_changes_the_ranks(store_target):
+    colors = lambda p: layers.visit_colors(p.ask("groups", p.query, ("actor_key",), None, None)[0], "actor_key")  # noqa: E731
+    old = colors(page_of(store_of_rows(store_target, [row(), row(id="e1", sentence=1), row(id="e2", **HAFTAR)]),
+                         "visit"))
+    newcomers = [row(id=f"n{i}", doc_id="d2", actors_en="Ghassan Salame", actors_ar="غسان سلامة", affiliation="UN")
+                 for i in range(4)] + [row(id=f"h{i}", doc_id="d2", **HAFTAR) for i in range(3)]
+    new = colors(page_of(store_of_rows(store_target, newcomers), "visit"))    # an upload: new actors, new ranks
+    assert list(old)[:2] == ["Fayez al-Sarraj", "Khalifa Haftar"] and list(new)[:2] == ["Ghassan Salame", "Khalifa Haftar"]
+    for name in old:
+        assert old[name] == new[name] == layers.key_color(name, "actor_key") != UNKNOWN
+    assert layers.key_color(None, "actor_key") == layers.key_color("None", "actor_key") == UNKNOWN
+
+
+HAFTAR = {"actors_en": "Khalifa Haftar", "actors_ar": "خليفة حفتر", "affiliation": "LNA"}
+
+
+def test_the_actor_palette_is_large_distinct_and_has_no_greys():
+    from atlas_app.style import _PALETTE, palette_color
+    assert len(set(_PALETTE)) == len(_PALETTE) >= 20
+    assert all(max(c) - min(c) >= 60 for c in _PALETTE)                     # no grey: it would read as UNKNOWN
+    assert min(sum((x - y) ** 2 for x, y in zip(a, b)) ** 0.5
+               for i, a in enumerate(_PALETTE) for b in _PALETTE[i + 1:]) >= 40
+    assert palette_color("Khalifa Haftar") == palette_color("Khalifa Haftar") in _PALETTE
+
+
+def test_the_presenters_view_holds_the_arcs_origins(tiny):
+    visits = page_of(tiny, "visit")
+    built = layers.visit_layers(visits, "actor_key", {})
+    south, north, west, east = layers.layers_extent(built)
+    assert (south, west) <= (32.08, -77.0) and north >= 48.85 and east >= 20.34    # Al Rajma: an origin only
+    assert layers.union_extent(None, (1, 2, 3, 4), (0, 1, 5, 6)) == (0, 2, 3, 6) and layers.union_extent(None) is None
+    view = mapview.present_view(visits, built, layers.VIEW_WIDE, visits.query)
+    assert view != layers.VIEW_WIDE and west <= view["longitude"] <= east

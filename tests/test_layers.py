@@ -122,10 +122,10 @@ def test_a_country_outline_keeps_the_deck_light(store_target):
 
 def test_every_map_names_its_places(places):
     fronts = page_of(places, "front_line")
-    upto, current, end = periods.window(fronts.query, "all", None)
+    _, current, _ = periods.window(fronts.query, "all", None)
     for built in (layers.overview_layers(page_of(places)), layers.visit_layers(page_of(places, "visit"), "aff_key", {}),
                   layers.flow_layers(page_of(places, "diplomatic_flow")),
-                  layers.front_layers(fronts, upto, current, end, "type=front_line", "all")):
+                  layers.front_layers(fronts, current, periods.previous(fronts.query, "all"))):
         assert [lyr.id for lyr in built][-2:] == list(layers.LABEL_IDS)       # on top of everything
     labels = by_id(layers.overview_layers(page_of(places)))["labels"].data
     names = [lab["name"] for lab in labels]
