@@ -410,13 +410,13 @@ def visit_colors(found: list[dict], column: str) -> dict[str, tuple[int, int, in
     return {k: key_color(k, column) for k, _ in counts}
 
 
-def visit_layers(page, column: str, colors: dict[str, tuple[int, int, int]]) -> list[pdk.Layer]:
+def visit_layers(page, column: str) -> list[pdk.Layer]:
     """Arcs from the visitor's home base to the destination (planned ones dim and thin); destinations by count,
-    coloured by ``column`` (``color_column``) through ``colors`` (``visit_colors``)."""
+    coloured by ``column`` (``color_column``) as the legend is (``key_color``)."""
     arcs = page.objects(("origin_id", "place_id", column, "status"), "arc")
     dest = page.objects(("place_id",))
     main = dominant(page, column)
-    shade = lambda key: colors.get(key or "unknown") or key_color(key, column)  # noqa: E731
+    shade = lambda key: key_color(key, column)  # noqa: E731
     *outlines, dots = points_layer("destinations", dest, lambda r: _rgba(shade(main.get(r["place_id"])), 190), base=5)
     return [
         *outlines,

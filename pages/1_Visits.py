@@ -15,7 +15,7 @@ label = page.options.actor_label if color_by == "actor" else str
 ui.legend([(label(k), c) for k, c in list(colors.items())[:10]],
           note="Bright, thick arcs: visits that happened; dim, thin arcs: planned. "
                "Dots: destinations, by number of visits.")
-mapview.show_map(page, lambda: layers.visit_layers(page, column, colors), layers.VIEW_WIDE, key="visits_map",
+mapview.show_map(page, lambda: layers.visit_layers(page, column), layers.VIEW_WIDE, key="visits_map",
                  choices=(color_by,), fit=True)
 if not page.present:
     st.subheader(plural(page.count(), "visit"))

@@ -263,10 +263,9 @@ def test_tooltip_values_cannot_form_tags(store_target):
 
 def test_layers_have_ids_and_are_pickable(tiny):
     visits = page_of(tiny, "visit")
-    colors = layers.visit_colors(visits.ask("groups", visits.query, ("aff_key",), None, None)[0], "aff_key")
     fronts = page_of(tiny, "front_line")
     upto, current, end = periods.window(fronts.query, "2019-04", None)
-    maps = [layers.overview_layers(page_of(tiny)), layers.visit_layers(visits, "aff_key", colors),
+    maps = [layers.overview_layers(page_of(tiny)), layers.visit_layers(visits, "aff_key"),
             layers.flow_layers(page_of(tiny, "diplomatic_flow")),
             layers.front_layers(fronts, current, periods.previous(fronts.query, "2019-04"))]
     for built in maps:                                                   # the names are no objects to pick
@@ -276,8 +275,7 @@ def test_layers_have_ids_and_are_pickable(tiny):
 
 def test_planned_visits_are_dimmer_and_thinner(tiny):
     visits = page_of(tiny, "visit")
-    colors = layers.visit_colors(visits.ask("groups", visits.query, ("actor_key",), None, None)[0], "actor_key")
-    arcs = layers.visit_layers(visits, "actor_key", colors)[0].data
+    arcs = layers.visit_layers(visits, "actor_key")[0].data
     planned = next(a for a in arcs if a["status"] == "planned")
     done = next(a for a in arcs if a["status"] == "occurred" and a["count"] == planned["count"])
     assert planned["color"][3] < done["color"][3] and planned["width"] < done["width"]
@@ -503,7 +501,7 @@ def test_the_actor_palette_is_large_distinct_and_has_no_greys():
 
 def test_the_presenters_view_holds_the_arcs_origins(tiny):
     visits = page_of(tiny, "visit")
-    built = layers.visit_layers(visits, "actor_key", {})
+    built = layers.visit_layers(visits, "actor_key")
     south, north, west, east = layers.layers_extent(built)
     assert (south, west) <= (32.08, -77.0) and north >= 48.85 and east >= 20.34    # Al Rajma: an origin only
     assert layers.union_extent(None, (1, 2, 3, 4), (0, 1, 5, 6)) == (0, 2, 3, 6) and layers.union_extent(None) is None

@@ -45,7 +45,7 @@ def by_id(built: list) -> dict:
 
 def visit_map(store) -> dict:
     visits = page_of(store, "visit")
-    return by_id(layers.visit_layers(visits, "aff_key", {}))
+    return by_id(layers.visit_layers(visits, "aff_key"))
 
 
 # ---- countries are not points ------------------------------------------------------------------------------
@@ -61,7 +61,7 @@ def test_a_country_is_drawn_as_its_outline_saying_where_its_arcs_go(places):
     assert "arcs drawn to its capital, Washington D.C." in us[0]["t_where"]
     dots = {o["place_id"] for o in built["destinations"].data}
     assert "country-us" not in dots and "country-ly" not in dots
-    names = [lyr.id for lyr in layers.visit_layers(page_of(places, "visit"), "aff_key", {})]
+    names = [lyr.id for lyr in layers.visit_layers(page_of(places, "visit"), "aff_key")]
     assert names.index("destinations-outlines") < names.index("visit-arcs") < names.index("destinations")
 
 
@@ -123,7 +123,7 @@ def test_a_country_outline_keeps_the_deck_light(store_target):
 def test_every_map_names_its_places(places):
     fronts = page_of(places, "front_line")
     _, current, _ = periods.window(fronts.query, "all", None)
-    for built in (layers.overview_layers(page_of(places)), layers.visit_layers(page_of(places, "visit"), "aff_key", {}),
+    for built in (layers.overview_layers(page_of(places)), layers.visit_layers(page_of(places, "visit"), "aff_key"),
                   layers.flow_layers(page_of(places, "diplomatic_flow")),
                   layers.front_layers(fronts, current, periods.previous(fronts.query, "all"))):
         assert [lyr.id for lyr in built][-2:] == list(layers.LABEL_IDS)       # on top of everything

@@ -7,10 +7,10 @@ Nothing outside this package writes SQL or catches a driver's exception: errors 
 from .engine import Connection
 from .errors import BUSY_TIMEOUT_S, Conflict, StoreError
 from .repository import (DEFAULT_PATH, connect, content_hash, count, document_source, event_id, id_taken, identity,
-                         list_documents, read_document, read_events, save, store_target, stored_as,
+                         read_document, read_events, save, store_target, stored_as,
                          stored_events)
 from .schema import SCHEMA_VERSION
 
 __all__ = ["BUSY_TIMEOUT_S", "Conflict", "Connection", "DEFAULT_PATH", "SCHEMA_VERSION", "StoreError", "connect",
-           "content_hash", "count", "document_source", "event_id", "id_taken", "identity", "list_documents",
+           "content_hash", "count", "document_source", "event_id", "id_taken", "identity",
            "read_document", "read_events", "save", "store_target", "stored_as", "stored_events"]

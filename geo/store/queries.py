@@ -292,8 +292,8 @@ def find_documents(conn: Connection, text: str = "", limit: int | None = None, q
                    ids: tuple[str, ...] = ()) -> tuple[list[dict], int]:
     """The articles whose date, title (else first words), outlet or id hold every word of ``text`` (folded as
     ``geo.text.search_key``), of ``ids`` only when given, and with an event of ``q`` when given: at most
-    ``limit`` of them, newest first (undated last), with their metadata as ``list_documents`` has it; and how
-    many there are in all."""
+    ``limit`` of them, newest first (undated last), with their metadata (title, outlet, published, url, length,
+    first words); and how many there are in all."""
     from geo.text import search_key
     conds, args = ["1=1"], []
     for word in search_key(text).split():

@@ -249,9 +249,3 @@ def stored_events(conn: Connection, doc_id: str) -> list[dict]:
         'SELECT e.id, e.sentence, e.start, e.type, e.subtype, e.status, e.date_start, e.date_end, '
         'p.name_en AS place_en, p.name_ar AS place_ar FROM events e LEFT JOIN places p ON p.id = e.place_id '
         'WHERE e.doc_id = ? ORDER BY e.sentence, e.start', (doc_id,))]
-
-
-def list_documents(conn: Connection) -> list[dict]:
-    return [dict(r) for r in conn.execute(
-        "SELECT id, title, outlet, published, date_precision, url, length(text) AS chars, "
-        "substr(text, 1, 160) AS lead FROM documents ORDER BY published IS NOT NULL, published, id")]
