@@ -1,23 +1,7 @@
-"""Overview: every kind of event on one map, with counts, a timeline and the table of events."""
+"""Atlas: the app's entry point. It declares the pages (``atlas_app.site``) and runs the one the address names;
+the sidebar's links are drawn by each page (``atlas_app.ui.nav``) so that they carry the filters."""
 import streamlit as st
 
-from atlas_app import charts, filters, layers, mapview, tables, ui
-from atlas_app.style import KIND_COLORS, KIND_LABELS
+from atlas_app.site import PAGES
 
-page = ui.start("app.py", "Overview")
-if not page.present:
-    st.markdown("**How to read this map.** Dots are places named in the articles, coloured by kind and sized by "
-                "how many events took place there; arcs run from an actor's home base to where a visit or contact "
-                "happened.  \nHover over a dot or arc for who, where (English · Arabic), when and the sentence; "
-                "click it to list its events, each with a link to the sentence in its article.")
-    ui.metrics(page)
-ui.legend([(KIND_LABELS[k], c) for k, c in KIND_COLORS.items()])
-mapview.show_map(page, lambda: layers.overview_layers(page), layers.VIEW_WIDE, key="overview_map", fit=True)
-if not page.present:
-    per, notes = filters.page_choice("per", "Timeline by", {"month": "Month", "week": "Week"}, "month",
-                                     what="timeline step (week or month)")
-    page.note(notes)
-    st.altair_chart(charts.timeline(page.days("type"), per), width="stretch")
-    st.subheader("Events")
-    tables.event_table(page.rows(), total=page.count())
-    ui.export_buttons(page, "overview")
+st.navigation([st.Page(p.path, title=p.title, default=p is PAGES[0]) for p in PAGES], position="hidden").run()

@@ -20,12 +20,12 @@ import streamlit as st
 from geo.events.kinds import EVENT_TYPES
 from geo.store.queries import EventQuery
 
+from .site import PAGE_KEYS
 from .style import KIND_LABELS, STATUS_LABELS, bilingual, date_label
 
 KINDS = EVENT_TYPES
 STATUSES = ("occurred", "planned")
 FILTER_KEYS = ("actor", "aff", "kind", "status", "from", "to")
-PAGE_KEYS = ("sel", "present", "per", "color", "period", "doc", "sentence")
 STREAMLIT_KEYS = ("embed", "embed_options")
 SESSION_KEY = "atlas_filters"
 _DATE_RE = re.compile(r"^(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?$")

@@ -4,10 +4,8 @@ from __future__ import annotations
 import re
 from urllib.parse import urlencode, urlsplit
 
-SOURCES_PAGE = "pages/4_Sources.py"      # for st.page_link / st.switch_page
-SOURCES_PATH = "Sources"                 # the page's URL path, relative to the app's root
-ADD_PAGE = "pages/5_Add_articles.py"
-ABOUT_PAGE = "pages/6_About_the_data.py"
+from .site import SOURCES
+
 
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+!|<>~$])")     # $: Streamlit renders $…$ as KaTeX math
 
@@ -22,7 +20,7 @@ def source_params(doc_id: str, sentence: int | None) -> dict[str, str]:
 
 def source_href(doc_id: str, sentence: int | None) -> str:
     """``Sources?doc=ID&sentence=N``: relative, so it works under any base path."""
-    return f"{SOURCES_PATH}?{urlencode(source_params(doc_id, sentence))}"
+    return f"{SOURCES.url_path}?{urlencode(source_params(doc_id, sentence))}"
 
 
 def safe_external(url: str | None) -> str | None:

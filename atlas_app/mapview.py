@@ -12,7 +12,8 @@ import pandas as pd
 import streamlit as st
 
 from . import basemap, filters, layers, ui
-from .links import SOURCES_PAGE, md_escape, source_params
+from .links import md_escape, source_params
+from .site import SOURCES
 from .style import plural
 from .tables import event_caption
 
@@ -116,10 +117,10 @@ def selection_panel(selected: pd.DataFrame, total: int) -> None:
             st.html(f'<div dir="rtl" lang="ar" style="font-size:1.05rem">{text}</div>')
             params = source_params(row["doc_id"], row["sentence"])
             where = f"article {row['doc_id']}" + (f", sentence {params['sentence']}" if "sentence" in params else "")
-            st.page_link(SOURCES_PAGE, label=f"Read it in the source ({md_escape(where)})", icon=":material/article:",
+            st.page_link(SOURCES.path, label=f"Read it in the source ({md_escape(where)})", icon=":material/article:",
                          query_params=params)
             for other in report_sentences(row):
-                st.page_link(SOURCES_PAGE, label=f"Also told in sentence {other}", icon=":material/format_quote:",
+                st.page_link(SOURCES.path, label=f"Also told in sentence {other}", icon=":material/format_quote:",
                              query_params=source_params(row["doc_id"], other))
     if total > len(selected):
         st.caption(f"… and {total - len(selected)} more: narrow the filters to see them.")

@@ -15,15 +15,11 @@ from geo.store.queries import EventQuery
 
 from . import auth, basemap, data, filters, layers
 from .filters import Filters, Options
-from .links import ABOUT_PAGE, ADD_PAGE, SOURCES_PAGE, md_escape
+from .links import md_escape
+from .site import PAGES, PageSpec
 from .style import KIND_LABELS, STATUS_LABELS, hex_color, plural
 from .tables import MAX_ROWS
 
-PAGES = [("app.py", "Overview", ":material/public:"), ("pages/1_Visits.py", "Visits", ":material/flight:"),
-         ("pages/2_Front_lines.py", "Front lines", ":material/swords:"),
-         ("pages/3_Diplomatic_flows.py", "Diplomatic flows", ":material/handshake:"),
-         (SOURCES_PAGE, "Sources", ":material/article:"), (ADD_PAGE, "Add articles", ":material/upload_file:"),
-         (ABOUT_PAGE, "About the data", ":material/fact_check:")]
 PRESENT_CSS = """<style>
 [data-testid="stSidebar"],[data-testid="stSidebarCollapsedControl"],[data-testid="stExpandSidebarButton"],
 [data-testid="stHeader"],[data-testid="stToolbar"],[data-testid="stDecoration"],[data-testid="stStatusWidget"],
@@ -32,9 +28,6 @@ footer{display:none !important}
 </style>"""
 T = TypeVar("T")
 FAVICON = "🗺️"   # an emoji: a Material icon here would be fetched from a font CDN (an outside request)
-PAGE_KEYS = {"app.py": ("sel", "per"), "pages/1_Visits.py": ("sel", "color"),
-             "pages/2_Front_lines.py": ("sel", "period"), "pages/3_Diplomatic_flows.py": ("sel",),
-             SOURCES_PAGE: ("doc", "sentence"), ADD_PAGE: (), ABOUT_PAGE: ()}
 
 
 @dataclass
@@ -42,7 +35,7 @@ class Page:
     """One run of a page: the store, the filters and the store's query for them (``query``: this page's events),
     and the notes box. The page asks the store for what it shows (``ask``, ``rows``, ``objects``), never for
     every event."""
-    path: str
+    spec: PageSpec
     query: EventQuery
     filters: Filters
     options: Options
@@ -107,8 +100,9 @@ def _present_flag() -> tuple[bool, list[str]]:
     return bool(value), notes
 
 
-def start(path: str, title: str, kind: str | None = None) -> Page:
+def start(spec: PageSpec) -> Page:
     """Set the page up: config, presenter mode, data, filters from the URL, sidebar and notes."""
+    title, kind = spec.title, spec.kind
     present, notes = _present_flag()
     st.set_page_config(page_title=f"{title} · Atlas", page_icon=FAVICON, layout="wide",
                        initial_sidebar_state="collapsed" if present else "expanded")
@@ -120,22 +114,22 @@ def start(path: str, title: str, kind: str | None = None) -> Page:
     except Exception as exc:  # the store can't be opened or built: say so, don't show a traceback
         st.error(md_escape(f"The event store at {data.store_path()} could not be opened or built: {exc}"))
         st.stop()
-    f, more = filters.resolve(opts, PAGE_KEYS.get(path, ()))
+    f, more = filters.resolve(opts, spec.keys)
     if not present:
-        nav(f, path)
+        nav(f, spec)
         filters.sidebar(opts, f, kind)
     (st.subheader if present else st.title)(title)
-    page = Page(path, filters.query(f, kind), f, opts, present, st.empty(), store=store, kind=kind)
+    page = Page(spec, filters.query(f, kind), f, opts, present, st.empty(), store=store, kind=kind)
     page.note(notes + more)
     return page
 
 
-def nav(f: Filters, current: str) -> None:
+def nav(f: Filters, current: PageSpec) -> None:
     """Links to every page, carrying the filters; and a link to this view in presenter mode."""
     sb = st.sidebar
     sb.markdown("**Atlas** · Libya in the news")
-    for path, label, icon in PAGES:
-        sb.page_link(path, label=label, icon=icon, query_params=f.to_params(), disabled=path == current)
+    for p in PAGES:
+        sb.page_link(p.path, label=p.title, icon=p.icon, query_params=f.to_params(), disabled=p is current)
     with sb:
         self_link("⛶ Presenter view", filters.read_url() | {"present": ["1"]},
                   "Full-width map without the sidebar; the link keeps the filters.")

@@ -20,7 +20,8 @@ from geo.store import Connection, StoreError, id_taken
 from geo.store.queries import EventQuery
 
 from . import auth, data
-from .links import SOURCES_PAGE, md_escape, safe_external, source_href
+from .links import md_escape, safe_external, source_href
+from .site import SOURCES
 from .style import plural
 from .tables import MAX_ROWS, event_table
 
@@ -224,7 +225,7 @@ def show_results(results: list[dict] | None) -> None:
                                                                     help="Open the article in Sources"),
                                 "Reason": st.column_config.TextColumn("Reason", width="large")})
     for doc_id in saved[:10]:
-        st.page_link(SOURCES_PAGE, label=f"Open “{md_escape(doc_id)}” in Sources", icon=":material/article:",
+        st.page_link(SOURCES.path, label=f"Open “{md_escape(doc_id)}” in Sources", icon=":material/article:",
                      query_params={"doc": doc_id})
     if saved:
         total = sum(per_doc.values())

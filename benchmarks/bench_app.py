@@ -2,13 +2,13 @@
 first start of ``streamlit run`` on an empty store.
 
 Run: .venv/bin/python benchmarks/bench_app.py [--store PATH ...] [--synthetic N] [--no-seeds] [--reruns 5]
-                                             [--pages app.py pages/1_Visits.py ...] [--skip-start]
+                                             [--pages pages/0_Overview.py pages/1_Visits.py ...] [--skip-start]
 
 Stores: the seed articles, ingested into a temp dir (unless --no-seeds), plus each --store given (reused as is,
 never written), plus, with --synthetic N, N articles from benchmarks/synthetic.py ingested into a temp dir.
 
 Per store and page, in a fresh process (so every cache starts empty and ru_maxrss is that page's own):
-Pages: app.py, every pages/*.py (opened with ``switch_page`` from app.py, as their links are relative to it),
+Pages: every page of ``atlas_app.site.PAGES`` (opened with ``switch_page`` through the entry point, app.py),
 and the Sources reader opened on the first event's sentence (``pages/4_Sources.py?doc=ID&sentence=N``).
   cold      the first ``at.run()``: the page's imports, loading the store into the cache, the first render
   rerun     the median (min-max) of N more ``at.run()`` with nothing changed
@@ -47,6 +47,7 @@ from urllib.parse import parse_qsl, urlencode
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+from atlas_app.site import OVERVIEW, PAGES, SOURCES  # noqa: E402
 from geo.store.postgres import is_url  # noqa: E402
 from tests.conftest import CHROMIUM_FLAGS  # noqa: E402
 
@@ -109,8 +110,7 @@ def worker(store: str, page: str, reruns: int, timeout: float) -> dict:
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=timeout)
     for key, value in parse_qsl(query):
         at.query_params[key] = value
-    if page != "app.py":               # a page's links are relative to the entrypoint: open it from app.py
-        at.switch_page(page)
+    at.switch_page(page)                # the entry point (app.py) routes to it, as a link opens it
     out["cold_s"] = _timed(at.run)
     out["problems"] = _problems(at)
     out["deck_bytes"], out["page_bytes"] = _deck_bytes(at), _proto_bytes(at._tree)
@@ -266,10 +266,10 @@ def first_start(tmp: Path, timeout: float) -> dict:
 
 
 def apptest_first_build(tmp: Path, timeout: float) -> dict:
-    """One AppTest cold run of app.py on an empty store path (it builds the store from the seeds)."""
+    """One AppTest cold run of the Overview on an empty store path (it builds the store from the seeds)."""
     store = tmp / "fresh-apptest" / "atlas.sqlite"
     store.parent.mkdir()
-    return measure(store, "app.py", 0, timeout)
+    return measure(store, OVERVIEW.path, 0, timeout)
 
 
 # ---- the report -----------------------------------------------------------------------------------------
@@ -300,7 +300,7 @@ def table(rows: list[tuple[str, str, dict]]) -> str:
 
 
 def pages_of_app() -> list[str]:
-    return ["app.py"] + sorted(str(p.relative_to(ROOT)) for p in (ROOT / "pages").glob("*.py"))
+    return [p.path for p in PAGES]
 
 
 def reader_page(store) -> str | None:
@@ -308,7 +308,7 @@ def reader_page(store) -> str | None:
     from geo.store import connect
     with closing(connect(store, readonly=True)) as conn:
         row = conn.execute("SELECT doc_id, sentence FROM events ORDER BY doc_id, sentence LIMIT 1").fetchone()
-    return f"pages/4_Sources.py?{urlencode({'doc': row[0], 'sentence': row[1]})}" if row else None
+    return f"{SOURCES.path}?{urlencode({'doc': row[0], 'sentence': row[1]})}" if row else None
 
 
 def main() -> None:
@@ -318,7 +318,7 @@ def main() -> None:
     ap.add_argument("--synthetic", type=int, default=0, help="also build a store of N synthetic articles")
     ap.add_argument("--no-seeds", action="store_true", help="skip the store built from the seeds")
     ap.add_argument("--reruns", type=int, default=5)
-    ap.add_argument("--pages", nargs="*", help="pages to measure (default: app.py and every pages/*.py)")
+    ap.add_argument("--pages", nargs="*", help="pages to measure (default: every page, atlas_app.site.PAGES)")
     ap.add_argument("--skip-start", action="store_true", help="skip the real first start of streamlit run")
     ap.add_argument("--timeout", type=float, default=600.0, help="seconds allowed for one run of a page")
     ap.add_argument("--worker", action="store_true", help=argparse.SUPPRESS)
@@ -351,7 +351,7 @@ def main() -> None:
 
         rows = []
         for name, path in stores:
-            reader = reader_page(path) if not args.pages and "pages/4_Sources.py" in pages else None
+            reader = reader_page(path) if not args.pages and SOURCES.path in pages else None
             for page in pages + ([reader] if reader else []):
                 r = measure(path, page, args.reruns, args.timeout)
                 rows.append((name, page, r))
@@ -394,7 +394,7 @@ def main() -> None:
             a = apptest_first_build(tmp, args.timeout)
             if "cold_s" in a:
                 built = "" if not a.get("store_existed") else " (but the store file already existed!)"
-                print(f"  AppTest, one cold run of app.py on another empty path (build from seeds + render{built}): "
+                print(f"  AppTest, one cold run of the Overview on another empty path (build from seeds + render{built}): "
                       f"{a['cold_s']:.2f} s after {a['import_s']:.2f} s of imports; peak RSS {a['peak_rss_mb']:,.0f} MiB"
                       + (f"; problems: {a['problems']}" if a.get("problems") else ""))
             else:

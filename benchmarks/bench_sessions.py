@@ -15,8 +15,9 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+from atlas_app.site import MAP_PAGES  # noqa: E402
 
-PAGES = ("pages/1_Visits.py", "pages/2_Front_lines.py", "pages/3_Diplomatic_flows.py")
+PAGES = [p.path for p in MAP_PAGES[1:]]        # the Overview is each session's first page
 FILTERS = ({}, {"status": "planned"}, {"status": "occurred"}, {"kind": "visit"}, {"kind": "front_line"},
            {"aff": "LNA"}, {"aff": "GNA"}, {"status": "planned", "kind": "visit"}, {"per": "week"},
            {"kind": "diplomatic_flow"})

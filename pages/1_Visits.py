@@ -1,10 +1,10 @@
 """Visits: arcs from the visitor's home base to the destination; planned visits dim and thin."""
 import streamlit as st
 
-from atlas_app import filters, layers, mapview, tables, ui
+from atlas_app import filters, layers, mapview, site, tables, ui
 from atlas_app.style import plural
 
-page = ui.start("pages/1_Visits.py", "Visits", kind="visit")
+page = ui.start(site.VISITS)
 color_by, notes = filters.page_choice("color", "Colour arcs by", {"actor": "Actor", "affiliation": "Affiliation"},
                                       "actor", where=st.sidebar, hidden=page.present,
                                       what="colouring (actor or affiliation)")

@@ -4,7 +4,7 @@ import time
 
 import streamlit as st
 
-from atlas_app import filters, layers, mapview, periods, tables, ui
+from atlas_app import filters, layers, mapview, periods, site, tables, ui
 from atlas_app.style import plural
 from atlas_app.links import md_escape
 from geo.store.queries import EventQuery
@@ -41,7 +41,7 @@ def _tick(options: dict, period: str) -> None:
     st.rerun(scope="app")
 
 
-page = ui.start("pages/2_Front_lines.py", "Front lines", kind="front_line")
+page = ui.start(site.FRONT_LINES)
 first, last = page.ask("span", page.query)
 options = periods.choices(first, last)        # values as the URL gives them (2019-04), labels as read (Apr 2019)
 playable = not page.present and len(options) > 2

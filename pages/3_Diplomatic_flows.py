@@ -1,10 +1,10 @@
 """Diplomatic flows: arcs between seats by subtype, who talks to whom, and flows over time."""
 import streamlit as st
 
-from atlas_app import charts, layers, mapview, tables, ui
+from atlas_app import charts, layers, mapview, site, tables, ui
 from atlas_app.style import SUBTYPE_COLORS, group_color, plural
 
-page = ui.start("pages/3_Diplomatic_flows.py", "Diplomatic flows", kind="diplomatic_flow")
+page = ui.start(site.FLOWS)
 subtypes = sorted(str(g["subtype"]) for g in page.ask("groups", page.query, ("subtype",), None, None)[0] if g["subtype"])
 ui.legend([(s, group_color(s, SUBTYPE_COLORS)) for s in subtypes],
           note="Arc width: number of interactions between the two places.")

@@ -3,11 +3,10 @@ under it, the analyst's corrections of that article and its history. Without an 
 and the History of every change to the store."""
 import streamlit as st
 
-from atlas_app import article, articles, corrections_ui, data, filters, history_ui, ui
+from atlas_app import article, articles, corrections_ui, data, filters, history_ui, site, ui
 from atlas_app.filters import Filters
-from atlas_app.links import SOURCES_PAGE
 
-page = ui.start(SOURCES_PAGE, "Sources")
+page = ui.start(site.SOURCES)
 doc_id, notes, query = articles.picker(page)
 doc = data.document(doc_id) if doc_id else None
 sentences = {int(s["idx"]) for s in doc["sentences"]} if doc else set()

@@ -8,24 +8,21 @@ from pathlib import Path
 
 from streamlit.testing.v1 import AppTest
 
-from atlas_app import corrections_ui
+from atlas_app import corrections_ui, site
 
 ROOT = Path(__file__).resolve().parent.parent
-APP = str(ROOT / "app.py")
-SOURCES = "pages/4_Sources.py"
-ADD = "pages/5_Add_articles.py"
-ABOUT = "pages/6_About_the_data.py"
+APP = str(ROOT / "app.py")           # the entry point: st.navigation over atlas_app.site.PAGES
+SOURCES, ADD, ABOUT = site.SOURCES.path, site.ADD.path, site.ABOUT.path
 EVIL_TEXT = ("زار فائز السراج العاصمة الأميركية واشنطن والتقى دونالد ترامب. <script>alert(1)</script>\n"
              "واندلعت اشتباكات عنيفة في طرابلس بين قوات حفتر وقوات الوفاق <img src=x onerror=alert(2)>.")
 
 
-def run(page: str = "app.py", **params) -> AppTest:
+def run(page: str = site.OVERVIEW.path, **params) -> AppTest:
+    """``page`` (its script, as in ``atlas_app.site``) opened with ``params`` in its URL, run once."""
     at = AppTest.from_file(APP, default_timeout=60)
     for k, v in params.items():
         at.query_params[k] = v
-    if page != "app.py":
-        at.switch_page(page)
-    return at.run()
+    return at.switch_page(page).run()
 
 
 def ok(at: AppTest) -> AppTest:

@@ -11,13 +11,14 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from atlas_app import layers
+from atlas_app import layers, site
+from atlas_app.site import FLOWS, FRONT_LINES, OVERVIEW, SOURCES, VISITS
 from atlas_app.style import date_label
 from tests.apptest import ROOT, add_article, html, located_rows, ok, run, table_rows
 
-MAP_PAGES = {"app.py": "places", "pages/1_Visits.py": "destinations", "pages/2_Front_lines.py": "contested",
-             "pages/3_Diplomatic_flows.py": "flow-places"}
-PAGES = [*MAP_PAGES, "pages/4_Sources.py"]
+MAP_PAGES = {OVERVIEW.path: "places", VISITS.path: "destinations", FRONT_LINES.path: "contested",
+             FLOWS.path: "flow-places"}
+PAGES = [*MAP_PAGES, SOURCES.path]
 MALFORMED = {"status": "bogus", "from": "notadate", "doc": "../../etc/passwd", "sentence": "x", "sel": "<b>",
              "present": "maybe", "color": "plaid", "period": "1999-99", "per": "decade", "actor": "Nobody",
              "utm_source": "mail"}
@@ -55,11 +56,11 @@ def test_page_runs_offline(store, page):
         assert events_layers and all(lyr["id"] and lyr["pickable"] for lyr in events_layers)
         assert "{t_head}" in at.get("deck_gl_json_chart")[0].proto.tooltip
         assert sum(o["count"] for o in placed(spec, MAP_PAGES[page])) == located_rows(at) > 0
-    labels = [link.proto.label for link in at.get("page_link")]
-    assert {"Overview", "Visits", "Front lines", "Diplomatic flows", "Sources"} <= set(labels)
+    labels = [link.proto.label for link in at.sidebar.get("page_link")]
+    assert labels == [p.title for p in site.PAGES]               # every page, in the order declared, from any page
     if page in MAP_PAGES:
         assert [b.proto.label for b in at.sidebar.get("download_button")] == ["CSV", "GeoJSON"]
-    if page in ("app.py", "pages/3_Diplomatic_flows.py"):
+    if page in (OVERVIEW.path, FLOWS.path):
         assert at.get("vega_lite_chart")
 
 
@@ -135,8 +136,8 @@ def column_config(at) -> dict:
     return json.loads(at.dataframe[-1].proto.columns)
 
 
-@pytest.mark.parametrize("page", ["app.py", "pages/1_Visits.py", "pages/2_Front_lines.py",
-                                  "pages/3_Diplomatic_flows.py"])
+@pytest.mark.parametrize("page", [OVERVIEW.path, VISITS.path, FRONT_LINES.path,
+                                  FLOWS.path])
 def test_event_tables_start_with_the_date_and_a_pinned_read_link(store, page):
     at = ok(run(page))
     assert columns(at)[:2] == ["Date", "Source"] and columns(at)[-1] == "Article"
@@ -147,14 +148,14 @@ def test_event_tables_start_with_the_date_and_a_pinned_read_link(store, page):
 
 def test_pages_of_one_kind_leave_out_the_kind_column(store):
     assert "Kind" in columns(ok(run()))
-    flows = columns(ok(run("pages/3_Diplomatic_flows.py")))
+    flows = columns(ok(run(FLOWS.path)))
     assert "Kind" not in flows and "Subtype" in flows
-    for page in ("pages/1_Visits.py", "pages/2_Front_lines.py"):
+    for page in (VISITS.path, FRONT_LINES.path):
         assert "Kind" not in columns(ok(run(page)))
 
 
 def test_a_missing_link_shows_an_empty_cell_not_none(store):
-    articles = ok(run("pages/4_Sources.py"))
+    articles = ok(run(SOURCES.path))
     table = articles.dataframe[-1]
     assert table.value["Original"].isna().any()          # the seed articles have no URL
     assert table.proto.HasField("placeholder") and table.proto.placeholder == ""
@@ -168,7 +169,7 @@ def test_articles_are_listed_with_the_date_they_mean(store):
     from geo.store import connect, queries
     with closing(connect(store, readonly=True)) as conn:
         docs = {f"Sources?doc={d['id']}": d for d in queries.find_documents(conn)[0]}
-    table = ok(run("pages/4_Sources.py")).dataframe[-1].value
+    table = ok(run(SOURCES.path)).dataframe[-1].value
     for read, published in zip(table["Read"], table["Published"]):
         d = docs[read]
         assert published == date_label(d["published"], None, d["date_precision"]) and "-" not in published
@@ -181,7 +182,7 @@ def test_articles_are_listed_with_the_date_they_mean(store):
 def test_query_params_restore_filters_and_widgets(store, events):
     top = events["parties"].explode().value_counts().index[0]
     start = events["day"].dropna().sort_values().iloc[len(events) // 3].date()
-    at = ok(run("pages/1_Visits.py", actor=top, status="occurred", **{"from": start.isoformat()},
+    at = ok(run(VISITS.path, actor=top, status="occurred", **{"from": start.isoformat()},
                 color="affiliation"))
     assert at.multiselect(key="w_actor").value == [top]
     assert at.radio(key="w_status").value == "occurred"
@@ -198,7 +199,7 @@ def test_filters_follow_the_user_to_another_page(store):
     at.radio(key="w_status").set_value("planned")
     ok(at.run())
     at.query_params.clear()                  # a page switch without the query string: the session remembers
-    at.switch_page("pages/3_Diplomatic_flows.py")
+    at.switch_page(FLOWS.path)
     ok(at.run())
     assert at.radio(key="w_status").value == "planned" and at.query_params.get("status") == "planned"
     assert set(at.dataframe[-1].value["Status"]) <= {"planned"}
@@ -210,22 +211,22 @@ def test_a_pages_own_kind_does_not_leak_into_the_kind_filter(store):
     at = ok(run())
     at.multiselect(key="w_kind").set_value(["front_line"])
     ok(at.run())
-    at.switch_page("pages/1_Visits.py")
+    at.switch_page(VISITS.path)
     ok(at.run())
     assert at.multiselect(key="w_kind").value == ["visit"] and at.multiselect(key="w_kind").disabled
     at.radio(key="w_status").set_value("occurred")
     ok(at.run())
     assert at.query_params["kind"] == "front_line" and at.query_params["status"] == "occurred"
-    at.switch_page("app.py")
+    at.switch_page(OVERVIEW.path)
     ok(at.run())
     assert at.multiselect(key="w_kind").value == ["front_line"]
     assert set(at.dataframe[-1].value["Kind"]) <= {"Front line"}
 
 
 def test_map_selection_in_the_url_lists_events_with_source_links(store):
-    first = ok(run("pages/1_Visits.py"))
+    first = ok(run(VISITS.path))
     obj = layer(deck(first), "destinations")[0]
-    at = ok(run("pages/1_Visits.py", sel=obj["key"]))
+    at = ok(run(VISITS.path, sel=obj["key"]))
     assert any("Selected on the map" in m.value for m in at.markdown)
     links = [link for link in at.get("page_link") if "Read it in the source" in link.proto.label]
     assert len(links) == min(obj["count"], 30) and all("sentence=" in link.proto.query_string for link in links)
@@ -248,7 +249,7 @@ def test_arc_selection_and_table_rows_lead_to_sources(store):
 def test_front_lines_period_param(store, events):
     fl = events[(events["type"] == "front_line") & events["day"].notna()]
     month = fl["month"].value_counts().index[0]
-    at = ok(run("pages/2_Front_lines.py", period=month))
+    at = ok(run(FRONT_LINES.path, period=month))
     assert at.select_slider(key="w_period").value == month and at.query_params["period"] == month
     assert table_rows(at) == int((fl["month"] == month).sum())
     shown_month = pd.Timestamp(f"{month}-01").strftime("%b %Y")
@@ -265,7 +266,7 @@ def test_front_lines_map_the_period_places_and_what_is_new(store, events):
     fl = front_months(events)
     month = fl["month"].value_counts().index[0]
     before = str(pd.Period(month, freq="M") - 1)
-    at = ok(run("pages/2_Front_lines.py", period=month))
+    at = ok(run(FRONT_LINES.path, period=month))
     spec = deck(at)
     assert not {"front-area", "front-line"} & {lyr["id"] for lyr in spec["layers"]}            # no hull
     dots = {d["place_id"]: d for d in placed(spec, "contested")}
@@ -291,14 +292,14 @@ def test_front_lines_say_what_is_no_longer_reported(store, events):
                  - set(fl.loc[fl["month"] == m, "place_id"]))
     before = fl[fl["month"] == str(pd.Period(month, freq="M") - 1)]
     gone = set(before["place_en"]) - set(fl.loc[fl["month"] == month, "place_en"])
-    at = ok(run("pages/2_Front_lines.py", period=month))
+    at = ok(run(FRONT_LINES.path, period=month))
     said = next(m.value for m in at.markdown if m.value.startswith("**New this period**"))
     tail = said.split("**No longer reported**")[1]
     assert tail.startswith(f" ({len(gone)} place") and all(n in tail for n in gone)
 
 
 def test_front_lines_play_steps_through_the_periods(store, events):
-    at = ok(run("pages/2_Front_lines.py"))
+    at = ok(run(FRONT_LINES.path))
     all_months = [pd.Timestamp(label).strftime("%Y-%m") for label in at.select_slider(key="w_period").options[1:]]
     assert len(all_months) > 2 and at.button(key="front_play") and "front_playing" not in at.session_state
     at.query_params["period"] = all_months[-2]
@@ -345,7 +346,7 @@ def test_malformed_params_are_ignored_with_a_note(store, page):
     assert at.warning and "ignored" in at.warning[0].value
     note = at.warning[0].value
     assert "bogus" in note and "notadate" in note and "Nobody" in note and "utm" in note
-    if page == "pages/4_Sources.py":
+    if page == SOURCES.path:
         assert "passwd" in note and not html(at).count('class="atlas-article"')
     for key in ("status", "from", "doc", "sentence", "sel", "utm_source", "actor"):
         assert key not in at.query_params
@@ -356,7 +357,7 @@ def test_malformed_params_are_ignored_with_a_note(store, page):
 def test_sources_opens_the_sentence_marked(store, events):
     ev = events.iloc[len(events) // 2]
     doc_id, n = ev["doc_id"], int(ev["sentence"])
-    at = ok(run("pages/4_Sources.py", doc=doc_id, sentence=str(n)))
+    at = ok(run(SOURCES.path, doc=doc_id, sentence=str(n)))
     body = html(at)
     assert f'class="sent marked" id="s-{n}"' in body and body.count('class="sent marked" id=') == 1
     assert 'dir="rtl"' in body and 'class="hl hl-place"' in body and 'class="hl hl-actor"' in body
@@ -368,20 +369,20 @@ def test_sources_opens_the_sentence_marked(store, events):
 
 def test_sources_sentence_out_of_range_is_noted(store, events):
     doc_id = events.iloc[0]["doc_id"]
-    at = ok(run("pages/4_Sources.py", doc=doc_id, sentence="99999"))
+    at = ok(run(SOURCES.path, doc=doc_id, sentence="99999"))
     assert at.warning and "99999" in at.warning[0].value and 'class="sent marked" id=' not in html(at)
     assert 'class="atlas-article"' in html(at)
 
 
 def test_a_sentence_given_twice_in_the_link_is_noted_and_the_last_one_opens(store, events):
     doc_id = events.iloc[0]["doc_id"]
-    at = ok(run("pages/4_Sources.py", doc=doc_id, sentence=["0", "1"]))
+    at = ok(run(SOURCES.path, doc=doc_id, sentence=["0", "1"]))
     assert at.warning and "“sentence” 2 times" in at.warning[0].value
     assert 'class="sent marked" id="s-1"' in html(at) and at.query_params["sentence"] == "1"
 
 
 def test_sources_without_doc_lists_articles_with_links(store, events):
-    at = ok(run("pages/4_Sources.py"))
+    at = ok(run(SOURCES.path))
     table = at.dataframe[-1].value
     assert len(table) >= events["doc_id"].nunique() and all(r.startswith("Sources?doc=") for r in table["Read"])
 
@@ -399,7 +400,7 @@ def test_new_articles_show_without_a_restart(store_copy):
 
 
 def test_sources_shows_markup_as_text(evil_store):
-    at = ok(run("pages/4_Sources.py", doc=evil_store, sentence="1"))
+    at = ok(run(SOURCES.path, doc=evil_store, sentence="1"))
     body = html(at)
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in body and "<script>alert(1)" not in body
     assert "&lt;img src=x onerror=alert(2)&gt;" in body and "<img" not in body
@@ -440,7 +441,7 @@ def on_screen(view: dict, lon: float, lat: float, width: int, height: int) -> bo
             and abs(y(lat) - y(view["latitude"])) <= height / 2 + 1)
 
 
-@pytest.mark.parametrize("page", ["app.py", "pages/1_Visits.py", "pages/3_Diplomatic_flows.py"])
+@pytest.mark.parametrize("page", [OVERVIEW.path, VISITS.path, FLOWS.path])
 def test_presenter_mode_fits_the_filtered_data_under_its_caption(store, page):
     from atlas_app.mapview import PRESENT_HEIGHT, PRESENT_WIDTH
     at = ok(run(page, present="1", status="planned"))
@@ -460,7 +461,7 @@ def test_presenter_mode_fits_the_filtered_data_under_its_caption(store, page):
 
 
 def test_the_visits_legend_shows_the_colours_of_the_arcs_and_dots(store):
-    at = ok(run("pages/1_Visits.py"))
+    at = ok(run(VISITS.path))
     legend = {unescape(label): colour for colour, label in
               re.findall(r'background:(#[0-9a-f]{6});margin-right:4px;vertical-align:middle"></span>([^<]*)</span>',
                          html(at))}

@@ -13,6 +13,7 @@ import pytest
 
 from atlas_app import about, articles, data, layers, tables
 from atlas_app.data import prepare_events
+from atlas_app.site import FLOWS, FRONT_LINES, OVERVIEW, VISITS
 from tests.apptest import ABOUT, ADD, SOURCES, html, ok, run, table_rows
 from geo.store.queries import EventQuery
 from tests.conftest import store_of_rows
@@ -123,7 +124,7 @@ def test_tables_show_the_most_recent_with_a_caption(store, events, monkeypatch):
     assert f"Showing the 5 most recent of {len(events)} events — {MORE}." in [c.value for c in at.caption]
     assert list(at.dataframe[-1].value["Source"]) == list(tables.most_recent(events, 5)["source"])
     assert f"**Export** ({len(events):,} events)" in [m.value for m in at.sidebar.markdown]   # downloads: all of them
-    visits = ok(run("pages/1_Visits.py"))
+    visits = ok(run(VISITS.path))
     assert table_rows(visits) == min(5, int((events["type"] == "visit").sum()))
 
 
@@ -183,20 +184,20 @@ def test_the_article_table_is_bounded(store, docs, monkeypatch):
 def test_cached_maps_follow_every_choice(store, events):
     def spec(page, **params):
         return json.loads(ok(run(page, **params)).get("deck_gl_json_chart")[0].proto.json)
-    assert spec("pages/1_Visits.py") != spec("pages/1_Visits.py", color="affiliation")
+    assert spec(VISITS.path) != spec(VISITS.path, color="affiliation")
     month = events[events["type"] == "front_line"]["month"].value_counts().index[0]
-    assert spec("pages/2_Front_lines.py") != spec("pages/2_Front_lines.py", period=month)
-    assert spec("app.py") != spec("app.py", status="planned")
-    key = next(lyr["data"] for lyr in spec("app.py")["layers"] if lyr["id"] == "places")[0]["key"]
-    assert "selection" in [lyr["id"] for lyr in spec("app.py", sel=key)["layers"]]
+    assert spec(FRONT_LINES.path) != spec(FRONT_LINES.path, period=month)
+    assert spec(OVERVIEW.path) != spec(OVERVIEW.path, status="planned")
+    key = next(lyr["data"] for lyr in spec(OVERVIEW.path)["layers"] if lyr["id"] == "places")[0]["key"]
+    assert "selection" in [lyr["id"] for lyr in spec(OVERVIEW.path, sel=key)["layers"]]
 
 
 def test_pages_leave_the_shared_answers_as_they_were(store, events, docs):
     shared = data.rows(data.current(), EventQuery(), None)
     copy = shared.copy(deep=True)
-    for page, params in [("app.py", {}), ("app.py", {"status": "planned", "per": "week"}),
-                         ("pages/1_Visits.py", {"color": "affiliation"}), ("pages/2_Front_lines.py", {}),
-                         ("pages/3_Diplomatic_flows.py", {}), (SOURCES, {}), (SOURCES, {"doc": docs[0]["id"]}),
+    for page, params in [(OVERVIEW.path, {}), (OVERVIEW.path, {"status": "planned", "per": "week"}),
+                         (VISITS.path, {"color": "affiliation"}), (FRONT_LINES.path, {}),
+                         (FLOWS.path, {}), (SOURCES, {}), (SOURCES, {"doc": docs[0]["id"]}),
                          (ABOUT, {}), (ADD, {})]:
         ok(run(page, **params))
     assert data.rows(data.current(), EventQuery(), None) is shared     # the same object, not a copy …

@@ -1,0 +1,23 @@
+"""Overview: every kind of event on one map, with counts, a timeline and the table of events."""
+import streamlit as st
+
+from atlas_app import charts, filters, layers, mapview, site, tables, ui
+from atlas_app.style import KIND_COLORS, KIND_LABELS
+
+page = ui.start(site.OVERVIEW)
+if not page.present:
+    st.markdown("**How to read this map.** Dots are places named in the articles, coloured by kind and sized by "
+                "how many events took place there; arcs run from an actor's home base to where a visit or contact "
+                "happened.  \nHover over a dot or arc for who, where (English · Arabic), when and the sentence; "
+                "click it to list its events, each with a link to the sentence in its article.")
+    ui.metrics(page)
+ui.legend([(KIND_LABELS[k], c) for k, c in KIND_COLORS.items()])
+mapview.show_map(page, lambda: layers.overview_layers(page), layers.VIEW_WIDE, key="overview_map", fit=True)
+if not page.present:
+    per, notes = filters.page_choice("per", "Timeline by", {"month": "Month", "week": "Week"}, "month",
+                                     what="timeline step (week or month)")
+    page.note(notes)
+    st.altair_chart(charts.timeline(page.days("type"), per), width="stretch")
+    st.subheader("Events")
+    tables.event_table(page.rows(), total=page.count())
+    ui.export_buttons(page, "overview")
