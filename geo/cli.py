@@ -1,4 +1,4 @@
-"""The command line: ``python -m geo ingest | extract | export | evaluate``."""
+"""The command line: ``python -m geo ingest | extract | export | evaluate | evaluate-incidents``."""
 from __future__ import annotations
 
 import argparse
@@ -41,6 +41,11 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--output", "-o", help="file to write (default standard output)")
     p = sub.add_parser("evaluate", help="score the pipeline against a gold file")
     p.add_argument("rest", nargs=argparse.REMAINDER)
+    sub.add_parser("evaluate-incidents", help="score the incident merging against tests/gold/incidents.jsonl")
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if argv[:1] == ["evaluate-incidents"]:      # its options are its own (all optional, so not REMAINDER)
+        from .evaluate_incidents import main as incidents_main
+        return incidents_main(argv[1:])
     args = parser.parse_args(argv)
     if args.command == "extract":
         return run_extract(sys.stdin.buffer, sys.stdout, optional_resources(args))

@@ -67,6 +67,8 @@ def test_the_answers_agree_with_counting_rows(conn):
     first_named = Counter(e["actor_list"][0]["name_en"] for e in every
                           if e["place_id"] == actor["place_id"] and e["actor_list"])
     assert dict(named["actor"]) == dict(first_named) and named["actor"][0][1] == max(first_named.values())
+    drawn = ((actor["place_id"],),)                         # only the groups a map draws: the same names, no others
+    assert queries.names(conn, EventQuery(), ("place_id",), "place", drawn) == {drawn[0]: named}
     haftar = EventQuery(actors=("Khalifa Haftar",))
     assert {e["id"] for e in queries.rows(conn, haftar)} == {
         e["id"] for e in every if "Khalifa Haftar" in {a["name_en"] for a in e["actor_list"] + e["counterpart_list"]}}

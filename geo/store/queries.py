@@ -160,10 +160,12 @@ def groups(conn: Connection, q: EventQuery, by: tuple[str, ...], located: str | 
     return rows, total
 
 
-def names(conn: Connection, q: EventQuery, by: tuple[str, ...], located: str | None = None
-          ) -> dict[tuple[str, ...], dict[str, list[tuple[str, int]]]]:
-    """For each group of ``by``: who its events name first on each side (``actor``, ``counterpart``), as
-    (English name, events), most named first. One pass over the events, no join: a tooltip's "who"."""
+def names(conn: Connection, q: EventQuery, by: tuple[str, ...], located: str | None = None,
+          keys: tuple[tuple[str, ...], ...] | None = None) -> dict[tuple[str, ...], dict[str, list[tuple[str, int]]]]:
+    """For each group of ``by`` (or only the groups ``keys``, their values as ``groups`` gives them: a map's drawn
+    ones, so a cached answer does not hold every group of a large store): who its events name first on each side
+    (``actor``, ``counterpart``), as (English name, events), most named first. One pass, no join: a tooltip's "who"."""
+    wanted = None if keys is None else set(keys)
     where, args = condition(conn, q, located)
     src = q.source(by)
     keys = "".join(f"COALESCE({COLUMNS[c]}, ''), " for c in by)
@@ -175,6 +177,8 @@ def names(conn: Connection, q: EventQuery, by: tuple[str, ...], located: str | N
         for r in conn.execute(sql, args):
             r = tuple(r)
             key, (name, n) = tuple(str(x) for x in r[:len(by)]), r[len(by):]
+            if wanted is not None and key not in wanted:
+                continue
             out.setdefault(key, {"actor": [], "counterpart": []})[role].append((name, int(n)))
     for sides in out.values():
         for found in sides.values():
