@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import sqlite3
+import sys
 import threading
 from contextlib import closing
 from dataclasses import replace
@@ -364,3 +365,12 @@ def test_events_carry_their_sides_as_lists_in_the_extractions_order(seeded, extr
             assert [a["id"] for a in row["actor_list"]] == [a.id for a in e.actors]
             assert [a["id"] for a in row["counterpart_list"]] == [a.id for a in e.counterparts]
             assert all(set(a) == {"id", "name_en", "name_ar", "affiliation"} for a in row["actor_list"])
+
+
+def test_a_postgresql_store_without_its_driver_says_what_to_install(monkeypatch):
+    """The default install has no psycopg (requirements-hosting.txt brings it): a PostgreSQL URL then gets a clear
+    error naming the file, with the password left out, instead of a bare import error."""
+    monkeypatch.setitem(sys.modules, "psycopg", None)          # as in an install without requirements-hosting.txt
+    with pytest.raises(store.StoreError) as err:
+        connect("postgresql://atlas:s3cret@127.0.0.1:1/atlas")
+    assert "pip install -r requirements-hosting.txt" in str(err.value) and "s3cret" not in str(err.value)

@@ -100,8 +100,12 @@ def translate(e, location: str) -> StoreError:
 
 def open_url(url: str, readonly: bool = False) -> PostgresConnection:
     """A connection to the PostgreSQL store at ``url``, its schema created first if the database has none."""
-    import psycopg
     location = redacted(url)
+    try:
+        import psycopg
+    except ImportError:     # the default install has no psycopg: it comes with the hosting packages
+        raise StoreError(f"the store {location} is a PostgreSQL database, and this install has no PostgreSQL driver: "
+                         "run `.venv/bin/pip install -r requirements-hosting.txt`") from None
     try:
         raw = psycopg.connect(url, autocommit=True, row_factory=_row_factory, connect_timeout=CONNECT_TIMEOUT_S)
     except psycopg.Error as e:
