@@ -1,0 +1,148 @@
+"""Examples of how geo.incidents groups reports of one real happening, and how geo.evaluate_incidents
+scores the grouping pair by pair."""
+from __future__ import annotations
+
+import random
+
+from geo.evaluate_incidents import article_folds, pairwise
+from geo.incidents import group, regroup, report_from_event
+
+PARIS = {"id": "fr-paris", "name": "Paris", "kind": "city", "lat": 48.8566, "lon": 2.3522}
+DERNA = {"id": "ly-derna", "name": "Derna", "kind": "city", "lat": 32.767, "lon": 22.6367}
+AL_MAGHAR = {"id": "ly-derna-maghar", "name": "Al-Maghar (Derna)", "kind": "district", "lat": 32.765, "lon": 22.631}
+LIBYA = {"id": "country-ly", "name": "Libya", "kind": "country", "lat": 27.0, "lon": 17.0}
+TRIPOLI = {"id": "ly-tripoli", "name": "Tripoli", "kind": "city", "lat": 32.8872, "lon": 13.1913}
+GHOUT_AL_SHAAL = {"id": "ly-ghout-al-shaal", "name": "Ghout al-Shaal", "kind": "district",
+                  "lat": 32.8733, "lon": 13.1417}
+HAFTAR = {"name": "Khalifa Haftar", "affiliation": "LNA"}
+LNA = {"name": "Libyan National Army", "affiliation": "LNA"}
+EGYPT = {"name": "Egypt", "affiliation": "Egypt"}
+MACRON = {"name": "Emmanuel Macron", "affiliation": "France"}
+
+
+def report(event_id, published, outlet="", doc=None, **event):
+    """A report of one event as ``python -m geo extract`` writes it (only the fields the rules read)."""
+    fields = {"type": "front_line", "subtype": "fighting", "status": "occurred", "actors": [], "counterparts": [],
+              "place": None, "date_start": published, "date_end": published, "sentence": f"sentence of {event_id}"}
+    fields.update(event)
+    return report_from_event(fields, event_id, doc or event_id.split(":")[0], published, outlet)
+
+
+def visit(event_id, published, outlet, day, status="occurred", place=PARIS, **event):
+    return report(event_id, published, outlet, type="visit", subtype="visit", actors=[HAFTAR],
+                  counterparts=[MACRON], place=place, date_start=day, date_end=day, status=status, **event)
+
+
+def clash(event_id, published, outlet, place=DERNA, actors=(LNA,), **event):
+    return report(event_id, published, outlet, place=place, actors=list(actors), **event)
+
+
+def test_a_planned_visit_and_the_report_that_it_happened_are_one_incident():
+    planned = visit("a:0", "2019-05-20", "Al Wasat", "2019-05-22", status="planned")
+    occurred = visit("b:0", "2019-05-22", "Libya Observer", "2019-05-22")
+    [incident] = group([occurred, planned])
+    assert incident.status == "occurred"
+    assert [r.id for r in incident.reports] == ["a:0", "b:0"]         # both reports kept, earliest first
+    assert str(incident.first_reported) == "2019-05-20"
+    assert incident.links[0].reason == "same actors, same city (Paris), windows overlap"
+
+
+def test_two_outlets_reporting_one_clash_merge_and_are_surer_than_one():
+    one = clash("a:0", "2018-06-04", "Sky News Arabia", sentence="الجيش يسيطر على 75 بالمائة من درنة")
+    two = clash("b:0", "2018-06-04", "Al Wasat", actors=[HAFTAR], sentence="قوات حفتر تتقدم في درنة")
+    [both] = group([one, two])
+    [alone] = group([one])
+    assert both.outlets == ("Al Wasat", "Sky News Arabia") and both.sources == 2
+    assert both.confidence > alone.confidence
+    assert "affiliated actors" in both.links[0].reason          # Haftar and the LNA are one side
+
+
+def test_a_word_for_word_copy_from_another_outlet_counts_once():
+    text = "خلال المواجهات التي دارت في منطقة شيحا الشرقية"
+    original = clash("ant_138:1", "2018-06-10", "Al Marsad", sentence=text)
+    copy = clash("ant_139:1", "2018-06-10", "Afrigate", sentence=text)
+    [incident] = group([original, copy])
+    [alone] = group([original])
+    assert len(incident.outlets) == 2 and incident.sources == 1
+    assert incident.confidence == alone.confidence
+
+
+def test_two_visits_of_one_person_to_one_city_a_month_apart_stay_apart():
+    first = visit("a:0", "2019-05-22", "Al Wasat", "2019-05-22")
+    second = visit("b:0", "2019-06-24", "Al Wasat", "2019-06-24")
+    assert len(group([first, second])) == 2
+
+
+def test_a_country_level_mention_does_not_merge_into_a_citys():
+    in_libya = clash("a:0", "2017-05-27", "Al Ahram", place=LIBYA, actors=[EGYPT])
+    in_derna = clash("b:0", "2017-05-27", "Al Wasat", place=DERNA, actors=[EGYPT])
+    assert len(group([in_libya, in_derna])) == 2
+
+
+def test_a_campaign_does_not_absorb_its_quarters_but_a_one_day_attack_takes_its_site():
+    campaign = [clash("a:0", "2018-06-22", "Sky News Arabia", date_start="2018-05-07", date_end="2018-06-23"),
+                clash("a:1", "2018-06-22", "Sky News Arabia", place=AL_MAGHAR)]
+    assert len(group(campaign)) == 2
+    attack = [clash("c:0", "2018-05-02", "Al Wasat", place=TRIPOLI, actors=()),
+              clash("c:1", "2018-05-02", "Al Wasat", place=GHOUT_AL_SHAAL, actors=())]
+    [incident] = group(attack)
+    assert "Ghout al-Shaal in Tripoli" in incident.links[0].reason
+
+
+def test_a_sentence_without_a_place_joins_its_articles_incident_or_one_naming_the_same_sides():
+    placed = clash("a:0", "2018-05-16", "Sky News Arabia")
+    unplaced_same_article = clash("a:1", "2018-05-16", "Sky News Arabia", place=None, actors=())
+    unplaced_nobody_named = clash("b:0", "2018-05-16", "Al Wasat", place=None, actors=())
+    unplaced_same_side = clash("c:0", "2018-05-16", "Al Wasat", place=None)
+    reports = [placed, unplaced_same_article, unplaced_nobody_named, unplaced_same_side]
+    incidents = {tuple(r.id for r in i.reports) for i in group(reports)}
+    assert incidents == {("a:0", "a:1", "c:0"), ("b:0",)}
+
+
+def test_a_background_window_is_compared_by_its_start():
+    offensive = clash("a:0", "2018-05-16", "Sky News Arabia", date_start="2018-05-07", date_end="2018-05-17")
+    since_2014 = clash("a:1", "2018-05-16", "Sky News Arabia", date_start="2014-10-01", date_end="2018-05-30")
+    assert len(group([offensive, since_2014])) == 2
+
+
+def test_the_incident_id_comes_from_the_earliest_report_whatever_the_input_order():
+    reports = [clash(f"d{n}:0", f"2018-06-{n:02d}", f"outlet {n % 3}") for n in range(1, 10)]
+    reports.append(visit("v:0", "2019-05-22", "Al Wasat", "2019-05-22"))
+    expected = [(i.id, [r.id for r in i.reports]) for i in group(reports)]
+    for seed in range(5):
+        shuffled = reports[:]
+        random.Random(seed).shuffle(shuffled)
+        assert [(i.id, [r.id for r in i.reports]) for i in group(shuffled)] == expected
+    assert expected[0][0] == "incident:d1:0"
+
+
+def test_regrouping_only_the_touched_incidents_gives_what_grouping_everything_gives():
+    old = [clash("a:0", "2018-06-01", "Al Wasat"), visit("b:0", "2019-05-22", "Al Wasat", "2019-05-22")]
+    new = [clash("c:0", "2018-06-05", "Sky News Arabia"), clash("c:1", "2018-06-05", "Sky News Arabia", place=None)]
+    incidents = group(old)
+    assert regroup(new, incidents) == group(old + new)
+
+
+def test_pairwise_precision_and_recall_on_a_tiny_example():
+    gold = {"a": "x", "b": "x", "c": "x", "d": "d"}             # a, b, c one incident; d alone
+    predicted = {"a": 1, "b": 1, "c": 2, "d": 2}                # a+b right, c+d wrong, a+c and b+c missed
+    s = pairwise(predicted, gold)
+    assert (s["tp"], s["fp"], s["fn"]) == (1, 1, 2)
+    assert s["precision"] == 0.5 and abs(s["recall"] - 1 / 3) < 1e-9
+    skipped = pairwise(predicted, gold, optional={"a": "x", "b": "x", "c": "x"})    # an optional incident
+    assert (skipped["tp"], skipped["fp"], skipped["fn"]) == (0, 1, 0)
+
+
+def test_pairwise_can_count_pairs_across_articles_only():
+    gold = {("s", "1", 0): "x", ("s", "1", 1): "x", ("s", "2", 0): "x"}
+    predicted = {("s", "1", 0): 1, ("s", "1", 1): 1, ("s", "2", 0): 2}
+    s = pairwise(predicted, gold, across=lambda ref: ref[:2])
+    assert (s["tp"], s["fp"], s["fn"]) == (0, 0, 2)
+
+
+def test_articles_tied_by_an_incident_stay_in_one_fold():
+    events = {("c", doc, 0): {} for doc in ("a", "b", "c", "d")}
+    labels = {("c", "a", 0): "x", ("c", "b", 0): "x", ("c", "c", 0): ("c", "c", 0), ("c", "d", 0): ("c", "d", 0)}
+    folds = article_folds(events, labels)
+    assert folds[("c", "a")] == folds[("c", "b")]
+    assert sorted(folds.values()).count(folds[("c", "a")]) == 2
