@@ -25,7 +25,7 @@ from pydeck.bindings.json_tools import default_serialize
 from pydeck.types import String
 
 from geo.events.kinds import KINDS
-from geo.store.queries import COLUMNS as QUERY_COLUMNS
+from geo.store.queries import COLUMNS as QUERY_COLUMNS, Named
 
 from . import basemap, countries
 from .data import date_label
@@ -54,6 +54,7 @@ ARC_END_RADIUS = 2.0                 # pixels: how far above an arc's end (no do
 MIN_PART_DEG2 = 0.25                 # a country's islands smaller than this (square degrees) are not filled
 AREA_ALPHA = 40                      # a country's fill: its colour, faint, so the map under it still reads
 TEXT_CHARS = 160                     # sentence excerpt in tooltips
+TIP_NAMES = 3                        # names a tooltip gives a side, "(+N more)" for the rest
 SELECT_COLUMNS = tuple(QUERY_COLUMNS)      # what a map object may stand for (a key's columns)
 TIP_FIELDS = ("t_head", "t_where", "t_who", "t_when", "t_text", "t_more")
 TOOLTIP = {
@@ -164,10 +165,13 @@ def parse_key(key: str) -> list[tuple[str, str]] | None:
 
 # ---- objects ---------------------------------------------------------------------------------------------
 
-def _names(found: list[tuple[str, int]], arabic: dict[str, str], limit: int = 3) -> str:
-    """The names most often given first (with their Arabic names from ``arabic``), ``(+N more)`` for the rest."""
-    text = "; ".join(bilingual(en, arabic.get(en, "")) for en, _ in found[:limit])
-    return text + (f" (+{len(found) - limit} more)" if len(found) > limit else "")
+def _names(named: Named | None, arabic: dict[str, str]) -> str:
+    """The names most often given first (``queries.names``, ``TIP_NAMES`` of them; with their Arabic names from
+    ``arabic``), ``(+N more)`` for the rest."""
+    if named is None:
+        return ""
+    text = "; ".join(bilingual(en, arabic.get(en, "")) for en, _ in named.top)
+    return text + (f" (+{named.others} more)" if named.others else "")
 
 
 def _excerpt(text) -> str:
@@ -193,8 +197,8 @@ def tips(group: dict, names: dict, arabic: dict[str, str], text: str, noun_kind:
     n, planned = group["n"], group["planned"]
     one, many = _NOUNS.get(noun_kind, _NOUNS[""])
     head = f"{n} {one if n == 1 else many}" + (f" ({planned} planned)" if planned else "")
-    who = _names(names.get("actor", []), arabic)
-    partners = _names(names.get("counterpart", []), arabic)
+    who = _names(names.get("actor"), arabic)
+    partners = _names(names.get("counterpart"), arabic)
     if partners:
         who = f"{who or '—'} with {partners}"
     more = "Click for its source." if n == 1 else f"Click to list all {n} with their sources."
@@ -232,16 +236,6 @@ def objects(found: list[dict], total: int, by: tuple[str, ...], names: dict, tex
             row["iso"] = country.iso
         rows.append(row)
     return rows
-
-
-def dominant(page, col: str) -> dict[str, str]:
-    """For each place of the page's located events, the most frequent value of ``col`` (the store's groups of
-    (place, col))."""
-    found, _ = page.ask("groups", page.query, ("place_id", col), "place", None)
-    out: dict[str, str] = {}
-    for g in sorted(found, key=lambda g: (-g["n"], str(g[col]))):
-        out.setdefault(str(g["place_id"]), str(g[col]))
-    return out
 
 
 def color_column(color_by: str) -> str:
@@ -374,7 +368,7 @@ def overview_layers(page) -> list[pdk.Layer]:
     pts = page.objects(("type", "place_id"))
     if any(_outline(r.get("iso")) for r in pts):
         whole = page.objects(("place_id",), only=lambda g: _outline(_iso(g["place_id"])) is not None)
-        kind_of = dominant(page, "type")
+        kind_of = page.ask("dominant", page.query, "type")
         cities = [r for r in pts if not _outline(r.get("iso"))]
         merged = sorted(cities + [r | {"type": kind_of.get(r["place_id"], "")} for r in whole],
                         key=lambda r: -r["count"])           # biggest first, as ``fit`` expects (a stable sort)
@@ -415,7 +409,7 @@ def visit_layers(page, column: str) -> list[pdk.Layer]:
     coloured by ``column`` (``color_column``) as the legend is (``key_color``)."""
     arcs = page.objects(("origin_id", "place_id", column, "status"), "arc")
     dest = page.objects(("place_id",))
-    main = dominant(page, column)
+    main = page.ask("dominant", page.query, column)
     shade = lambda key: key_color(key, column)  # noqa: E731
     *outlines, dots = points_layer("destinations", dest, lambda r: _rgba(shade(main.get(r["place_id"])), 190), base=5)
     return [
@@ -430,7 +424,7 @@ def flow_layers(page) -> list[pdk.Layer]:
     """Arcs between seats, wider for more interactions, coloured by subtype; the places they reach."""
     arcs = page.objects(("origin_id", "place_id", "subtype"), "arc")
     dest = page.objects(("place_id",))
-    main = dominant(page, "subtype")
+    main = page.ask("dominant", page.query, "subtype")
     *outlines, dots = points_layer("flow-places", dest,
                                    lambda r: _rgba(group_color(main.get(r["place_id"]), SUBTYPE_COLORS), 150), base=3)
     return [*outlines, arcs_layer("flow-arcs", arcs, lambda r: _rgba(group_color(r["subtype"], SUBTYPE_COLORS), 200)),

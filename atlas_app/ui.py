@@ -82,7 +82,7 @@ class Page:
             total = len(found)
         noun_kind = noun_kind or (q.kinds[0] if len(q.kinds) == 1 else "")      # else each group's own type
         drawn = tuple(tuple(str(g[c]) for c in by) for g in found)
-        return layers.objects(found, total, by, self.ask("names", q, by, located, drawn),
+        return layers.objects(found, total, by, self.ask("names", q, by, located, drawn, layers.TIP_NAMES),
                               self.ask("sentences", [g["last_id"] for g in found]), located == "arc", noun_kind,
                               self.options.actors)
 

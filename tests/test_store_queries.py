@@ -66,9 +66,16 @@ def test_the_answers_agree_with_counting_rows(conn):
     named = queries.names(conn, EventQuery(), ("place_id",), "place")[(actor["place_id"],)]
     first_named = Counter(e["actor_list"][0]["name_en"] for e in every
                           if e["place_id"] == actor["place_id"] and e["actor_list"])
-    assert dict(named["actor"]) == dict(first_named) and named["actor"][0][1] == max(first_named.values())
+    assert dict(named["actor"].top) == dict(first_named) and named["actor"].top[0][1] == max(first_named.values())
     drawn = ((actor["place_id"],),)                         # only the groups a map draws: the same names, no others
     assert queries.names(conn, EventQuery(), ("place_id",), "place", drawn) == {drawn[0]: named}
+    one = queries.names(conn, EventQuery(), ("place_id",), "place", drawn, top=1)[drawn[0]]["actor"]
+    assert one == (named["actor"].top[:1], len(first_named) - 1)      # the most named, and how many others
+    kinds_at = Counter((e["place_id"], e["type"]) for e in every if e["lat"] is not None)
+    most: dict[str, str] = {}
+    for (place, kind), _ in sorted(kinds_at.items(), key=lambda kv: (-kv[1], kv[0][1])):   # most events, then by name
+        most.setdefault(place, kind)
+    assert queries.dominant(conn, EventQuery(), "type") == most      # each place's most frequent kind
     haftar = EventQuery(actors=("Khalifa Haftar",))
     assert {e["id"] for e in queries.rows(conn, haftar)} == {
         e["id"] for e in every if "Khalifa Haftar" in {a["name_en"] for a in e["actor_list"] + e["counterpart_list"]}}
@@ -117,7 +124,7 @@ def test_the_cells_answer_as_the_events_do(conn, q, monkeypatch):
     kinds, statuses = ("visit", "front_line", "diplomatic_flow"), ("occurred", "planned")
     asked = [("summary", (q, kinds, statuses)), ("groups", (q, ("type", "place_id"), "place")),
              ("groups", (q, ("origin_id", "place_id", "status"), "arc", 5)), ("groups", (q, ("actor_key",))),
-             ("names", (q, ("place_id",), "place")), ("pairs", (q,)), ("parties", (q,)), ("span", (q,)),
+             ("names", (q, ("place_id",), "place")), ("dominant", (q, "actor_key")), ("pairs", (q,)), ("parties", (q,)), ("span", (q,)),
              ("extent", (q,))]
     assert q.source() is queries.CELLS and q.narrowed(date_from="2000-01-01").source() is queries.VIEW
     from_cells = [getattr(queries, what)(conn, *args) for what, args in asked]

@@ -6,6 +6,7 @@ no single event's date, sides or article (``EventQuery.source``) is answered fro
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import NamedTuple
 from datetime import date, timedelta
 
 from .current import FIGURES, longest_window
@@ -160,11 +161,20 @@ def groups(conn: Connection, q: EventQuery, by: tuple[str, ...], located: str | 
     return rows, total
 
 
+class Named(NamedTuple):
+    """Who a group's events name first on one side: the ``top`` names as (English name, events), most named first,
+    and how many ``others`` there are besides."""
+    top: list[tuple[str, int]]
+    others: int = 0
+
+
 def names(conn: Connection, q: EventQuery, by: tuple[str, ...], located: str | None = None,
-          keys: tuple[tuple[str, ...], ...] | None = None) -> dict[tuple[str, ...], dict[str, list[tuple[str, int]]]]:
-    """For each group of ``by`` (or only the groups ``keys``, their values as ``groups`` gives them: a map's drawn
-    ones, so a cached answer does not hold every group of a large store): who its events name first on each side
-    (``actor``, ``counterpart``), as (English name, events), most named first. One pass, no join: a tooltip's "who"."""
+          keys: tuple[tuple[str, ...], ...] | None = None, top: int | None = None
+          ) -> dict[tuple[str, ...], dict[str, Named]]:
+    """For each group of ``by``: who its events name first on each side (``actor``, ``counterpart``), at most ``top``
+    names a side. Only the groups ``keys`` (their values as ``groups`` gives them) when given: a map asks for the
+    ones it draws and the names its tooltips show, so a cached answer stays small in a large store. One pass, no
+    join: a tooltip's "who"."""
     wanted = None if keys is None else set(keys)
     where, args = condition(conn, q, located)
     src = q.source(by)
@@ -181,9 +191,25 @@ def names(conn: Connection, q: EventQuery, by: tuple[str, ...], located: str | N
                 continue
             out.setdefault(key, {"actor": [], "counterpart": []})[role].append((name, int(n)))
     for sides in out.values():
-        for found in sides.values():
+        for role, found in sides.items():
             found.sort(key=lambda t: (-t[1], t[0]))
+            sides[role] = Named(found[:top], len(found) - len(found[:top]))
     return out
+
+
+def dominant(conn: Connection, q: EventQuery, by: str, located: str | None = "place") -> dict[str, str]:
+    """For each place of the events, the most frequent value of ``by`` ("" for none; a tie goes to the first value
+    in order): a place's colour on a map, without holding every (place, value) group of a large store."""
+    where, args = condition(conn, q, located)
+    src = q.source(("place_id", by))
+    sql = (f"SELECT COALESCE(v.place_id, ''), COALESCE({COLUMNS[by]}, ''), SUM({src.n}) FROM {src.table} v "
+           f"WHERE {where} GROUP BY v.place_id, {COLUMNS[by]}")
+    best: dict[str, tuple[int, str]] = {}
+    for place, value, n in (tuple(r) for r in conn.execute(sql, args)):
+        found = (-int(n), str(value))
+        if found < best.get(str(place), (1, "")):
+            best[str(place)] = found
+    return {place: value for place, (_, value) in best.items()}
 
 
 def sentences(conn: Connection, event_ids: list[str]) -> dict[str, str]:
