@@ -211,6 +211,9 @@ def show_store(page) -> None:
                "filters do not apply here. An event dated “from publication” had no date in its sentence and takes "
                "the article's date; “both sides known” means the actor and the counterpart are named (for a front "
                "line: parties of two different sides).")
-    st.dataframe(table, hide_index=True, width="stretch", key="about_store", column_config={
-        k: _SHARE for k in ("Dated from the text", "Dated from publication", "Dated by an analyst", "Undated",
-                            "Both sides known", "On the map", "Corrected")})
+    shares = ("Dated from the text", "Dated from publication", "Dated by an analyst", "Undated", "Both sides known",
+              "On the map", "Corrected")
+    st.dataframe(table, hide_index=True, width="stretch", key="about_store", column_config={   # fits the main column
+        "Events": st.column_config.TextColumn(width=130),
+        **{k: st.column_config.NumberColumn(width=70) for k in ("Count", *STATUS_LABELS.values())},
+        **{k: st.column_config.NumberColumn(format=PERCENT, width=84) for k in shares}})

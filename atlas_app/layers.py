@@ -61,7 +61,11 @@ TOOLTIP = {
     "html": "<b>{t_head}</b><br/>{t_where}<br/>{t_who}<br/><i>{t_when}</i>"
             "<div dir='rtl' style='max-width:340px;white-space:normal;margin-top:4px'>{t_text}</div>"
             "<small>{t_more}</small>",
-    "style": {"backgroundColor": "#1f2430", "color": "#f5f5f5", "fontSize": "12px", "maxWidth": "360px"},
+    # deck.gl puts the tooltip's top left corner at the pointer (``transform``), so one for a dot near the map's right
+    # edge ran past it and was cut off; ``translate`` (applied on top of that transform) centres it under the
+    # pointer instead, a little below it: it stays inside the map unless the dot is within half its width of an edge.
+    "style": {"backgroundColor": "#1f2430", "color": "#f5f5f5", "fontSize": "12px", "maxWidth": "360px",
+              "translate": "-50% 14px"},
 }
 HIGHLIGHT = [255, 200, 0]
 ARC_KINDS = [k.name for k in KINDS.values() if k.arcs]

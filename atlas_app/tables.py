@@ -65,6 +65,31 @@ def shown_caption(shown: int, total: int, what: str = "events", more: str = MORE
     return f"Showing the {shown:,} most recent of {total:,} {what} — {more}." if shown < total else None
 
 
+# Column widths (pixels) so that a table's columns fit the main column at a 1400-pixel window with the sidebar open
+# (about 940 pixels; a wider window stretches them all alike): with widths left to Streamlit, each column took its
+# longest cell (a bilingual actor runs to 300 pixels) and an event table ran 200 to 700 pixels past the edge.
+TABLE_WIDTH = 930
+WIDTHS = {"Date": 100, "Source": 60, "Kind": 96, "Subtype": 84, "Status": 76, "Actor": 180, "Counterpart": 170,
+          "From": 120, "Place": 120, "Sentence": 200, "Article": 76, "Corrected": 96}
+FIXED = ("Date", "Source", "Sentence", "Article")     # kept whole; the others give way alike when space is short
+MIN_WIDTH = 52
+
+
+def column_widths(names: list[str], budget: int = TABLE_WIDTH) -> dict[str, int]:
+    """The width of each of the columns ``names`` (shown names, ``TABLE_COLUMNS``'s): ``WIDTHS``, the ones not
+    ``FIXED`` narrowed alike (to ``MIN_WIDTH`` at the least) until they add up to ``budget``."""
+    fixed = sum(WIDTHS.get(n, 100) for n in names if n in FIXED)
+    natural = sum(WIDTHS.get(n, 100) for n in names if n not in FIXED)
+    k = min(1.0, max(budget - fixed, 0) / natural) if natural else 1.0
+
+    def sized(k: float) -> dict[str, int]:
+        return {n: WIDTHS.get(n, 100) if n in FIXED else max(MIN_WIDTH, int(WIDTHS.get(n, 100) * k)) for n in names}
+
+    while k > 0 and sum(sized(k).values()) > budget:          # the narrowest stopped at MIN_WIDTH: the others give more
+        k -= 0.01
+    return sized(max(k, 0))
+
+
 def event_columns(columns: list[str] | None = None, kind: str | None = None) -> list[str]:
     """The columns of an event table: ``columns`` (default: all), the date and the Read link first; on a page of
     one ``kind``, no Kind column, nor a Subtype one when that kind has a single subtype."""
@@ -85,13 +110,17 @@ def event_table(frame: pd.DataFrame, columns: list[str] | None = None, key: str 
     caption = shown_caption(len(shown), len(frame) if total is None else total, more=more)
     if caption:
         st.caption(caption)
-    st.dataframe(shown, hide_index=True, key=key, width="stretch", placeholder="", column_config={
-        "Date": st.column_config.TextColumn("Date", pinned=True),
-        "Source": st.column_config.LinkColumn("Source", display_text="Read ›", pinned=True,
+    widths = column_widths(list(shown.columns))
+    config = {n: st.column_config.TextColumn(n, width=w) for n, w in widths.items()}
+    config |= {
+        "Date": st.column_config.TextColumn("Date", pinned=True, width=widths.get("Date")),
+        "Source": st.column_config.LinkColumn("Source", display_text="Read ›", pinned=True, width=widths.get("Source"),
                                               help="Open the sentence in the article reader"),
-        "Article": st.column_config.LinkColumn("Article", display_text="original ↗"),
+        "Article": st.column_config.LinkColumn("Article", display_text="original ↗", width=widths.get("Article")),
         "Sentence": st.column_config.TextColumn("Sentence", width="medium"),
-    })
+    }
+    st.dataframe(shown, hide_index=True, key=key, width="stretch", placeholder="",
+                 column_config={n: c for n, c in config.items() if n in widths})
     return shown
 
 
@@ -121,6 +150,11 @@ def document_table(docs: list[dict], counts: dict[str, int], leads: dict[str, st
     if caption:
         st.caption(caption)
     st.dataframe(table, hide_index=True, width="stretch", key="documents", placeholder="", column_config={
-        "Read": st.column_config.LinkColumn("Read", display_text="Open ›"),
-        "Original": st.column_config.LinkColumn("Original", display_text="original ↗")})
+        # widths that fit a 1100-pixel window too (about 640 pixels): a long title took 400 of them
+        "Published": st.column_config.TextColumn("Published", width=100),
+        "Article": st.column_config.TextColumn("Article", width=220),
+        "Outlet": st.column_config.TextColumn("Outlet", width=110),
+        "Events": st.column_config.NumberColumn("Events", width=60),
+        "Read": st.column_config.LinkColumn("Read", display_text="Open ›", width=64),
+        "Original": st.column_config.LinkColumn("Original", display_text="original ↗", width=80)})
     return table

@@ -507,3 +507,14 @@ def test_the_presenters_view_holds_the_arcs_origins(tiny):
     assert layers.union_extent(None, (1, 2, 3, 4), (0, 1, 5, 6)) == (0, 2, 3, 6) and layers.union_extent(None) is None
     view = mapview.present_view(visits, built, layers.VIEW_WIDE, visits.query)
     assert view != layers.VIEW_WIDE and west <= view["longitude"] <= east
+
+
+def test_an_event_tables_columns_share_the_main_columns_width():
+    """The columns of the widest table fit the main column of a 1400-pixel window; Date, Read and the Sentence keep
+    their widths and no column is squeezed to nothing; a narrow table keeps every preferred width."""
+    every = [tables.TABLE_COLUMNS[c] for c in tables.event_columns()]
+    widths = tables.column_widths(every)
+    assert sum(widths.values()) <= tables.TABLE_WIDTH and min(widths.values()) >= tables.MIN_WIDTH
+    assert all(widths[c] == tables.WIDTHS[c] for c in tables.FIXED if c in widths)
+    few = ["Date", "Source", "Place"]
+    assert tables.column_widths(few) == {c: tables.WIDTHS[c] for c in few}
