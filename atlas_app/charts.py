@@ -42,6 +42,7 @@ def timeline(days: pd.DataFrame, per: str) -> alt.Chart:
 
 
 PAIR_COLUMNS = ["actor", "actor_ar", "counterpart", "counterpart_ar", "events"]
+MATRIX_TOP = 20                     # actors and counterparts a who-talks-to-whom matrix shows
 
 
 def pairs_frame(found: list[tuple]) -> pd.DataFrame:
@@ -49,7 +50,7 @@ def pairs_frame(found: list[tuple]) -> pd.DataFrame:
     return pd.DataFrame(found, columns=PAIR_COLUMNS).astype({"events": int})
 
 
-def matrix_data(data: pd.DataFrame, top: int = 20) -> tuple[pd.DataFrame, list[str], list[str]]:
+def matrix_data(data: pd.DataFrame, top: int = MATRIX_TOP) -> tuple[pd.DataFrame, list[str], list[str]]:
     """The pairs (``pairs_frame``) of the ``top`` busiest actors and counterparts, and those actors and
     counterparts, busiest first."""
     by_actor = list(data.groupby("actor")["events"].sum().sort_values(ascending=False, kind="stable").index)[:top]

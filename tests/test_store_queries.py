@@ -76,6 +76,14 @@ def test_the_answers_agree_with_counting_rows(conn):
     for (place, kind), _ in sorted(kinds_at.items(), key=lambda kv: (-kv[1], kv[0][1])):   # most events, then by name
         most.setdefault(place, kind)
     assert queries.dominant(conn, EventQuery(), "type") == most      # each place's most frequent kind
+    every_pair = queries.pairs(conn, EventQuery())
+    busiest = queries.pairs(conn, EventQuery(), top=2)                # a matrix's: the two busiest on each side
+    sides = [Counter(), Counter()]
+    for a, _, c, _, n in every_pair:
+        sides[0][a] += n
+        sides[1][c] += n
+    top = [{k for k, _ in sorted(s.items(), key=lambda kv: (-kv[1], kv[0]))[:2]} for s in sides]
+    assert busiest == [p for p in every_pair if p[0] in top[0] and p[2] in top[1]] and 0 < len(busiest) < len(every_pair)
     haftar = EventQuery(actors=("Khalifa Haftar",))
     assert {e["id"] for e in queries.rows(conn, haftar)} == {
         e["id"] for e in every if "Khalifa Haftar" in {a["name_en"] for a in e["actor_list"] + e["counterpart_list"]}}

@@ -242,8 +242,26 @@ def per_day(conn: Connection, q: EventQuery, by: str) -> list[tuple[str, str, in
     return [(r[0], r[1], int(r[2])) for r in conn.execute(sql, args)]
 
 
-def pairs(conn: Connection, q: EventQuery) -> list[tuple[str, str, str, str, int]]:
-    """(actor, its Arabic name, counterpart, its Arabic name, events) for every pair named by one event."""
+def pairs(conn: Connection, q: EventQuery, top: int | None = None) -> list[tuple[str, str, str, str, int]]:
+    """(actor, its Arabic name, counterpart, its Arabic name, events) for every pair named by one event; with ``top``,
+    only the pairs of the ``top`` busiest actors and counterparts (by English name): a who-talks-to-whom matrix's,
+    so a cached answer stays small in a large store."""
+    found = _pairs(conn, q)
+    if top is None:
+        return found
+    busiest = [_busiest(found, side, 4, top) for side in (0, 2)]
+    return [p for p in found if p[0] in busiest[0] and p[2] in busiest[1]]
+
+
+def _busiest(rows: list[tuple], key: int, count: int, top: int) -> set:
+    """The ``top`` values of ``row[key]`` with the most ``row[count]`` summed (ties: the first values in order)."""
+    totals: dict = {}
+    for r in rows:
+        totals[r[key]] = totals.get(r[key], 0) + r[count]
+    return {k for k, _ in sorted(totals.items(), key=lambda kv: (-kv[1], kv[0]))[:top]}
+
+
+def _pairs(conn: Connection, q: EventQuery) -> list[tuple[str, str, str, str, int]]:
     where, args = condition(conn, q)
     if q.source() is CELLS:
         sql = ("SELECT p.actor_en, p.actor_ar, p.counterpart_en, p.counterpart_ar, SUM(p.n) FROM event_cells v "
