@@ -132,6 +132,11 @@ def export(rows: list[dict], fmt: str, changes: list[dict] = ()) -> str:
     return export_records(rows, fmt, EXPORT_COLUMNS, ("value",))
 
 
+def _export_json(rows: list[dict]) -> str:
+    """The corrections as JSON with their history, read from the store when the download is clicked."""
+    return export(rows, "json", data.every_change())
+
+
 def isolate(text: str) -> str:
     """Text in Unicode isolates (FSI … PDI), so Arabic in it does not reorder the text around it."""
     return f"\u2068{text}\u2069"
@@ -276,7 +281,7 @@ def history(doc: dict, editing: bool) -> None:
                 right.button("Undo", key=f"undo_{c['id']}", on_click=_undo, args=(c["id"],))
         st.caption(f"Export every correction in the store ({len(everything)}, undone ones included):")
         c1, c2 = st.columns(2)
-        c1.download_button("Corrections (JSON)", partial(export, everything, "json", data.changes()),
+        c1.download_button("Corrections (JSON)", partial(_export_json, everything),
                            file_name="atlas-corrections.json",
                            mime="application/json", on_click="ignore", key="dl_fix_json")
         c2.download_button("Corrections (CSV)", partial(export, everything, "csv"), file_name="atlas-corrections.csv",

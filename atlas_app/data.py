@@ -22,6 +22,9 @@ from geo.export import export_events
 from . import auth
 from .links import source_href
 from .style import bilingual, date_label
+from .tables import MAX_ROWS
+
+MAX_CHANGES = MAX_ROWS       # changes the History table shows, the newest
 
 T = TypeVar("T")
 Store = tuple[str, int]      # where the store is (a path or a URL) and its version: what every cache is keyed on
@@ -143,10 +146,10 @@ def _corrections(path: str, version: int) -> list[dict]:
         return geo_corrections.listing(conn)
 
 
-@st.cache_data(show_spinner=False, max_entries=8)
-def _changes(path: str, version: int) -> list[dict]:
+@st.cache_data(show_spinner=False, max_entries=32)
+def _changes(path: str, version: int, doc_id: str | None, limit: int | None) -> tuple[list[dict], int]:
     with closing(geo_store.connect(path, readonly=True)) as conn:
-        return geo_history.changes(conn)
+        return geo_history.changes(conn, doc_id, limit=limit), geo_history.count_changes(conn, doc_id)
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
@@ -207,10 +210,18 @@ def corrections() -> list[dict]:
     return _corrections(str(path), version)
 
 
-def changes() -> list[dict]:
-    """Every change to the store, newest first: who, when and what (the History view and the exports)."""
+def changes(doc_id: str | None = None, limit: int | None = None) -> tuple[list[dict], int]:
+    """The newest ``limit`` changes to the store (or to one article), newest first: who, when and what (the History
+    view); and how many there are in all."""
     path, version = ensure()
-    return _changes(str(path), version)
+    return _changes(str(path), version, doc_id, limit)
+
+
+def every_change(doc_id: str | None = None) -> list[dict]:
+    """Every change (or one article's), newest first, read when an export is clicked: not cached (a large store's
+    history is as long as its articles)."""
+    with closing(geo_store.connect(ensure()[0], readonly=True)) as conn:
+        return geo_history.changes(conn, doc_id)
 
 
 def versions(doc_id: str) -> list[dict]:

@@ -10,9 +10,11 @@ import streamlit as st
 from geo.export import export_changes
 from geo.store.history import UNRECORDED
 
+from . import data
 from .corrections_ui import KIND_TEXT, isolate, value_text, when
 from .links import source_href
 from .style import plural
+from .tables import shown_caption
 
 
 def change_text(ch: dict) -> str:
@@ -43,22 +45,32 @@ def history_frame(changes: list[dict]) -> pd.DataFrame:
                         columns=["When", "Who", "What", "Article"])
 
 
-def show(changes: list[dict], key: str, title: str = "History") -> None:
-    """``title (N changes)``, closed at first (nothing inside runs until it is opened): the changes, newest first,
-    and their export as JSON or CSV (built only when clicked)."""
-    box = st.expander(f"{title} ({plural(len(changes), 'change')})", key=key, on_change="rerun")
+def show(key: str, title: str = "History", doc_id: str | None = None) -> None:
+    """``title (N changes)`` of the store's (or one article's) changes, closed at first (nothing inside runs until it
+    is opened): the newest changes (``data.MAX_CHANGES``), and the export of all of them as JSON or CSV (read and
+    built only when clicked)."""
+    changes, total = data.changes(doc_id, data.MAX_CHANGES)
+    box = st.expander(f"{title} ({plural(total, 'change')})", key=key, on_change="rerun")
     if box.open is False:
         return
     with box:
         if not changes:
             st.caption("Nothing has changed yet.")
             return
+        caption = shown_caption(len(changes), total, "changes", "the export has them all")
+        if caption:
+            st.caption(caption)
         st.dataframe(history_frame(changes), hide_index=True, width="stretch", key=f"{key}_table", column_config={
             "What": st.column_config.TextColumn("What", width="large"),
             "Article": st.column_config.LinkColumn("Article", display_text="Open ›", help="Open the article"),
         })
         c1, c2 = st.columns(2)
-        c1.download_button("History (JSON)", partial(export_changes, changes, "json"), file_name="atlas-history.json",
+        c1.download_button("History (JSON)", partial(_export, doc_id, "json"), file_name="atlas-history.json",
                            mime="application/json", on_click="ignore", key=f"{key}_json")
-        c2.download_button("History (CSV)", partial(export_changes, changes, "csv"), file_name="atlas-history.csv",
+        c2.download_button("History (CSV)", partial(_export, doc_id, "csv"), file_name="atlas-history.csv",
                            mime="text/csv", on_click="ignore", key=f"{key}_csv")
+
+
+def _export(doc_id: str | None, fmt: str) -> str:
+    """Every change (or the article's) as JSON or CSV, for a download button's click."""
+    return export_changes(data.every_change(doc_id), fmt)

@@ -19,9 +19,8 @@ if doc is None:
     st.markdown("Choose an article above, or open one from the table"
                 + (" (articles with events that pass the filters)." if filtered else "."))
     articles.table(page, query, only_matching=filtered)
-    history_ui.show(data.changes(), key="history_all", title="History of the store")
+    history_ui.show("history_all", "History of the store")
 else:
     article.show_article(page, doc, sentence)
     corrections_ui.show(page, doc)
-    history_ui.show([c for c in data.changes() if c["doc_id"] == doc["id"]], key="history_doc",
-                    title="History of this article")
+    history_ui.show("history_doc", "History of this article", doc["id"])

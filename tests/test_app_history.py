@@ -3,12 +3,13 @@ version can be read, a correction of the replaced text is listed as no longer ma
 and when, and the History view lists every change with its author — to viewers too."""
 from __future__ import annotations
 
+import json
 from contextlib import closing
 from datetime import date
 
 import pytest
 
-from atlas_app import article, auth, reader
+from atlas_app import article, auth, data, history_ui, reader
 from atlas_app.tables import CORRECTED_BADGE
 from geo.store import corrections, history
 from geo.model import Article
@@ -128,3 +129,16 @@ def test_an_earlier_version_s_text_is_escaped_paragraphs():
     shown = reader.text_html(EVIL_TEXT)
     assert "<script>" not in shown and "&lt;script&gt;alert(1)&lt;/script&gt;" in shown
     assert shown.startswith('<div class="atlas-article" dir="rtl" lang="ar">') and "</p><p>" in shown
+
+
+def test_a_long_history_shows_its_newest_changes_and_exports_them_all(evil_article, seeds, monkeypatch):
+    """A large store's history is as long as its articles: the view shows the newest ``MAX_CHANGES`` and says how
+    many there are; its export, read when clicked, has every one."""
+    monkeypatch.setattr(data, "MAX_CHANGES", 3)
+    at = opened(ok(run(SOURCES)), "history_all")
+    total = len(seeds) + 2
+    assert f"History of the store ({total} changes)" in labels(at)
+    assert list(history_table(at)["Who"]) == [OMAR, ANA, "local"]                    # the newest three
+    assert f"Showing the 3 most recent of {total} changes" in " ".join(c.value for c in at.caption)
+    exported = json.loads(history_ui._export(None, "json"))
+    assert len(exported) == total and exported[0]["who"] == OMAR

@@ -31,15 +31,28 @@ def record(conn: Connection, who: str, action: str, target: str, doc_id: str | N
                                          json.dumps(detail or {}, ensure_ascii=False))).fetchone()[0]
 
 
-def changes(conn: Connection, doc_id: str | None = None, target: str | None = None) -> list[dict]:
-    """The changes, newest first, details decoded: all, one article's, or one target's (a correction's id)."""
-    where, args = [], []
+def changes(conn: Connection, doc_id: str | None = None, target: str | None = None, limit: int | None = None
+            ) -> list[dict]:
+    """The changes, newest first, details decoded: all, one article's, or one target's (a correction's id); at most
+    ``limit`` of them."""
+    where, args = _which(doc_id, target)
+    sql = f"SELECT * FROM changes{where} ORDER BY at DESC, id DESC" + (f" LIMIT {int(limit)}" if limit else "")
+    return [dict(r) | {"detail": json.loads(r["detail"])} for r in conn.execute(sql, args)]
+
+
+def count_changes(conn: Connection, doc_id: str | None = None) -> int:
+    """How many changes there are: all, or one article's."""
+    where, args = _which(doc_id, None)
+    return int(conn.execute(f"SELECT COUNT(*) FROM changes{where}", args).fetchone()[0])
+
+
+def _which(doc_id: str | None, target: str | None) -> tuple[str, list[str]]:
+    conds, args = [], []
     for column, value in (("doc_id", doc_id), ("target", target)):
         if value is not None:
-            where.append(f"{column} = ?")
+            conds.append(f"{column} = ?")
             args.append(str(value))
-    sql = "SELECT * FROM changes" + (" WHERE " + " AND ".join(where) if where else "") + " ORDER BY at DESC, id DESC"
-    return [dict(r) | {"detail": json.loads(r["detail"])} for r in conn.execute(sql, args)]
+    return (" WHERE " + " AND ".join(conds) if conds else ""), args
 
 
 def current_version(conn: Connection, doc_id: str) -> int:
