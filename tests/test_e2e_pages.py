@@ -250,7 +250,7 @@ def drawn_map(opened: Opened, timeout_s: float = 20.0) -> np.ndarray:
     if opened.pixels is not None:
         return opened.pixels
     page, spec = opened.page, opened.deck
-    box = page.locator(MAP).bounding_box()
+    box = page.locator(MAP).bounding_box(timeout=LOAD_TIMEOUT_MS)    # a rerun under load can redraw the map
     boxes = label_boxes(spec, box["width"], box["height"])
     pixels = map_pixels(page)
     for _ in range(int(timeout_s * 2)):
