@@ -183,7 +183,8 @@ def full_page_screenshot(page, name: str) -> None:
     page.set_viewport_size({"width": size["width"], "height": max(size["height"], min(int(tall), 12_000))})
     try:
         page.wait_for_timeout(500)                                 # the map redraws at its new place
-        page.screenshot(path=str(ARTIFACTS / f"page-{name}.png"), full_page=True)
+        page.screenshot(path=str(ARTIFACTS / f"page-{name}.png"), full_page=True,      # the other tabs may
+                        timeout=LOAD_TIMEOUT_MS)                                     # still be drawing
     finally:
         page.set_viewport_size(size)
 
