@@ -1,12 +1,12 @@
-"""Events as CSV, GeoJSON or JSON: the same rows the app shows, for other tools; and the store's history of
-changes (``geo.history``) as CSV or JSON."""
+"""Events as CSV, GeoJSON or JSON: the same rows the app shows, for other tools, each with the id of the incident
+it reports (``geo.store.incidents``); and the store's history of changes (``geo.history``) as CSV or JSON."""
 from __future__ import annotations
 
 import csv
 import io
 import json
 
-COLUMNS = ["id", "type", "subtype", "status", "date_start", "date_end", "date_precision", "date_source",
+COLUMNS = ["id", "incident_id", "type", "subtype", "status", "date_start", "date_end", "date_precision", "date_source",
            "actors_en", "actors_ar", "affiliation", "counterparts_en", "counterparts_ar",
            "place_en", "place_ar", "lat", "lon", "origin_en", "origin_ar", "origin_lat", "origin_lon",
            "confidence", "doc_id", "sentence", "sentence_text", "trigger"]

@@ -33,6 +33,7 @@ from __future__ import annotations
 
 import math
 from bisect import bisect_left, bisect_right
+from collections import Counter
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from functools import lru_cache
@@ -41,6 +42,7 @@ from .evaluate import actor_names, parse_day, squash
 
 SCALES = {"country": "country", "region": "region", "city": "city", "district": "local", "site": "local"}
 EARTH_KM = 6371.0088                 # the mean radius
+KM_PER_DEGREE = EARTH_KM * math.pi / 180   # of latitude, along a meridian
 NO_AFFILIATION = {"", "Other"}       # "Other" groups unrelated actors: sharing it says nothing
 
 
@@ -304,14 +306,37 @@ def neighbour_window(r: Report, rules: Rules = RULES) -> tuple[str, date | None,
 
 
 def candidate_pairs(reports: list[Report], rules: Rules = RULES):
-    """Pairs of the same kind whose windows lie within the tolerance, by a sweep over start days."""
-    dated = sorted((r for r in reports if r.start and r.end), key=lambda r: (r.kind, r.start, r.id))
-    active: list[Report] = []
-    for r in dated:
-        tol = timedelta(days=rules.tolerance(r.kind))
-        active = [o for o in active if o.kind == r.kind and o.end + tol >= r.start]
-        yield from ((o, r) for o in active)
-        active.append(r)
+    """Pairs of the same kind whose windows lie within the tolerance and whose places could be one
+    (``place_buckets``): a sweep over start days within each bucket, each pair once."""
+    buckets: dict[tuple, list[Report]] = {}
+    for r in sorted((r for r in reports if r.start and r.end), key=lambda r: (r.kind, r.start, r.id)):
+        for b in place_buckets(r.place, rules):
+            buckets.setdefault((r.kind, *b), []).append(r)
+    seen: set[tuple[str, str]] = set()
+    for dated in buckets.values():
+        active: list[Report] = []
+        for r in dated:
+            tol = timedelta(days=rules.tolerance(r.kind))
+            active = [o for o in active if o.end + tol >= r.start]
+            for o in active:
+                if (o.id, r.id) not in seen:
+                    seen.add((o.id, r.id))
+                    yield o, r
+            active.append(r)
+
+
+def place_buckets(p: Spot | None, rules: Rules = RULES) -> tuple[tuple, ...]:
+    """Where a place's possible matches are (``place_reason``): its own id at its scale and, for a city or a
+    quarter with coordinates, its band of latitude and the next one up. Two points within a scale's limit lie at
+    most one band apart (the great circle is never shorter than the meridian arc), so they share a bucket.
+    Placeless reports share one bucket."""
+    if p is None:
+        return (("",),)
+    limit = {"local": rules.local_km, "city": rules.city_km}.get(p.scale)
+    if limit is None or p.lat is None or p.lon is None:
+        return (("id", p.scale, p.key),)
+    band = math.floor(p.lat / (limit / KM_PER_DEGREE))
+    return ("id", p.scale, p.key), ("band", p.scale, band), ("band", p.scale, band + 1)
 
 
 class _Sets:
@@ -339,6 +364,8 @@ def group(reports, rules: Rules = RULES) -> list[Incident]:
     sets, links = _Sets(r.id for r in reports), []
     placed = [r for r in reports if r.place is not None]
     for a, b in candidate_pairs(placed, rules):
+        if sets.find(a.id) == sets.find(b.id):
+            continue                                # already one incident: one link explains each report
         reason = link_reason(a, b, rules)
         if reason:
             sets.union(a.id, b.id)
@@ -357,6 +384,8 @@ def group(reports, rules: Rules = RULES) -> list[Incident]:
             sets.union(root, r.id)
             links.append(Link(other.id, r.id, reason))
     for a, b in candidate_pairs(leftover, rules):
+        if sets.find(a.id) == sets.find(b.id):
+            continue
         reason = link_reason(a, b, rules, placeless=True)
         if reason:
             sets.union(a.id, b.id)
@@ -514,8 +543,8 @@ def confidence(sources: int, rules: Rules = RULES) -> float:
 def main_place(reports) -> Spot | None:
     """The place most reports name (ties: the finer scale, then the first named)."""
     order = ("local", "city", "region", "country")
-    spots = [r.place for r in reports if r.place is not None]
-    return max(spots, key=lambda s: (spots.count(s), -order.index(s.scale)), default=None)
+    counts = Counter(r.place for r in reports if r.place is not None)
+    return max(counts, key=lambda s: (counts[s], -order.index(s.scale)), default=None)
 
 
 def make_incident(reports: list[Report], links: list[Link], rules: Rules = RULES) -> Incident:

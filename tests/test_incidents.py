@@ -5,7 +5,8 @@ from __future__ import annotations
 import random
 
 from geo.evaluate_incidents import article_folds, pairwise
-from geo.incidents import group, regroup, report_from_event
+from geo.incidents import (KM_PER_DEGREE, RULES, candidate_pairs, group, place_buckets, regroup,
+                           report_from_event, spot)
 
 PARIS = {"id": "fr-paris", "name": "Paris", "kind": "city", "lat": 48.8566, "lon": 2.3522}
 DERNA = {"id": "ly-derna", "name": "Derna", "kind": "city", "lat": 32.767, "lon": 22.6367}
@@ -77,6 +78,21 @@ def test_a_country_level_mention_does_not_merge_into_a_citys():
     in_libya = clash("a:0", "2017-05-27", "Al Ahram", place=LIBYA, actors=[EGYPT])
     in_derna = clash("b:0", "2017-05-27", "Al Wasat", place=DERNA, actors=[EGYPT])
     assert len(group([in_libya, in_derna])) == 2
+
+
+def test_two_points_of_one_city_either_side_of_a_latitude_band_still_merge():
+    band = RULES.city_km / KM_PER_DEGREE                            # the buckets' band of latitude, in degrees
+    edge = 32 * band                                                # a band boundary near Misrata
+    south = {"id": "a", "name": "Misrata port", "kind": "city", "lat": edge - 0.02, "lon": 15.2}
+    north = {"id": "b", "name": "Misrata", "kind": "city", "lat": edge + 0.02, "lon": 15.2}
+    assert place_buckets(spot(south))[1] != place_buckets(spot(north))[1]
+    assert len(group([clash("a:0", "2019-04-10", "Al Wasat", place=south),
+                      clash("b:0", "2019-04-10", "Al Marsad", place=north)])) == 1
+
+
+def test_cities_a_latitude_apart_are_never_compared():
+    far = clash("b:0", "2018-06-04", "Al Wasat", place=PARIS)
+    assert list(candidate_pairs([clash("a:0", "2018-06-04", "Al Marsad"), far])) == []
 
 
 def test_a_campaign_does_not_absorb_its_quarters_but_a_one_day_attack_takes_its_site():

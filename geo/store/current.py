@@ -97,9 +97,10 @@ def search_text(doc) -> str:
 
 
 def refresh(conn: Connection, doc_ids, count_cells: bool = True) -> None:
-    """Rewrite the view of these articles from their events and their active corrections, and count again the
-    cells their events leave and enter, in one transaction (the caller's when it has one)."""
-    from . import corrections
+    """Rewrite the view of these articles from their events and their active corrections, count again the
+    cells their events leave and enter, and group again the incidents they touch (``incidents.recompute``), in one
+    transaction (the caller's when it has one). Without ``count_cells`` (a whole build) neither is done."""
+    from . import corrections, incidents
     from .repository import events_of
     doc_ids = list(dict.fromkeys(doc_ids))
     with conn.transaction():
@@ -122,6 +123,7 @@ def refresh(conn: Connection, doc_ids, count_cells: bool = True) -> None:
                                  f"WHERE id IN ({marks})", chunk)])
             if count_cells:
                 recount(conn, sorted(cells | {r[-1] for r in rows} - {None}))
+                incidents.recompute(conn, chunk)
 
 
 def window(first: str | None, last: str | None) -> int:
@@ -164,8 +166,15 @@ def recount(conn: Connection, cells: list[str] | None = None) -> None:
 
 
 def ensure_built(conn: Connection) -> None:
-    """Build the whole view and its rollups once, for a store that has none yet in this ``FORMAT`` (an older
-    store, or a new one); a no-op after."""
+    """Build the whole view, its rollups and its incidents once, for a store that has none yet in this ``FORMAT``
+    (an older store, or a new one); a no-op after."""
+    from . import incidents
+    _ensure_view(conn)
+    incidents.ensure_built(conn)
+
+
+def _ensure_view(conn: Connection) -> None:
+    """The view and its rollups, built if the store has none in this ``FORMAT``."""
     if is_built(conn):
         if longest_window(conn) is None:           # a store built before the view kept it
             with conn.transaction():

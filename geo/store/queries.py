@@ -363,3 +363,23 @@ def find_documents(conn: Connection, text: str = "", limit: int | None = None, q
     for d in found:
         del d["total"]
     return found, total
+
+
+def incident_of(conn: Connection, event_id: str) -> str | None:
+    """The id of the incident an event reports, None for an event dropped or unknown."""
+    row = conn.execute("SELECT incident_id FROM incident_events WHERE event_id = ?", (event_id,)).fetchone()
+    return row[0] if row else None
+
+
+def incident(conn: Connection, incident_id: str) -> dict | None:
+    """One incident (kind, status, first reported, reports, outlets, sources, confidence, days, place) with its
+    ``report_list``, earliest first: event, article, outlet, publication day, sentence, the link that brought it in."""
+    row = conn.execute("SELECT * FROM incidents WHERE id = ?", (incident_id,)).fetchone()
+    if row is None:
+        return None
+    reports = [dict(r) for r in conn.execute(
+        "SELECT i.event_id, i.doc_id, d.outlet, d.published, s.text AS sentence, i.linked_to, i.reason "
+        "FROM incident_events i JOIN event_view v ON v.id = i.event_id JOIN documents d ON d.id = i.doc_id "
+        "LEFT JOIN sentences s ON s.doc_id = v.doc_id AND s.idx = v.sentence WHERE i.incident_id = ? "
+        "ORDER BY d.published NULLS LAST, i.event_id", (incident_id,))]
+    return dict(row) | {"report_list": reports}

@@ -170,6 +170,7 @@ _SIDES = """
 SELECT ea.event_id, ea.role, a.id, a.name_en, a.name_ar, a.affiliation
 FROM event_actors ea JOIN actors a ON a.id = ea.actor_id {where} ORDER BY ea.event_id, ea.role, ea.pos"""
 _REPORTS = "SELECT r.event_id, r.sentence FROM event_reports r {where} ORDER BY r.event_id, r.sentence"
+_INCIDENTS = "SELECT i.event_id, i.incident_id FROM incident_events i {where}"
 _FOR_DOCS = "JOIN events e ON e.id = {}.event_id WHERE e.doc_id IN ({})"
 _FOR_IDS = "WHERE {}.event_id IN ({})"
 
@@ -177,8 +178,8 @@ _FOR_IDS = "WHERE {}.event_id IN ({})"
 def with_sides(conn: Connection, rows, doc_ids: list[str] | None = None) -> list[dict]:
     """The event rows with their sides, in the order the extraction gave them: ``actor_list`` and
     ``counterpart_list`` (id, names, affiliation each), and the same joined by ``;`` for tables and exports
-    (``actors_en``, ``affiliation``, ...); and the sentences that report them. Two queries per article batch
-    (``doc_ids``) or per 500 rows, not one per event."""
+    (``actors_en``, ``affiliation``, ...); the sentences that report them; and the incident each is a report of
+    (``incident_id``). Three queries per article batch (``doc_ids``) or per 500 rows, not one per event."""
     rows = [dict(r) for r in rows]
     if doc_ids is not None:
         batches = [(_FOR_DOCS, list(doc_ids))] if rows else []
@@ -187,12 +188,14 @@ def with_sides(conn: Connection, rows, doc_ids: list[str] | None = None) -> list
         batches = [(_FOR_IDS, ids[i:i + 500]) for i in range(0, len(ids), 500)]
     sides: dict[tuple[str, str], list] = defaultdict(list)
     reports: dict[str, list[str]] = defaultdict(list)
+    incident: dict[str, str] = {}
     for where, args in batches:
         marks = ",".join("?" * len(args))
         for r in conn.execute(_SIDES.format(where=where.format("ea", marks)), args):
             sides[r["event_id"], r["role"]].append(r)
         for r in conn.execute(_REPORTS.format(where=where.format("r", marks)), args):
             reports[r["event_id"]].append(str(r["sentence"]))
+        incident.update((r[0], r[1]) for r in conn.execute(_INCIDENTS.format(where=where.format("i", marks)), args))
     for row in rows:
         for role in ("actor", "counterpart"):
             row[f"{role}_list"] = [{k: a[k] for k in ("id", "name_en", "name_ar", "affiliation")}
@@ -204,6 +207,7 @@ def with_sides(conn: Connection, rows, doc_ids: list[str] | None = None) -> list
                                      (f"{prefix}s_ar", "name_ar", "؛ "), (aff, "affiliation", "; ")):
                 row[key] = sep.join(a[column] for a in found if a[column] is not None) or None
         row["report_sentences"] = ",".join(reports[row["id"]]) or None
+        row["incident_id"] = incident.get(row["id"])
     return rows
 
 

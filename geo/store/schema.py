@@ -7,8 +7,9 @@ from .current import CELL, FIGURES, SPAN
 
 # 2: corrections; 3: event_reports; 4: changes and document_versions; 5: meta (the writes counter), event_actors.pos;
 # 6: event_view (the events as corrected, what pages query); 7: event_view.cell, the rollups of its cells and
-# document_search; 8: ix_view_day_kind (the timeline of a kind or status reads an index, not the view)
-SCHEMA_VERSION = 8
+# document_search; 8: ix_view_day_kind (the timeline of a kind or status reads an index, not the view); 9: incidents
+# and incident_events (``incidents``), filled once when an older store is opened for writing
+SCHEMA_VERSION = 9
 
 _TABLES = """
 CREATE TABLE IF NOT EXISTS documents (
@@ -92,6 +93,17 @@ CREATE TABLE IF NOT EXISTS cell_parties (cell TEXT NOT NULL, name_en TEXT, name_
 CREATE INDEX IF NOT EXISTS ix_cell_parties ON cell_parties(cell);
 CREATE INDEX IF NOT EXISTS ix_actors_name ON actors(name_en);
 CREATE INDEX IF NOT EXISTS ix_actors_affiliation ON actors(affiliation);
+CREATE TABLE IF NOT EXISTS incidents (
+    id TEXT PRIMARY KEY, kind TEXT NOT NULL, status TEXT, first_reported TEXT, first_day TEXT, last_day TEXT,
+    reports INTEGER NOT NULL, outlets INTEGER NOT NULL, outlet_names TEXT, sources INTEGER NOT NULL, confidence REAL,
+    place_id TEXT, place_en TEXT, lat REAL, lon REAL);
+CREATE INDEX IF NOT EXISTS ix_incidents_day ON incidents(first_day, kind);
+CREATE TABLE IF NOT EXISTS incident_events (
+    event_id TEXT PRIMARY KEY, incident_id TEXT NOT NULL, doc_id TEXT NOT NULL, kind TEXT, day TEXT, day_end TEXT,
+    tile TEXT NOT NULL, linked_to TEXT, reason TEXT);
+CREATE INDEX IF NOT EXISTS ix_incident_events_incident ON incident_events(incident_id);
+CREATE INDEX IF NOT EXISTS ix_incident_events_doc ON incident_events(doc_id);
+CREATE INDEX IF NOT EXISTS ix_incident_events_near ON incident_events(kind, tile, day);
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value INTEGER NOT NULL);
 INSERT INTO meta (key, value) VALUES ('writes', 0) ON CONFLICT (key) DO NOTHING;
 """
@@ -102,4 +114,4 @@ TABLES = _TABLES.replace("{CELL_COLUMNS}", ", ".join(
 
 TABLE_NAMES = ("documents", "sentences", "places", "actors", "place_mentions", "actor_mentions", "time_mentions",
                "events", "event_actors", "event_reports", "event_view", "event_cells", "cell_pairs", "cell_parties",
-               "document_search", "corrections", "changes", "document_versions")
+               "document_search", "corrections", "changes", "document_versions", "incidents", "incident_events")

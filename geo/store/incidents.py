@@ -1,0 +1,260 @@
+"""Incidents in the store: the corrected events (``event_view``) grouped by ``geo.incidents``, kept in ``incidents``
+(one row per incident) and ``incident_events`` (each event's incident, and the link that brought it in).
+
+They are recomputed where a write touches them, never over the whole store: when articles are refreshed
+(``current.refresh``: a save, a correction, an undo), the incidents their events were in and the incidents of the
+stored events their new and old events could link with (``geo.incidents.neighbour_window``: the same kind, a day
+range, and a place nearby: ``candidates``) are grouped again from their members, and replaced. An incident's id is
+``geo.incidents.incident_id``: its earliest report's event id, which the store derives from the article's bytes
+and what the event says (``repository.event_id``), so a recomputation or a re-ingest gives the same ids.
+``ensure_built`` fills the tables once for a store made before them, article batch by article batch in publication
+order (the same recomputation)."""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from ..incidents import RULES, Incident, Report, Spot, group, neighbour_window, report_from_event
+from .engine import Connection
+
+FORMAT = 1              # the meta row ``incidents`` once the tables are complete in this format
+BATCH = 500             # ids per query
+BACKFILL = 200          # articles grouped per step of ``ensure_built``
+TILE = 0.1              # degrees of the grid that finds nearby places (``tile``)
+
+_VIEW = """SELECT v.id, v.doc_id, v.type, v.subtype, v.status, v.date_start, v.date_end, v.place_id, v.place_en,
+       v.place_kind, v.lat, v.lon, s.text AS sentence_text, d.outlet AS outlet, d.published AS published
+FROM event_view v LEFT JOIN sentences s ON s.doc_id = v.doc_id AND s.idx = v.sentence JOIN documents d ON d.id = v.doc_id
+WHERE v.{} IN ({})"""
+_MEMBER = ("INSERT INTO incident_events (event_id, incident_id, doc_id, kind, day, day_end, tile, linked_to, reason) "
+           "VALUES (?,?,?,?,?,?,?,?,?)")
+_INCIDENT = ("INSERT INTO incidents (id, kind, status, first_reported, first_day, last_day, reports, outlets, "
+             "outlet_names, sources, confidence, place_id, place_en, lat, lon) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)")
+
+
+# ------------------------------------------------------------------ store rows → reports (pure)
+
+def _aliases() -> dict[str, tuple[str, ...]]:
+    """The English spelling variants of the lexicon's actors, by actor id (the store keeps ids, not aliases)."""
+    from ..actors import load_actors
+    return load_actors().aliases_en
+
+
+def event_record(row: dict, aliases: dict) -> dict:
+    """One event of the view (with its sides, as ``repository.with_sides`` gives them) in ``extract``'s JSON shape,
+    the fields ``report_from_event`` reads."""
+    def sides(role: str) -> list[dict]:
+        return [{"name": a["name_en"], "aliases": list(aliases.get(a["id"], ())), "affiliation": a["affiliation"]}
+                for a in row.get(f"{role}_list") or []]
+    place = None if not row.get("place_id") else {
+        "id": row["place_id"], "name": row["place_en"], "kind": row["place_kind"], "lat": row["lat"], "lon": row["lon"]}
+    return {"type": row["type"], "subtype": row["subtype"], "status": row["status"], "date_start": row["date_start"],
+            "date_end": row["date_end"], "place": place, "actors": sides("actor"),
+            "counterparts": sides("counterpart"), "sentence": row.get("sentence_text")}
+
+
+def report_of(row: dict, aliases: dict) -> Report:
+    """The Report of one stored event: ``report_from_event`` over ``event_record``."""
+    return report_from_event(event_record(row, aliases), row["id"], row["doc_id"], row["published"],
+                             row["outlet"] or "")
+
+
+def tile(r: Report) -> str:
+    """Where a report's neighbours are looked for: its grid square (``TILE`` degrees) when its place has
+    coordinates, its place's key when not, "" when it names no place (it may join any incident)."""
+    p = r.place
+    if p is None:
+        return ""
+    if p.lat is None or p.lon is None:
+        return "id:" + p.key
+    return f"{math.floor(p.lat / TILE)},{math.floor(p.lon / TILE)}"
+
+
+def near_tiles(r: Report, km: float) -> list[str] | None:
+    """The squares holding every place within ``km`` of the report's, its own key, and "" (placeless reports);
+    None for a placeless report, which may link with any place."""
+    p = r.place
+    if p is None:
+        return None
+    if p.lat is None or p.lon is None:
+        return ["id:" + p.key, ""]
+    dlat = km / 111.0
+    dlon = km / max(111.0 * math.cos(math.radians(min(abs(p.lat), 89.0))), 1e-6)
+    rows = range(math.floor((p.lat - dlat) / TILE), math.floor((p.lat + dlat) / TILE) + 1)
+    cols = range(math.floor((p.lon - dlon) / TILE), math.floor((p.lon + dlon) / TILE) + 1)
+    return [f"{a},{b}" for a in rows for b in cols] + ["id:" + p.key, ""]
+
+
+@dataclass(frozen=True)
+class Seed:
+    """What finds a report's possible neighbours: kind, day range (``neighbour_window``) and squares."""
+    kind: str
+    first: date
+    last: date
+    tiles: tuple[str, ...] | None
+
+
+def seed(r: Report, rules=RULES) -> Seed | None:
+    """The neighbour lookup of a report, None when it is undated (an undated report links with nothing)."""
+    kind, first, last = neighbour_window(r, rules)
+    if first is None or last is None:
+        return None
+    tiles = near_tiles(r, rules.city_km)
+    return Seed(kind, first, last, None if tiles is None else tuple(tiles))
+
+
+def membership(incident: Incident) -> list[tuple]:
+    """The ``incident_events`` rows of one incident: each report with the link that brought it in (the earliest,
+    none)."""
+    why = {}
+    for link in incident.links:
+        why.setdefault(link.b, (link.a, link.reason))
+        why.setdefault(link.a, (link.b, link.reason))
+    first = incident.reports[0].id
+    return [(r.id, incident.id, r.doc, r.kind, _iso(r.start), _iso(r.end), tile(r),
+             *(("", "") if r.id == first else why.get(r.id, ("", "")))) for r in incident.reports]
+
+
+def incident_row(i: Incident) -> tuple:
+    """The ``incidents`` row of one incident."""
+    p = i.place
+    return (i.id, i.kind, i.status, _iso(i.first_reported), _iso(i.start), _iso(i.end), len(i.reports),
+            len(i.outlets), "; ".join(i.outlets), i.sources, i.confidence, p.key if p else None,
+            p.name if p else None, p.lat if p else None, p.lon if p else None)
+
+
+def _iso(d: date | None) -> str | None:
+    return d.isoformat() if d else None
+
+
+# ------------------------------------------------------------------ reading the store
+
+def _chunks(items: list, size: int = BATCH):
+    for i in range(0, len(items), size):
+        yield items[i:i + size]
+
+
+def reports(conn: Connection, column: str, values) -> list[Report]:
+    """The reports of the view's events whose ``column`` (``id`` or ``doc_id``) is one of ``values``."""
+    from .repository import with_sides
+    aliases, out = _aliases(), []
+    for chunk in _chunks(sorted(set(values))):
+        rows = conn.execute(_VIEW.format(column, ",".join("?" * len(chunk))), chunk).fetchall()
+        out += [report_of(r, aliases) for r in with_sides(conn, rows)]
+    return out
+
+
+def stored_seeds(conn: Connection, doc_ids: list[str], rules=RULES) -> list[Seed]:
+    """The lookups of the events these articles had when last grouped (gone or changed since, perhaps): an
+    incident they leave may now fit another."""
+    return [_stored_seed(r, rules) for r in _select(
+        conn, "SELECT kind, day, day_end, tile FROM incident_events WHERE day IS NOT NULL AND doc_id IN ({})", doc_ids)]
+
+
+def _stored_seed(row, rules=RULES) -> Seed:
+    """A Seed from an ``incident_events`` row: its squares widened to their neighbours by ``near_tiles``."""
+    tol = timedelta(days=rules.tolerance(row[0]))
+    first, last, where = date.fromisoformat(row[1]), date.fromisoformat(row[2]), row[3]
+    if not where:
+        tiles = None
+    elif where.startswith("id:"):
+        tiles = (where, "")
+    else:
+        a, b = (int(x) for x in where.split(","))
+        spot = Spot("", "", "city", (a + 0.5) * TILE, (b + 0.5) * TILE)
+        r = Report("", "", row[0], place=spot)
+        tiles = tuple(near_tiles(r, rules.city_km + TILE * 111.0))
+    return Seed(row[0], first - tol, last + tol, tiles)
+
+
+def neighbours(conn: Connection, seeds, longest: int) -> set[str]:
+    """The incidents holding a stored event that one of these lookups reaches: same kind, a window that meets
+    the range (none starts more than ``longest`` days before its end), in one of the squares."""
+    found: set[str] = set()
+    for s in set(x for x in seeds if x is not None):
+        sql = ("SELECT DISTINCT incident_id FROM incident_events WHERE kind = ? AND day >= ? AND day <= ? "
+               "AND day_end >= ?")
+        args = [s.kind, (s.first - timedelta(days=longest)).isoformat(), s.last.isoformat(), s.first.isoformat()]
+        if s.tiles is not None:
+            sql += f" AND tile IN ({','.join('?' * len(s.tiles))})"
+            args += list(s.tiles)
+        found |= {r[0] for r in conn.execute(sql, args)}
+    return found
+
+
+def _select(conn: Connection, sql: str, values) -> list:
+    """The rows of ``sql`` (``{}`` standing for the marks of a chunk of ``values``) over all the chunks."""
+    out: list = []
+    for chunk in _chunks(sorted(set(values))):
+        out += conn.execute(sql.format(",".join("?" * len(chunk))), chunk).fetchall()
+    return out
+
+
+def _ids(conn: Connection, sql: str, values) -> set[str]:
+    """The first column of ``_select``."""
+    return {r[0] for r in _select(conn, sql, values)}
+
+
+# ------------------------------------------------------------------ recomputing
+
+def touched(conn: Connection, doc_ids: list[str], new: list[Report], rules=RULES) -> set[str]:
+    """The incidents a refresh of these articles may change: those their events were in; those holding a stored
+    event their new or former events could link with; and, for what a split lets go, the incidents of the other
+    events of their members' articles (a site joins its article's city incident) and near their placeless members."""
+    from .current import longest_window
+    longest = longest_window(conn) or 0
+    was = _ids(conn, "SELECT DISTINCT incident_id FROM incident_events WHERE doc_id IN ({})", doc_ids)
+    found = was | neighbours(conn, [seed(r, rules) for r in new] + stored_seeds(conn, doc_ids, rules), longest)
+    if not was:
+        return found
+    docs = _ids(conn, "SELECT DISTINCT doc_id FROM incident_events WHERE incident_id IN ({})", was)
+    found |= _ids(conn, "SELECT DISTINCT incident_id FROM incident_events WHERE doc_id IN ({})", docs)
+    placeless = _select(conn, "SELECT kind, day, day_end, tile FROM incident_events WHERE tile = '' AND "
+                              "day IS NOT NULL AND incident_id IN ({})", was)
+    return found | neighbours(conn, [_stored_seed(r, rules) for r in placeless], longest)
+
+
+def recompute(conn: Connection, doc_ids, rules=RULES) -> int:
+    """Group again the incidents a refresh of these articles touches (``touched``) with the articles' events as
+    they are now, and replace them; returns how many reports were grouped. Inside the caller's transaction."""
+    doc_ids = sorted(set(doc_ids))
+    new = reports(conn, "doc_id", doc_ids)
+    ids = touched(conn, doc_ids, new, rules)
+    members = _ids(conn, "SELECT event_id FROM incident_events WHERE incident_id IN ({})", ids)
+    refreshed = set(doc_ids)
+    kept = [r for r in reports(conn, "id", members) if r.doc not in refreshed]
+    redone = group(kept + new, rules)
+    for chunk in _chunks(sorted(ids)):
+        marks = ",".join("?" * len(chunk))
+        conn.execute(f"DELETE FROM incident_events WHERE incident_id IN ({marks})", chunk)
+        conn.execute(f"DELETE FROM incidents WHERE id IN ({marks})", chunk)
+    for chunk in _chunks(doc_ids):
+        conn.execute(f"DELETE FROM incident_events WHERE doc_id IN ({','.join('?' * len(chunk))})", chunk)
+    conn.executemany(_INCIDENT, [incident_row(i) for i in redone])
+    conn.executemany(_MEMBER, [m for i in redone for m in membership(i)])
+    return len(kept) + len(new)
+
+
+def ensure_built(conn: Connection) -> None:
+    """Group every article once, for a store that has no incidents in this ``FORMAT`` yet (an older store): in
+    batches of ``BACKFILL`` articles in publication order, each one recomputation; a no-op after."""
+    if is_built(conn):
+        return
+    with conn.transaction():
+        conn.lock_for_save()
+        if is_built(conn):
+            return                                  # another process built them meanwhile
+        conn.execute("DELETE FROM incident_events")
+        conn.execute("DELETE FROM incidents")
+        docs = [r[0] for r in conn.execute("SELECT id FROM documents ORDER BY published, id")]
+        for chunk in _chunks(docs, BACKFILL):
+            recompute(conn, chunk)
+        conn.execute("INSERT INTO meta (key, value) VALUES ('incidents', ?) ON CONFLICT (key) DO UPDATE SET "
+                     "value = excluded.value", (FORMAT,))
+
+
+def is_built(conn: Connection) -> bool:
+    """Whether every article has been grouped into incidents in this ``FORMAT``."""
+    row = conn.execute("SELECT value FROM meta WHERE key = 'incidents'").fetchone()
+    return row is not None and int(row[0]) == FORMAT

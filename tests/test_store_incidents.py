@@ -1,0 +1,195 @@
+"""Examples of the incidents the store keeps (``geo.store.incidents``): reports of one happening across articles
+grouped on every save, correction and undo, with ids that survive recomputation and re-ingest, in the export too.
+Each test runs on both engines (``store_target``)."""
+from __future__ import annotations
+
+import csv
+import io
+import json
+from contextlib import closing
+from datetime import date
+
+import pytest
+
+from geo.export import export_events
+from geo.incidents import group
+from geo.model import Actor, Article, Event, Extraction, Place, Sentence
+from geo.pipeline import extract
+from geo.store import connect, corrections, read_events, save
+from geo.store import incidents as store_incidents
+from geo.store.queries import incident, incident_of
+
+PARIS = Place("fr-paris", "Paris", "باريس", "city", "FR", 48.8566, 2.3522)
+DERNA = Place("ly-derna", "Derna", "درنة", "city", "LY", 32.767, 22.6367)
+TRIPOLI = Place("ly-tripoli", "Tripoli", "طرابلس", "city", "LY", 32.8872, 13.1913)
+HAFTAR = Actor("khalifa-haftar", "Khalifa Haftar", "خليفة حفتر", "person", "LNA", "ly-rajma")
+LNA = Actor("lna", "Libyan National Army", "الجيش الوطني الليبي", "organisation", "LNA", "ly-rajma")
+MACRON = Actor("emmanuel-macron", "Emmanuel Macron", "إيمانويل ماكرون", "person", "France", "fr-elysee")
+
+
+def article(doc_id: str, outlet: str, published: str, *events: dict) -> Extraction:
+    """An article of one sentence per event, and its extraction: the events as given (kind, place, day, sides)."""
+    sentences, start = [], 0
+    for i, e in enumerate(events):
+        text = e.get("text", f"{doc_id} sentence {i}")
+        sentences.append(Sentence(i, start, start + len(text), text))
+        start += len(text) + 1
+    art = Article(doc_id, "\n".join(s.text for s in sentences), date.fromisoformat(published), "day", outlet, doc_id)
+    return Extraction(art, sentences, [], [], [], [
+        Event(e["kind"], s, s.start, s.start + 4, "trig", actors=list(e.get("actors", ())),
+              counterparts=list(e.get("counterparts", ())), place=e["place"], date_start=date.fromisoformat(e["day"]),
+              date_end=date.fromisoformat(e["day"]), date_precision="day", date_source="text",
+              status=e.get("status", "occurred"),
+              subtype=e.get("subtype", "fighting" if e["kind"] == "front_line" else "visit"))
+        for e, s in zip(events, sentences)])
+
+
+def clash(day: str, place: Place = DERNA, actors=(LNA,), **more) -> dict:
+    return {"kind": "front_line", "place": place, "day": day, "actors": actors, **more}
+
+
+def visit(day: str, status: str = "occurred", place: Place = PARIS) -> dict:
+    return {"kind": "visit", "place": place, "day": day, "actors": (HAFTAR,), "counterparts": (MACRON,),
+            "status": status}
+
+
+def incidents_of(conn) -> list[dict]:
+    """Every incident with its reports' articles, earliest first."""
+    ids = [r[0] for r in conn.execute("SELECT id FROM incidents ORDER BY first_reported, id")]
+    return [incident(conn, i) for i in ids]
+
+
+def memberships(conn) -> dict[str, str]:
+    """Each event's incident."""
+    return {r[0]: r[1] for r in conn.execute("SELECT event_id, incident_id FROM incident_events")}
+
+
+def event_of(conn, doc_id: str) -> str:
+    return conn.execute("SELECT id FROM events WHERE doc_id = ?", (doc_id,)).fetchone()[0]
+
+
+def everything_grouped_at_once(conn) -> dict[str, str]:
+    """What ``geo.incidents.group`` makes of every event of the store in one go: each event's incident."""
+    docs = [r[0] for r in conn.execute("SELECT id FROM documents")]
+    return {r.id: i.id for i in group(store_incidents.reports(conn, "doc_id", docs)) for r in i.reports}
+
+
+@pytest.fixture
+def conn(store_target):
+    with closing(connect(store_target)) as c:
+        yield c
+
+
+def test_two_outlets_reporting_one_clash_are_one_incident_of_two_outlets(conn):
+    save(conn, article("a", "Sky News Arabia", "2018-06-04", clash("2018-06-04")))
+    save(conn, article("b", "Al Wasat", "2018-06-04", clash("2018-06-04", actors=(HAFTAR,))))
+    [one] = incidents_of(conn)
+    assert (one["kind"], one["outlets"], one["sources"], one["reports"]) == ("front_line", 2, 2, 2)
+    assert one["outlet_names"] == "Al Wasat; Sky News Arabia"
+    assert [r["doc_id"] for r in one["report_list"]] == sorted(["a", "b"], key=lambda d: event_of(conn, d))
+    assert "affiliated actors" in one["report_list"][1]["reason"]       # Haftar and the LNA are one side
+
+
+def test_a_planned_visit_then_its_report_that_it_happened_are_one_incident_that_occurred(conn):
+    save(conn, article("invited", "Al Wasat", "2019-05-20", visit("2019-05-22", status="planned")))
+    [planned] = incidents_of(conn)
+    assert planned["status"] == "planned"
+    save(conn, article("arrived", "Libya Observer", "2019-05-22", visit("2019-05-22")))
+    [both] = incidents_of(conn)
+    assert (both["id"], both["status"], both["first_reported"]) == (planned["id"], "occurred", "2019-05-20")
+    assert [r["doc_id"] for r in both["report_list"]] == ["invited", "arrived"]
+
+
+def test_two_visits_of_one_person_to_one_city_a_month_apart_stay_two(conn):
+    save(conn, article("may", "Al Wasat", "2019-05-22", visit("2019-05-22")))
+    save(conn, article("june", "Al Wasat", "2019-06-24", visit("2019-06-24")))
+    assert [i["first_day"] for i in incidents_of(conn)] == ["2019-05-22", "2019-06-24"]
+
+
+def test_dropping_an_event_takes_it_out_of_its_incident_and_undo_puts_it_back(conn):
+    save(conn, article("a", "Sky News Arabia", "2018-06-04", clash("2018-06-04")))
+    save(conn, article("b", "Al Wasat", "2018-06-05", clash("2018-06-05")))
+    [before] = incidents_of(conn)
+    cid = corrections.add(conn, "drop_event", event_of(conn, "b"))
+    [after] = incidents_of(conn)
+    assert (after["id"], after["outlets"]) == (before["id"], 1) and incident_of(conn, event_of(conn, "b")) is None
+    corrections.undo(conn, cid)
+    assert incidents_of(conn) == [before] and memberships(conn) == everything_grouped_at_once(conn)
+
+
+def test_moving_an_event_to_another_city_splits_it_off_into_an_incident_of_its_own(conn):
+    save(conn, article("a", "Sky News Arabia", "2018-06-04", clash("2018-06-04")))
+    save(conn, article("b", "Al Wasat", "2018-06-05", clash("2018-06-05")))
+    corrections.add(conn, "event_place", event_of(conn, "b"), {"place_id": TRIPOLI.id})
+    derna, tripoli = incidents_of(conn)
+    assert (derna["place_en"], derna["outlets"], tripoli["place_en"]) == ("Derna", 1, "Tripoli")
+    assert tripoli["id"] == f"incident:{event_of(conn, 'b')}"
+    assert memberships(conn) == everything_grouped_at_once(conn)
+
+
+def test_replacing_an_article_moves_its_reports_to_the_incidents_of_its_new_text(conn):
+    save(conn, article("a", "Sky News Arabia", "2018-06-04", clash("2018-06-04")))
+    save(conn, article("b", "Al Wasat", "2018-06-04", clash("2018-06-04")))
+    save(conn, article("b", "Al Wasat", "2018-06-04", clash("2018-06-04", place=TRIPOLI, text="other text")))
+    derna, tripoli = sorted(incidents_of(conn), key=lambda i: i["place_en"])
+    assert [r["doc_id"] for r in derna["report_list"]] == ["a"] and [r["doc_id"] for r in tripoli["report_list"]] == ["b"]
+    assert memberships(conn) == everything_grouped_at_once(conn)
+
+
+def test_the_export_carries_each_events_incident(conn):
+    save(conn, article("a", "Sky News Arabia", "2018-06-04", clash("2018-06-04")))
+    save(conn, article("b", "Al Wasat", "2018-06-04", clash("2018-06-04")))
+    rows = list(csv.DictReader(io.StringIO(export_events(read_events(conn), "csv").lstrip("\ufeff"))))
+    [one] = incidents_of(conn)
+    assert [r["incident_id"] for r in rows] == [one["id"], one["id"]]
+    features = json.loads(export_events(read_events(conn), "geojson"))["features"]
+    assert {f["properties"]["incident_id"] for f in features} == {one["id"]}
+
+
+def test_the_seeds_ingested_in_any_order_give_the_same_incidents_and_ids_as_grouping_everything(seeds, tmp_path,
+                                                                                                 store_target):
+    extractions = [extract(a) for a in seeds.values()]
+    with closing(connect(store_target)) as forward, closing(connect(tmp_path / "backward.sqlite")) as backward:
+        for ex in extractions:
+            save(forward, ex)
+        for ex in reversed(extractions):
+            save(backward, ex)
+        assert memberships(forward) == memberships(backward) == everything_grouped_at_once(forward)
+        assert len(set(memberships(forward).values())) < len(memberships(forward))     # some reports merged
+
+
+def test_recomputing_every_incident_changes_no_id(seed_conn):
+    before = memberships(seed_conn), incidents_of(seed_conn)
+    seed_conn.execute("DELETE FROM meta WHERE key = 'incidents'")
+    store_incidents.ensure_built(seed_conn)
+    assert (memberships(seed_conn), incidents_of(seed_conn)) == before
+
+
+def test_an_article_ingested_later_joins_the_incident_without_renaming_it(conn):
+    save(conn, article("first", "Sky News Arabia", "2018-06-04", clash("2018-06-04")))
+    [alone] = incidents_of(conn)
+    save(conn, article("later", "Al Wasat", "2018-06-06", clash("2018-06-05")))
+    [joined] = incidents_of(conn)
+    assert joined["id"] == alone["id"] and joined["reports"] == 2
+
+
+def as_schema_8(conn) -> None:
+    """The store as schema 8 left it: no incidents (nothing else differs)."""
+    with conn.transaction():
+        conn.execute("DROP TABLE incident_events")
+        conn.execute("DROP TABLE incidents")
+        conn.execute("DELETE FROM meta WHERE key = 'incidents'")
+        if conn.dialect == "sqlite":
+            conn.execute("PRAGMA user_version = 8")
+        else:
+            conn.execute("UPDATE meta SET value = 8 WHERE key = 'schema'")
+
+
+def test_an_older_store_gets_its_incidents_when_opened_for_writing(store_target):
+    with closing(connect(store_target)) as conn:
+        save(conn, article("a", "Sky News Arabia", "2018-06-04", clash("2018-06-04")))
+        save(conn, article("b", "Al Wasat", "2018-06-04", clash("2018-06-04")))
+        before = incidents_of(conn)
+        as_schema_8(conn)
+    with closing(connect(store_target)) as migrated:
+        assert incidents_of(migrated) == before and before[0]["outlets"] == 2
