@@ -1,12 +1,12 @@
 """The article reader's view: metadata, legend, the marked sentence's events, the article scrolled to it,
-the table of the article's events, and its earlier versions (read-only)."""
+the table of the article's events, the incidents they report, and its earlier versions (read-only)."""
 from __future__ import annotations
 
 import streamlit as st
 
 from geo.store.queries import EventQuery
 
-from . import data, reader
+from . import data, incident_ui, reader
 from .corrections_ui import when
 from .links import md_escape
 from .tables import event_caption, event_table
@@ -14,7 +14,7 @@ from .tables import event_caption, event_table
 
 def show_article(page, doc: dict, sentence: int | None) -> None:
     """The reader: metadata, legend, the events of the marked sentence, the article (scrolled to that
-    sentence), its earlier versions and the table of the article's events."""
+    sentence), its earlier versions, the incidents its events report and the table of its events."""
     st.html(reader.CSS)
     st.html(reader.meta_html(doc))
     st.html(reader.LEGEND)
@@ -28,6 +28,7 @@ def show_article(page, doc: dict, sentence: int | None) -> None:
     if sentence is not None:
         st.html(reader.scroll_script(sentence), unsafe_allow_javascript=True)
     earlier_versions(doc)
+    incident_ui.show(page, doc_events, sentence)
     st.subheader(f"Events in this article ({len(doc_events)})")
     if doc_events["corrected"].any():
         st.caption(f"{int(doc_events['corrected'].sum())} of these events were corrected by an analyst "

@@ -5,7 +5,8 @@ callback, so a copied link reopens the same view. Parameter names:
 
     actor=<English name> (repeatable)   aff=<affiliation> (repeatable)   kind=visit|front_line|diplomatic_flow
     status=occurred|planned             from=YYYY-MM-DD   to=YYYY-MM-DD
-    page-level: sel (map selection), present=1, per, color, period, doc, sentence
+    outlets=N (events of incidents reported by at least N outlets)
+    page-level: sel (map selection), show=incidents|reports, present=1, per, color, period, doc, sentence
 """
 from __future__ import annotations
 
@@ -25,7 +26,8 @@ from .style import KIND_LABELS, STATUS_LABELS, bilingual, date_label
 
 KINDS = EVENT_TYPES
 STATUSES = ("occurred", "planned")
-FILTER_KEYS = ("actor", "aff", "kind", "status", "from", "to")
+FILTER_KEYS = ("actor", "aff", "kind", "status", "from", "to", "outlets")
+MAX_OUTLETS = 50                 # the largest "reported by at least N outlets" the sidebar offers
 STREAMLIT_KEYS = ("embed", "embed_options")
 SESSION_KEY = "atlas_filters"
 _DATE_RE = re.compile(r"^(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?$")
@@ -41,6 +43,7 @@ class Filters:
     status: str = ""
     date_from: date | None = None
     date_to: date | None = None
+    outlets: int = 0                # only incidents reported by at least this many outlets (0, 1: all)
 
     def to_params(self) -> dict[str, list[str]]:
         """The URL form: only what differs from the default."""
@@ -57,6 +60,8 @@ class Filters:
             out["from"] = [self.date_from.isoformat()]
         if self.date_to:
             out["to"] = [self.date_to.isoformat()]
+        if self.outlets > 1:
+            out["outlets"] = [str(self.outlets)]
         return out
 
 
@@ -89,7 +94,7 @@ def query(f: Filters, kind: str | None = None) -> EventQuery:
     return EventQuery(kinds=(kind,) if kind else tuple(f.kinds), status=f.status, actors=tuple(f.actors),
                       affiliations=tuple(f.affiliations),
                       date_from=f.date_from.isoformat() if f.date_from else None,
-                      date_to=f.date_to.isoformat() if f.date_to else None)
+                      date_to=f.date_to.isoformat() if f.date_to else None, outlets=f.outlets)
 
 
 def parse_date(value: str, end: bool = False) -> date | None:
@@ -163,7 +168,21 @@ def parse(params: Mapping[str, list[str]], opts: Options) -> tuple[Filters, list
     if date_from and date_to and date_from > date_to:
         notes.append("The link's “from” date is after its “to” date: the two were swapped.")
         date_from, date_to = date_to, date_from
-    return Filters(actors, affs, kinds, status, date_from, date_to), notes
+    return Filters(actors, affs, kinds, status, date_from, date_to, parse_outlets(params.get("outlets", []), notes)), notes
+
+
+def parse_outlets(raw: list[str], notes: list[str]) -> int:
+    """``outlets=N``: a whole number from 1 to ``MAX_OUTLETS`` (1 keeps everything); anything else is noted."""
+    raw = [v for v in raw if v.strip()]
+    notes += repeated("outlets", raw)
+    if not raw:
+        return 0
+    value = raw[-1].strip()
+    if not value.isdigit() or not 1 <= int(value) <= MAX_OUTLETS:
+        notes.append(f"Ignored outlets=“{_short(value)}” in the link: give a whole number of outlets from 1 to "
+                     f"{MAX_OUTLETS}.")
+        return 0
+    return int(value) if int(value) > 1 else 0
 
 
 def normalize(f: Filters, opts: Options) -> Filters:
@@ -194,6 +213,8 @@ def describe(f: Filters, opts: Options) -> str:
         parts.append("status: " + STATUS_LABELS[f.status].lower())
     if f.date_from or f.date_to:
         parts.append("dates: " + dates_label(f.date_from, f.date_to))
+    if f.outlets > 1:
+        parts.append(f"reported by at least {f.outlets} outlets")
     return "; ".join(parts) if parts else "no filters"
 
 
@@ -253,9 +274,10 @@ def _commit(opts: Options, page_kind: str | None) -> None:
     ss = st.session_state
     d_from, d_to = ss.get("w_from"), ss.get("w_to")
     kinds = (ss.get(SESSION_KEY) or Filters()).kinds if page_kind else tuple(ss.get("w_kind") or ())
+    outlets = int(ss.get("w_outlets") or 1)
     f = Filters(tuple(ss.get("w_actor") or ()), tuple(ss.get("w_aff") or ()), kinds,
                 ss.get("w_status") or "", d_from if isinstance(d_from, date) else None,
-                d_to if isinstance(d_to, date) else None)
+                d_to if isinstance(d_to, date) else None, outlets if outlets > 1 else 0)
     if f.date_from and f.date_to and f.date_from > f.date_to:
         f = replace(f, date_from=f.date_to, date_to=f.date_from)
     f = normalize(f, opts)
@@ -279,6 +301,7 @@ def sidebar(opts: Options, f: Filters, page_kind: str | None = None) -> None:
     lo, hi = opts.first or date(2000, 1, 1), opts.last or date.today()
     ss["w_from"] = f.date_from or lo
     ss["w_to"] = f.date_to or hi
+    ss["w_outlets"] = max(f.outlets, 1)
     args = (opts, page_kind)
     sb.header("Filters")
     sb.multiselect("Actors", list(opts.actors), format_func=opts.actor_label, key="w_actor", on_change=_commit,
@@ -295,6 +318,9 @@ def sidebar(opts: Options, f: Filters, page_kind: str | None = None) -> None:
                    help=f"This page shows {KIND_LABELS[page_kind].lower()} events only." if page_kind else None)
     sb.radio("Status", ["", *STATUSES], format_func=lambda s: STATUS_LABELS.get(s, "All"), key="w_status",
              on_change=_commit, args=args, horizontal=True)
+    sb.number_input("Reported by at least … outlets", min_value=1, max_value=MAX_OUTLETS, step=1, key="w_outlets",
+                    on_change=_commit, args=args,
+                    help="Only incidents that this many outlets or more reported: 1 shows everything.")
     sb.button("Reset filters", on_click=_reset, disabled=f == Filters())
 
 

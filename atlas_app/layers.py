@@ -29,7 +29,7 @@ from geo.store.queries import COLUMNS as QUERY_COLUMNS, Named
 
 from . import basemap, countries
 from .data import date_label
-from .style import AFFILIATION_COLORS, KIND_COLORS, SUBTYPE_COLORS, UNKNOWN, bilingual, group_color
+from .style import AFFILIATION_COLORS, KIND_COLORS, SUBTYPE_COLORS, UNKNOWN, bilingual, group_color, plural
 
 VIEW_WIDE = {"latitude": 33.0, "longitude": -22.0, "zoom": 1.5, "pitch": 0, "bearing": 0}    # Washington to the Gulf
 VIEW_LIBYA = {"latitude": 30.8, "longitude": 16.0, "zoom": 4.7, "pitch": 0, "bearing": 0}
@@ -240,6 +240,28 @@ def objects(found: list[dict], total: int, by: tuple[str, ...], names: dict, tex
             row["iso"] = country.iso
         rows.append(row)
     return rows
+
+
+def incident_tips(rows: list[dict], facts: dict[str, dict], noun_kind: str = "") -> None:
+    """Tooltips of objects that stand for one incident each (grouped by ``incident``; ``facts`` from
+    ``queries.incident_facts``): what happened once, how many reports (those the filters keep, of how many), by
+    which outlets, and how sure that makes it (``geo.incidents.confidence``)."""
+    for r in rows:
+        f = facts.get(r.get("incident"))
+        if f is None:
+            continue
+        one, _ = _NOUNS.get(noun_kind or f["kind"], _NOUNS[""])
+        status = "planned " if f["status"] == "planned" else ""
+        shown = r["count"]
+        reports = f"{shown} of its {f['reports']} reports" if shown != f["reports"] else plural(shown, "report")
+        names = [f"article {n[4:]}" if n.startswith("doc:") else n             # no outlet named: the article
+                 for n in (f["outlet_names"] or "").split("; ") if n]
+        outlets = ", ".join(names[:TIP_NAMES]) + (f" (+{len(names) - TIP_NAMES} more)" if len(names) > TIP_NAMES else "")
+        r["outlets"] = f["outlets"]
+        r["t_head"] = tip_text(f"1 {status}{one}: {reports}, {plural(f['outlets'], 'outlet')}")
+        r["t_more"] = tip_text(f"Reported by {outlets or 'an unnamed outlet'}; {plural(f['sources'], 'independent source')}"
+                               f", confidence {f['confidence']:.0%}. "
+                               + ("Click for its source." if shown == 1 else f"Click to list its {shown} reports."))
 
 
 def color_column(color_by: str) -> str:

@@ -81,7 +81,7 @@ def show_map(page, build_layers: Callable[[], list], view: dict, key: str, choic
         deck, dropped = layers.make_deck(event_layers, first, selected)
         return deck.freeze(), dropped
 
-    deck, dropped = page.memo(f"deck:{key}", build_deck, choices, sel, basemap.map_style(),   # the style: the basemap
+    deck, dropped = page.memo(f"deck:{key}", build_deck, choices, page.incidents, sel, basemap.map_style(),   # style: basemap
                               fitted)
     if page.present:                  # above the map: on screen whatever the window's height
         st.caption(md_escape(f"Filters: {filters.describe(page.filters, page.options)} · {plural(shown, 'event')}"))

@@ -22,10 +22,11 @@ class PageSpec:
         return re.sub(r"^\d+_", "", Path(self.path).stem)
 
 
-OVERVIEW = PageSpec("pages/0_Overview.py", "Overview", ":material/public:", ("sel", "per"))
-VISITS = PageSpec("pages/1_Visits.py", "Visits", ":material/flight:", ("sel", "color"), "visit")
-FRONT_LINES = PageSpec("pages/2_Front_lines.py", "Front lines", ":material/swords:", ("sel", "period"), "front_line")
-FLOWS = PageSpec("pages/3_Diplomatic_flows.py", "Diplomatic flows", ":material/handshake:", ("sel",),
+OVERVIEW = PageSpec("pages/0_Overview.py", "Overview", ":material/public:", ("sel", "show", "per"))
+VISITS = PageSpec("pages/1_Visits.py", "Visits", ":material/flight:", ("sel", "show", "color"), "visit")
+FRONT_LINES = PageSpec("pages/2_Front_lines.py", "Front lines", ":material/swords:", ("sel", "show", "period"),
+                       "front_line")
+FLOWS = PageSpec("pages/3_Diplomatic_flows.py", "Diplomatic flows", ":material/handshake:", ("sel", "show"),
                  "diplomatic_flow")
 SOURCES = PageSpec("pages/4_Sources.py", "Sources", ":material/article:", ("doc", "sentence"))
 ADD = PageSpec("pages/5_Add_articles.py", "Add articles", ":material/upload_file:")

@@ -25,7 +25,7 @@ def event_caption(row) -> str:
 TABLE_COLUMNS = {"date_label": "Date", "type": "Kind", "subtype": "Subtype", "status": "Status",
                  "actor_label": "Actor", "counterpart_label": "Counterpart", "origin_label": "From",
                  "place_label": "Place", "sentence_text": "Sentence", "source": "Source", "article": "Article",
-                 "corrected": "Corrected"}
+                 "corrected": "Corrected", "reported": "Reported", "outlet": "Outlet"}
 CORRECTED_BADGE = "✎ corrected"
 
 
@@ -37,11 +37,11 @@ EVENT_COLUMNS = ["date_label", "source", "type", "subtype", "status", "actor_lab
 LEAD = ["date_label", "source"]       # first and pinned: the date and its Read link stay in view on a narrow page
 
 
-def most_recent(frame: pd.DataFrame, limit: int | None) -> pd.DataFrame:
-    """The events the table shows, by date (undated last): all of them, or the ``limit`` most recent (and undated
-    ones only when fewer than ``limit`` are dated)."""
+def most_recent(frame: pd.DataFrame, limit: int | None, order: list[str] = ORDER) -> pd.DataFrame:
+    """The events the table shows, by date (undated last; or by the columns ``order`` when all are shown): all of
+    them, or the ``limit`` most recent (and undated ones only when fewer than ``limit`` are dated)."""
     if limit is None or len(frame) <= limit:
-        return frame.sort_values(ORDER, na_position="last")
+        return frame.sort_values(order, na_position="last")
     dated = frame[frame["day"].notna()]
     if len(dated) >= limit:
         cutoff = dated["day"].nlargest(limit).iloc[-1]
@@ -50,9 +50,10 @@ def most_recent(frame: pd.DataFrame, limit: int | None) -> pd.DataFrame:
     return pd.concat([dated.sort_values(ORDER), undated])
 
 
-def table_frame(frame: pd.DataFrame, columns: list[str], limit: int | None = None) -> pd.DataFrame:
+def table_frame(frame: pd.DataFrame, columns: list[str], limit: int | None = None, order: list[str] = ORDER
+                ) -> pd.DataFrame:
     """The rows of the event table, by date, with the column names shown (at most ``limit``: the most recent)."""
-    out = most_recent(frame, limit).copy()
+    out = most_recent(frame, limit, order).copy()
     out["type"] = out["type"].map(lambda k: KIND_LABELS.get(k, k))
     out["article"] = out["url"].map(safe_external)
     if "corrected" in columns:
@@ -70,7 +71,8 @@ def shown_caption(shown: int, total: int, what: str = "events", more: str = MORE
 # longest cell (a bilingual actor runs to 300 pixels) and an event table ran 200 to 700 pixels past the edge.
 TABLE_WIDTH = 930
 WIDTHS = {"Date": 100, "Source": 60, "Kind": 96, "Subtype": 84, "Status": 76, "Actor": 180, "Counterpart": 170,
-          "From": 120, "Place": 120, "Sentence": 200, "Article": 76, "Corrected": 96}
+          "From": 120, "Place": 120, "Sentence": 200, "Article": 76, "Corrected": 96,
+          "Reported": 100, "Outlet": 110}
 FIXED = ("Date", "Source", "Sentence", "Article")     # kept whole; the others give way alike when space is short
 MIN_WIDTH = 52
 
@@ -100,13 +102,13 @@ def event_columns(columns: list[str] | None = None, kind: str | None = None) -> 
 
 
 def event_table(frame: pd.DataFrame, columns: list[str] | None = None, key: str = "events",
-                bounded: bool = True, more: str = MORE, total: int | None = None, kind: str | None = None
-                ) -> pd.DataFrame:
+                bounded: bool = True, more: str = MORE, total: int | None = None, kind: str | None = None,
+                order: list[str] = ORDER) -> pd.DataFrame:
     """A table of events whose Source column ("Read ›") opens the sentence in the reader, right after the date
     (both pinned). ``bounded``: the ``MAX_ROWS`` most recent, with a caption saying so when there are more
     (``total``: how many the frame was taken from; ``more`` says where to find the rest). ``kind``: the one kind
-    of event the page shows (see ``event_columns``)."""
-    shown = table_frame(frame, event_columns(columns, kind), MAX_ROWS if bounded else None)
+    of event the page shows (see ``event_columns``). ``order``: the columns the rows are sorted by (all shown)."""
+    shown = table_frame(frame, event_columns(columns, kind), MAX_ROWS if bounded else None, order)
     caption = shown_caption(len(shown), len(frame) if total is None else total, more=more)
     if caption:
         st.caption(caption)

@@ -16,7 +16,7 @@ from geo.store.queries import EventQuery
 from . import auth, basemap, data, filters, layers
 from .filters import Filters, Options
 from .links import md_escape
-from .site import PAGES, PageSpec
+from .site import MAP_PAGES, PAGES, PageSpec
 from .style import KIND_LABELS, STATUS_LABELS, hex_color, plural
 from .tables import MAX_ROWS
 
@@ -27,6 +27,7 @@ footer{display:none !important}
 [data-testid="stMainBlockContainer"],.block-container{padding:0.6rem 1rem 0 1rem !important;max-width:100% !important}
 </style>"""
 T = TypeVar("T")
+SHOWS = {"incidents": "Incidents", "reports": "Reports"}     # what a map draws one object for (``show``)
 FAVICON = "🗺️"   # an emoji: a Material icon here would be fetched from a font CDN (an outside request)
 
 
@@ -44,6 +45,7 @@ class Page:
     notes: list = field(default_factory=list)
     store: data.Store = ("", 0)
     kind: str | None = None
+    incidents: bool = False         # the map draws one object per incident (``show``), not per group of reports
 
     def memo(self, what: str, compute: Callable[[], T], *key) -> T:
         """``compute()`` once per store version, filters, page kind, ``what`` and ``key`` (what else the result
@@ -74,17 +76,22 @@ class Page:
                 noun_kind: str = "", limit: int = layers.MAX_OBJECTS,
                 only: Callable[[dict], bool] | None = None) -> layers.Objects:
         """Map objects: the events of ``query`` grouped by ``by``, the biggest ``limit`` of them, with tooltips;
-        with ``only``, just the groups it keeps (``total`` then counts those)."""
+        with ``only``, just the groups it keeps (``total`` then counts those). When the map shows incidents, each
+        group is split by incident, and its tooltip tells the incident's reports and outlets."""
         q = query or self.query
+        by = (*by, "incident") if self.incidents else by
         found, total = self.ask("groups", q, by, located, limit)
         if only is not None:
             found = [g for g in found if only(g)]
             total = len(found)
         noun_kind = noun_kind or (q.kinds[0] if len(q.kinds) == 1 else "")      # else each group's own type
         drawn = tuple(tuple(str(g[c]) for c in by) for g in found)
-        return layers.objects(found, total, by, self.ask("names", q, by, located, drawn, layers.TIP_NAMES),
+        rows = layers.objects(found, total, by, self.ask("names", q, by, located, drawn, layers.TIP_NAMES),
                               self.ask("sentences", [g["last_id"] for g in found]), located == "arc", noun_kind,
                               self.options.actors)
+        if self.incidents:
+            layers.incident_tips(rows, self.ask("incident_facts", [g["incident"] for g in found]), noun_kind)
+        return rows
 
     def note(self, notes: list[str]) -> None:
         """Add notes about ignored link parameters to the page's one warning."""
@@ -119,9 +126,16 @@ def start(spec: PageSpec) -> Page:
     if not present:
         nav(f, spec)
         filters.sidebar(opts, f, kind)
+    shows, choice = "reports", []
+    if spec in MAP_PAGES:
+        shows, choice = filters.page_choice("show", "The map shows", SHOWS, "incidents", where=st.sidebar,
+                                            hidden=present, what="map content (incidents or reports)",
+                                            help="Incidents: one dot or arc per real event, however many articles "
+                                                 "reported it. Reports: one per group of reports at a place.")
     (st.subheader if present else st.title)(title)
-    page = Page(spec, filters.query(f, kind), f, opts, present, st.empty(), store=store, kind=kind)
-    page.note(notes + more)
+    page = Page(spec, filters.query(f, kind), f, opts, present, st.empty(), store=store, kind=kind,
+                incidents=shows == "incidents")
+    page.note(notes + more + choice)
     return page
 
 
@@ -154,6 +168,12 @@ def metrics(page: Page) -> dict[str, int]:
     for col, (label, value) in zip(st.columns(len(shown)), shown):
         col.metric(label, value)
     return c
+
+
+def shows_note(page: Page) -> str:
+    """What one object of the map stands for, as the sidebar's "The map shows" chose."""
+    return ("Each dot or arc is one incident: its reports, from any number of articles, merged (hover for its "
+            "outlets). " if page.incidents else "Each dot or arc is a group of reports (not merged into incidents). ")
 
 
 def legend(items: list[tuple[str, tuple[int, int, int]]], note: str = "") -> None:

@@ -219,7 +219,7 @@ def dates_reason(a: Report, b: Report, rules: Rules = RULES) -> str | None:
         return None
     if (background(a, rules) or background(b, rules)) and abs((a.start - b.start).days) > tol:
         return None
-    return "windows overlap" if gap == 0 else f"windows {gap} days apart"
+    return "windows overlap" if gap == 0 else f"windows {gap} day{'' if gap == 1 else 's'} apart"
 
 
 def kind_ok(a: Report, b: Report) -> bool:

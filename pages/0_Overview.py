@@ -7,11 +7,14 @@ from atlas_app.style import KIND_COLORS, KIND_LABELS
 page = ui.start(site.OVERVIEW)
 if not page.present:
     st.markdown("**How to read this map.** Dots are places named in the articles, coloured by kind and sized by "
-                "how many events took place there; arcs run from an actor's home base to where a visit or contact "
-                "happened.  \nHover over a dot or arc for who, where (English · Arabic), when and the sentence; "
-                "click it to list its events, each with a link to the sentence in its article.")
+                "how many reports tell of events there; arcs run from an actor's home base to where a visit or "
+                "contact happened. By default each dot or arc is one **incident**: the reports of one real event "
+                "(same kind, sides, place and dates) merged across articles and outlets; choose *Reports* under "
+                "“The map shows” to see the reports grouped by place instead.  \nHover over a dot or arc for who, "
+                "where (English · Arabic), when, the outlets and the sentence; click it to list its reports, each "
+                "with a link to the sentence in its article.")
     ui.metrics(page)
-ui.legend([(KIND_LABELS[k], c) for k, c in KIND_COLORS.items()])
+ui.legend([(KIND_LABELS[k], c) for k, c in KIND_COLORS.items()], note=ui.shows_note(page))
 mapview.show_map(page, lambda: layers.overview_layers(page), layers.VIEW_WIDE, key="overview_map", fit=True)
 if not page.present:
     per, notes = filters.page_choice("per", "Timeline by", {"month": "Month", "week": "Week"}, "month",

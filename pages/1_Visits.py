@@ -13,7 +13,7 @@ column = layers.color_column(color_by)
 colors = layers.visit_colors(page.ask("groups", page.query, (column,), None, None)[0], column)
 label = page.options.actor_label if color_by == "actor" else str
 ui.legend([(label(k), c) for k, c in list(colors.items())[:10]],
-          note="Bright, thick arcs: visits that happened; dim, thin arcs: planned. "
+          note=ui.shows_note(page) + "Bright, thick arcs: visits that happened; dim, thin arcs: planned. "
                "Dots: destinations, by number of visits.")
 mapview.show_map(page, lambda: layers.visit_layers(page, column), layers.VIEW_WIDE, key="visits_map",
                  choices=(color_by,), fit=True)

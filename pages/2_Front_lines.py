@@ -64,11 +64,11 @@ _, current, _ = periods.window(page.query, period, last)
 before = periods.previous(page.query, period)
 if before is None:
     ui.legend([("places where fighting was reported", layers.FRONT_NEW)],
-              note=f"{options[period]}. Dots sized by reports; pick a month to see what is new in it.")
+              note=f"{options[period]}. {ui.shows_note(page)}Dots sized by reports; pick a month to see what is new in it.")
 else:
     ui.legend([("new this period (ringed): not reported the month before", layers.FRONT_NEW),
                ("reported the month before as well", layers.FRONT_SEEN)],
-              note=f"{options[period]}. Dots sized by reports.")
+              note=f"{options[period]}. {ui.shows_note(page)}Dots sized by reports.")
 view = layers.fit_view(page.ask("extent", EventQuery(kinds=("front_line",))), layers.VIEW_LIBYA)   # unfiltered: stays put
 mapview.show_map(page, lambda: layers.front_layers(page, current, before), view,
                  key="front_map", choices=(period,), query=current)

@@ -7,7 +7,7 @@ from atlas_app.style import SUBTYPE_COLORS, group_color, plural
 page = ui.start(site.FLOWS)
 subtypes = sorted(str(g["subtype"]) for g in page.ask("groups", page.query, ("subtype",), None, None)[0] if g["subtype"])
 ui.legend([(s, group_color(s, SUBTYPE_COLORS)) for s in subtypes],
-          note="Arc width: number of interactions between the two places.")
+          note=ui.shows_note(page) + "Arc width: number of reports of interactions between the two places.")
 mapview.show_map(page, lambda: layers.flow_layers(page), layers.VIEW_WIDE, key="flows_map", fit=True)
 if not page.present:
     st.markdown("**Who talks to whom** (actor × counterpart, the 20 busiest of each)")

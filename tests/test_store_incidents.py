@@ -17,7 +17,7 @@ from geo.model import Actor, Article, Event, Extraction, Place, Sentence
 from geo.pipeline import extract
 from geo.store import connect, corrections, read_events, save
 from geo.store import incidents as store_incidents
-from geo.store.queries import incident, incident_of
+from geo.store.queries import EventQuery, groups, incident, incident_facts, incident_of, rows
 
 PARIS = Place("fr-paris", "Paris", "باريس", "city", "FR", 48.8566, 2.3522)
 DERNA = Place("ly-derna", "Derna", "درنة", "city", "LY", 32.767, 22.6367)
@@ -193,3 +193,27 @@ def test_an_older_store_gets_its_incidents_when_opened_for_writing(store_target)
         as_schema_8(conn)
     with closing(connect(store_target)) as migrated:
         assert incidents_of(migrated) == before and before[0]["outlets"] == 2
+
+
+def test_the_view_carries_each_events_incident_and_its_outlets_for_maps_and_the_outlets_filter(conn):
+    save(conn, article("a", "Sky News Arabia", "2018-06-04", clash("2018-06-04")))
+    save(conn, article("b", "Al Wasat", "2018-06-04", clash("2018-06-04"), visit("2018-06-04")))
+    view = {r[0]: (r[1], r[2]) for r in conn.execute("SELECT id, incident, incident_outlets FROM event_view")}
+    assert {e: i for e, (i, _) in view.items()} == memberships(conn)
+    assert sorted(n for _, n in view.values()) == [1, 2, 2]
+    corroborated = rows(conn, EventQuery(outlets=2))
+    assert sorted(e["type"] for e in corroborated) == ["front_line", "front_line"]
+    [(clash_incident, _)] = {(i, n) for i, n in view.values() if n == 2}
+    assert len(groups(conn, EventQuery(), ("incident",))[0]) == 2           # the map: one object per incident
+    facts = incident_facts(conn, [clash_incident])[clash_incident]
+    assert (facts["reports"], facts["outlets"], facts["outlet_names"]) == (2, 2, "Al Wasat; Sky News Arabia")
+
+
+def test_a_correction_moves_the_event_to_its_new_incident_in_the_view_too(conn):
+    save(conn, article("a", "Sky News Arabia", "2018-06-04", clash("2018-06-04")))
+    save(conn, article("b", "Al Wasat", "2018-06-04", clash("2018-06-04")))
+    moved = event_of(conn, "b")
+    corrections.add(conn, "event_place", moved, {"place_id": TRIPOLI.id})
+    view = {r[0]: (r[1], r[2]) for r in conn.execute("SELECT id, incident, incident_outlets FROM event_view")}
+    assert view[moved] == (f"incident:{moved}", 1)
+    assert rows(conn, EventQuery(outlets=2)) == []

@@ -186,6 +186,7 @@ def _ensure_view(conn: Connection) -> None:
             return                                  # another process built it meanwhile
         conn.execute("DELETE FROM event_view")
         conn.execute("DELETE FROM document_search")
+        conn.execute("DELETE FROM meta WHERE key = 'incidents'")     # the view's events are grouped again
         refresh(conn, [r[0] for r in conn.execute("SELECT id FROM documents ORDER BY id")], count_cells=False)
         recount(conn)
         conn.execute("INSERT INTO meta (key, value) VALUES ('event_view', ?) ON CONFLICT (key) DO UPDATE SET "

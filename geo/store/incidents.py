@@ -1,5 +1,7 @@
 """Incidents in the store: the corrected events (``event_view``) grouped by ``geo.incidents``, kept in ``incidents``
-(one row per incident) and ``incident_events`` (each event's incident, and the link that brought it in).
+(one row per incident) and ``incident_events`` (each event's incident, and the link that brought it in); each event's
+row of the view carries its incident and the incident's outlets (``event_view.incident``, ``incident_outlets``), so
+maps group by incident and filter by outlets without a join.
 
 They are recomputed where a write touches them, never over the whole store: when articles are refreshed
 (``current.refresh``: a save, a correction, an undo), the incidents their events were in and the incidents of the
@@ -18,7 +20,7 @@ from datetime import date, timedelta
 from ..incidents import RULES, Incident, Report, Spot, group, neighbour_window, report_from_event
 from .engine import Connection
 
-FORMAT = 1              # the meta row ``incidents`` once the tables are complete in this format
+FORMAT = 2              # the meta row ``incidents`` once the tables (and event_view.incident) are complete
 BATCH = 500             # ids per query
 BACKFILL = 200          # articles grouped per step of ``ensure_built``
 TILE = 0.1              # degrees of the grid that finds nearby places (``tile``)
@@ -233,6 +235,8 @@ def recompute(conn: Connection, doc_ids, rules=RULES) -> int:
         conn.execute(f"DELETE FROM incident_events WHERE doc_id IN ({','.join('?' * len(chunk))})", chunk)
     conn.executemany(_INCIDENT, [incident_row(i) for i in redone])
     conn.executemany(_MEMBER, [m for i in redone for m in membership(i)])
+    conn.executemany("UPDATE event_view SET incident = ?, incident_outlets = ? WHERE id = ?",
+                     [(i.id, len(i.outlets), r.id) for i in redone for r in i.reports])
     return len(kept) + len(new)
 
 

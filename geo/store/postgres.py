@@ -134,6 +134,8 @@ def _create_schema(conn: PostgresConnection) -> None:
     with conn.transaction():
         conn.execute(f"SELECT pg_advisory_xact_lock({SCHEMA_LOCK})")
         conn.execute("ALTER TABLE IF EXISTS event_view ADD COLUMN IF NOT EXISTS cell TEXT")   # schema 6
+        conn.execute("ALTER TABLE IF EXISTS event_view ADD COLUMN IF NOT EXISTS incident TEXT, "    # schema 10
+                     "ADD COLUMN IF NOT EXISTS incident_outlets INTEGER")
         for statement in _statements(ddl(TABLES)):
             conn.execute(statement)
         conn.raw.execute(TRIGGERS)

@@ -16,7 +16,8 @@ from .repository import with_sides
 # What events may be grouped by or matched on (a map object's key), and the SQL of each.
 COLUMNS = {"type": "v.type", "subtype": "v.subtype", "status": "v.status", "place_id": "v.place_id",
            "origin_id": "v.origin_id", "actor_key": "v.actor_key", "aff_key": "v.aff_key",
-           "month": "substr(v.day, 1, 7)", "day": "v.day", "doc_id": "v.doc_id"}
+           "month": "substr(v.day, 1, 7)", "day": "v.day", "doc_id": "v.doc_id",
+           "incident": "v.incident"}
 LOCATED = {None: "", "place": " AND v.lat IS NOT NULL AND v.lon IS NOT NULL",
            "arc": " AND v.lat IS NOT NULL AND v.lon IS NOT NULL AND v.origin_lat IS NOT NULL"
                   " AND v.origin_lon IS NOT NULL"}
@@ -53,7 +54,8 @@ ORDERS = {"oldest": "v.day NULLS FIRST, v.date_start, v.doc_id, v.sentence, v.st
 class EventQuery:
     """Which events: empty fields mean all. ``actors`` and ``affiliations`` match either side of an event; the
     dates keep events that overlap [date_from, date_to] (ISO days; undated events then drop out); ``match``
-    holds (column, value) pairs of ``COLUMNS`` that must be equal ("" matches a missing value)."""
+    holds (column, value) pairs of ``COLUMNS`` that must be equal ("" matches a missing value); ``outlets`` keeps
+    the events of incidents reported by at least that many outlets."""
     kinds: tuple[str, ...] = ()
     status: str = ""
     actors: tuple[str, ...] = ()
@@ -62,6 +64,7 @@ class EventQuery:
     date_to: str | None = None
     match: tuple[tuple[str, str], ...] = ()
     doc_ids: tuple[str, ...] = ()
+    outlets: int = 0                    # at least this many outlets reported the event's incident
 
     def where(self, located: str | None = None) -> tuple[str, list]:
         """The SQL condition on ``event_view v`` and its parameters."""
@@ -95,11 +98,15 @@ class EventQuery:
                 args.append(value)
         if self.doc_ids:
             among("v.doc_id", self.doc_ids)
+        if self.outlets > 1:
+            conds.append("v.incident_outlets >= ?")
+            args.append(int(self.outlets))
         return " AND ".join(conds) + LOCATED[located], args
 
     def source(self, by=()) -> Source:
         """The cells when the question (grouped ``by`` columns) needs no event's own date, sides or article."""
-        plain = not (self.date_from or self.date_to or self.actors or self.affiliations or self.doc_ids)
+        plain = not (self.date_from or self.date_to or self.actors or self.affiliations or self.doc_ids
+                     or self.outlets > 1)
         return CELLS if plain and set(by) | {c for c, _ in self.match} <= CELL_COLUMNS else VIEW
 
     def narrowed(self, **changes) -> "EventQuery":
@@ -383,3 +390,16 @@ def incident(conn: Connection, incident_id: str) -> dict | None:
         "LEFT JOIN sentences s ON s.doc_id = v.doc_id AND s.idx = v.sentence WHERE i.incident_id = ? "
         "ORDER BY d.published NULLS LAST, i.event_id", (incident_id,))]
     return dict(row) | {"report_list": reports}
+
+
+def incident_facts(conn: Connection, ids: list[str]) -> dict[str, dict]:
+    """What a map's tooltip says of each of these incidents: kind, status, reports, outlets (and their names),
+    independent sources, confidence, first reported, first and last day."""
+    out: dict[str, dict] = {}
+    ids = sorted(set(i for i in ids if i))
+    for k in range(0, len(ids), 500):
+        chunk = ids[k:k + 500]
+        out |= {r["id"]: dict(r) for r in conn.execute(
+            "SELECT id, kind, status, reports, outlets, outlet_names, sources, confidence, first_reported, first_day, "
+            f"last_day FROM incidents WHERE id IN ({','.join('?' * len(chunk))})", chunk)}
+    return out

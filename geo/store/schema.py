@@ -8,8 +8,9 @@ from .current import CELL, FIGURES, SPAN
 # 2: corrections; 3: event_reports; 4: changes and document_versions; 5: meta (the writes counter), event_actors.pos;
 # 6: event_view (the events as corrected, what pages query); 7: event_view.cell, the rollups of its cells and
 # document_search; 8: ix_view_day_kind (the timeline of a kind or status reads an index, not the view); 9: incidents
-# and incident_events (``incidents``), filled once when an older store is opened for writing
-SCHEMA_VERSION = 9
+# and incident_events (``incidents``), filled once when an older store is opened for writing; 10: event_view.incident and
+# incident_outlets (each event's incident, what maps and the outlets filter read)
+SCHEMA_VERSION = 10
 
 _TABLES = """
 CREATE TABLE IF NOT EXISTS documents (
@@ -73,12 +74,13 @@ CREATE TABLE IF NOT EXISTS event_view (
     date_precision TEXT, date_source TEXT, day TEXT, day_end TEXT, place_id TEXT, place_en TEXT, place_ar TEXT,
     lat REAL, lon REAL, place_kind TEXT, place_country TEXT, origin_id TEXT, origin_en TEXT, origin_ar TEXT,
     origin_lat REAL, origin_lon REAL, actor_key TEXT, counterpart_key TEXT, aff_key TEXT, corrected INTEGER NOT NULL DEFAULT 0,
-    cell TEXT);
+    cell TEXT, incident TEXT, incident_outlets INTEGER);
 CREATE INDEX IF NOT EXISTS ix_view_type_day ON event_view(type, day);
 CREATE INDEX IF NOT EXISTS ix_view_day_end ON event_view(day_end);
 CREATE INDEX IF NOT EXISTS ix_view_day_kind ON event_view(day, type, subtype, status);
 CREATE INDEX IF NOT EXISTS ix_view_doc ON event_view(doc_id);
 CREATE INDEX IF NOT EXISTS ix_view_place ON event_view(place_id);
+CREATE INDEX IF NOT EXISTS ix_view_incident ON event_view(incident);
 CREATE INDEX IF NOT EXISTS ix_view_cell ON event_view(cell);
 CREATE INDEX IF NOT EXISTS ix_view_order ON event_view(day, doc_id, sentence, start, id);
 CREATE INDEX IF NOT EXISTS ix_view_status_doc ON event_view(status, doc_id);

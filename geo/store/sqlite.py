@@ -148,6 +148,9 @@ def _bring_up_to_date(conn: sqlite3.Connection) -> None:
             view = {r[1] for r in conn.execute("PRAGMA table_info(event_view)")}
             if view and "cell" not in view:                                  # schema 6: the view is rebuilt
                 conn.execute("ALTER TABLE event_view ADD COLUMN cell TEXT")
+            if view and "incident" not in view:                              # schema 10: filled by the incidents
+                conn.execute("ALTER TABLE event_view ADD COLUMN incident TEXT")
+                conn.execute("ALTER TABLE event_view ADD COLUMN incident_outlets INTEGER")
             for statement in _statements(TABLES + TRIGGERS + BACKFILL):
                 conn.execute(statement)
             conn.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
