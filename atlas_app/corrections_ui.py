@@ -1,4 +1,5 @@
-"""Analysts' corrections in the reader: drop an event, change its status, date or place, move a place mention;
+"""Analysts' corrections in the reader: drop an event, change its status, date or place, split it from its incident or
+merge its incident with another's (``incident_ui``), move a place mention;
 the corrections of the open article with an Undo button each (who made each, and those that no longer match an
 event of the current text); the export of every correction with its history.
 
@@ -28,13 +29,14 @@ from .style import KIND_LABELS, STATUS_LABELS, bilingual
 from .tables import CORRECTED_BADGE
 
 FLASH = "fix_flash"
-ACTIONS = {"status": "Status", "date": "Date", "place": "Place", "drop": "Drop"}
+ACTIONS = {"status": "Status", "date": "Date", "place": "Place", "incident": "Incident", "drop": "Drop"}
 TAB_KEY = "fix_action"                  # the open tab's label, in the session
 MENTIONS_KEY = "fix_mentions_open"      # whether the place-mention panel is open
 EVENT_KEY = "fix_event"                 # the id of the event being corrected
 MENTION_KEY = "fix_mention"             # the target (DOC:START:END) of the mention being corrected
 KIND_TEXT = {"drop_event": "dropped the event", "event_status": "changed the status", "event_date": "changed the date",
-             "event_place": "moved the event", "mention_place": "moved the place mention"}
+             "event_place": "moved the event", "mention_place": "moved the place mention",
+             "incident_split": "split from its incident", "incident_merge": "merged the incident"}
 EXPORT_COLUMNS = ["id", "kind", "target", "value", "note", "created_at", "who", "undone_at", "undone_by", "doc_id",
                   "version", "matches"]
 NO_LONGER = {"event": "no longer matches an event", "mention": "no longer matches a place mention"}
@@ -64,10 +66,11 @@ def mention_label(m: dict) -> str:
 
 
 def for_document(fixes: list[dict], doc_id: str, event_ids: set[str]) -> list[dict]:
-    """The corrections made on one article (any of its versions), or of its events (as extracted) or its place
-    mentions."""
+    """The corrections made on one article (any of its versions), or of its events (as extracted: a merge with one of
+    them too) or its place mentions."""
     prefix = f"{doc_id}:"
     return [c for c in fixes if c.get("doc_id") == doc_id or c["target"] in event_ids
+            or (c["kind"] == "incident_merge" and (c.get("value") or {}).get("with") in event_ids)
             or (c["kind"] == "mention_place" and c["target"].startswith(prefix)
                 and c["target"][len(prefix):].count(":") == 1)]
 
@@ -81,6 +84,8 @@ def value_text(c: dict) -> str:
     if c["kind"] in ("event_place", "mention_place"):
         at = f" ({v['lat']:.4f}, {v['lon']:.4f})" if v.get("lat") is not None else ""
         return f"to {isolate(bilingual(v.get('name_en'), v.get('name_ar')))}{at}"
+    if c["kind"] == "incident_merge":
+        return f"with the incident of event {v.get('with')}"
     return ""
 
 
@@ -101,8 +106,12 @@ def describe(c: dict, stored: dict[str, dict], mentions: dict[str, dict]) -> str
     Planned · “note”`` (+ ``· undone 2025-… by …``, + ``· no longer matches an event (made on version 1)``)."""
     what = f"#{c['id']} · {when(c.get('created_at'))} · by {c.get('who') or UNRECORDED} · "
     what += KIND_TEXT.get(c["kind"], c["kind"])
-    what += f" of {target_text(c, stored, mentions)}" if c["kind"] != "drop_event" else f": {target_text(c, stored, mentions)}"
+    what += f": {target_text(c, stored, mentions)}" if c["kind"] in ("drop_event", "incident_split") else \
+        f" of {target_text(c, stored, mentions)}"
     value = value_text(c)
+    if c["kind"] == "incident_merge":
+        value = "with the incident of " + target_text({"kind": c["kind"], "target": (c.get("value") or {}).get("with")},
+                                                      stored, mentions)
     parts = [what + (f": {value}" if value else "")]
     if c.get("note"):
         parts.append(f"“{isolate(c['note'])}”")
@@ -192,14 +201,15 @@ def show(page, doc: dict) -> None:
     editing = auth.editor() is not None
     if editing:
         doc_events = page.rows(None, EventQuery(doc_ids=(doc["id"],)), order="text")
-        event_panel(doc, doc_events)
+        event_panel(doc, doc_events, page.ask)
         mention_panel(doc)
     else:
         auth.viewer_notice("Correcting events needs an editor.")
     history(doc, editing)
 
 
-def event_panel(doc: dict, doc_events: pd.DataFrame) -> None:
+def event_panel(doc: dict, doc_events: pd.DataFrame, ask: Callable) -> None:
+    """The article's event picker and a tab per correction (``ask``: the page's store query, for its incident)."""
     if doc_events.empty:
         st.caption("This article has no event to correct (dropped events can be restored under “Corrections”).")
         return
@@ -236,6 +246,10 @@ def event_panel(doc: dict, doc_events: pd.DataFrame) -> None:
             value = places.picker(f"{key}_place", _doc_place_ids(doc))
             st.button("Move the event", key=f"{key}_place_go", on_click=_submit,
                       args=("event_place", eid, value, note_key, "event moved"))
+    if tabs["incident"].open is not False:
+        with tabs["incident"]:
+            from . import incident_ui          # it uses this module's helpers
+            incident_ui.tab(ask, rows, eid, key, note_key)
     if tabs["drop"].open is not False:
         with tabs["drop"]:
             st.caption("Dropping hides the event from every map and table; Undo under “Corrections” restores it.")

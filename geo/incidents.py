@@ -28,6 +28,10 @@ sentence another outlet printed word for word adds none. Ids are stable: an inci
 earliest report (``incident_id``). Incremental use: ``regroup`` recomputes only the incidents that new
 reports touch (``neighbour_window`` is what the store looks them up by) and gives what ``group`` over
 everything gives.
+
+Editors overrule the rules (``group``'s ``separate`` and ``joined``): a report split off links with nothing by
+the rules, and stands alone unless an editor merges it; two reports merged make their incidents one, after the
+rules have grouped everything, so a merge moves no other report.
 """
 from __future__ import annotations
 
@@ -44,6 +48,8 @@ SCALES = {"country": "country", "region": "region", "city": "city", "district": 
 EARTH_KM = 6371.0088                 # the mean radius
 KM_PER_DEGREE = EARTH_KM * math.pi / 180   # of latitude, along a meridian
 NO_AFFILIATION = {"", "Other"}       # "Other" groups unrelated actors: sharing it says nothing
+MERGED = "merged by an editor"       # the reason of an editor's merge
+SPLIT = "split from its incident by an editor"
 
 
 @dataclass(frozen=True)
@@ -285,6 +291,7 @@ class Incident:
     place: Spot | None
     start: date | None
     end: date | None
+    split: tuple[str, ...] = ()     # its reports an editor split off from the incident they were in
 
 
 def report_order(r: Report) -> tuple:
@@ -357,12 +364,16 @@ class _Sets:
             self.up[max(ra, rb)] = min(ra, rb)
 
 
-def group(reports, rules: Rules = RULES) -> list[Incident]:
+def group(reports, rules: Rules = RULES, separate=frozenset(), joined=()) -> list[Incident]:
     """Incidents of the reports, earliest first: placed reports by single linkage, then each placeless one
-    into the incident it fits best, then the placeless left over among themselves."""
+    into the incident it fits best, then the placeless left over among themselves; then the editors' decisions.
+
+    ``separate``: ids of reports an editor split off (no rule links them with anything); ``joined``: pairs of
+    report ids an editor merged, whose incidents become one (a pair naming a report not given is ignored)."""
     reports = sorted({r.id: r for r in reports}.values(), key=report_order)
     sets, links = _Sets(r.id for r in reports), []
-    placed = [r for r in reports if r.place is not None]
+    ruled = [r for r in reports if r.id not in separate]
+    placed = [r for r in ruled if r.place is not None]
     for a, b in candidate_pairs(placed, rules):
         if sets.find(a.id) == sets.find(b.id):
             continue                                # already one incident: one link explains each report
@@ -375,7 +386,7 @@ def group(reports, rules: Rules = RULES) -> list[Incident]:
     for r in placed:
         members.setdefault(sets.find(r.id), []).append(r)
     leftover, windows = [], _Windows(members)
-    for r in (r for r in reports if r.place is None):
+    for r in (r for r in ruled if r.place is None):
         best = best_incident(r, windows, rules)
         if best is None:
             leftover.append(r)
@@ -390,7 +401,17 @@ def group(reports, rules: Rules = RULES) -> list[Incident]:
         if reason:
             sets.union(a.id, b.id)
             links.append(Link(a.id, b.id, reason))
-    return incidents_of(reports, sets, links, rules)
+    merge_joined(joined, sets, links)
+    return incidents_of(reports, sets, links, rules, frozenset(separate))
+
+
+def merge_joined(joined, sets: _Sets, links: list[Link]) -> None:
+    """Make one incident of each pair an editor merged (both reports present and not yet together), linked by
+    ``MERGED``."""
+    for a, b in joined:
+        if a in sets.up and b in sets.up and sets.find(a) != sets.find(b):
+            sets.union(a, b)
+            links.append(Link(a, b, MERGED))
 
 
 def touches(r: Report, incident: Incident, rules: Rules = RULES) -> bool:
@@ -511,15 +532,16 @@ def best_incident(r: Report, windows: _Windows, rules: Rules = RULES):
     return best
 
 
-def incidents_of(reports: list[Report], sets: _Sets, links: list[Link], rules: Rules = RULES) -> list[Incident]:
-    """Incident records of the union-find groups, earliest first."""
+def incidents_of(reports: list[Report], sets: _Sets, links: list[Link], rules: Rules = RULES,
+                 separate=frozenset()) -> list[Incident]:
+    """Incident records of the union-find groups, earliest first (``separate``: the reports an editor split off)."""
     groups: dict[str, list[Report]] = {}
     for r in reports:
         groups.setdefault(sets.find(r.id), []).append(r)
     by_root: dict[str, list[Link]] = {}
     for link in links:
         by_root.setdefault(sets.find(link.a), []).append(link)
-    out = [make_incident(rs, by_root.get(root, []), rules) for root, rs in groups.items()]
+    out = [make_incident(rs, by_root.get(root, []), rules, separate) for root, rs in groups.items()]
     return sorted(out, key=lambda i: report_order(i.reports[0]))
 
 
@@ -547,8 +569,9 @@ def main_place(reports) -> Spot | None:
     return max(counts, key=lambda s: (counts[s], -order.index(s.scale)), default=None)
 
 
-def make_incident(reports: list[Report], links: list[Link], rules: Rules = RULES) -> Incident:
-    """The incident of these reports: earliest first, outlets, independent sources and confidence."""
+def make_incident(reports: list[Report], links: list[Link], rules: Rules = RULES, separate=frozenset()) -> Incident:
+    """The incident of these reports: earliest first, outlets, independent sources and confidence, and which of
+    them an editor split off (``separate``)."""
     reports = sorted(reports, key=report_order)
     sources = independent_sources(reports)
     starts, ends = [r.start for r in reports if r.start], [r.end for r in reports if r.end]
@@ -558,12 +581,14 @@ def make_incident(reports: list[Report], links: list[Link], rules: Rules = RULES
         reports=tuple(reports), links=tuple(sorted(links, key=lambda k: (k.a, k.b))),
         first_reported=min((r.published for r in reports if r.published), default=None),
         outlets=tuple(sorted({r.source for r in reports})), sources=sources, confidence=confidence(sources, rules),
-        place=main_place(reports), start=min(starts, default=None), end=max(ends, default=None))
+        place=main_place(reports), start=min(starts, default=None), end=max(ends, default=None),
+        split=tuple(r.id for r in reports if r.id in separate))
 
 
 def explain(incident: Incident) -> list[str]:
-    """One line per link: "a + b: same actors, 3 km, windows overlap"."""
-    return [f"{k.a} + {k.b}: {k.reason}" for k in incident.links]
+    """One line per link: "a + b: same actors, 3 km, windows overlap" ("a + b: merged by an editor"); then one
+    per report an editor split off: "a: split from its incident by an editor"."""
+    return [f"{k.a} + {k.b}: {k.reason}" for k in incident.links] + [f"{r}: {SPLIT}" for r in incident.split]
 
 
 def with_rules(**changes) -> Rules:

@@ -8,7 +8,7 @@ from collections import Counter
 from contextlib import closing
 from datetime import date
 
-from atlas_app import corrections_ui, places
+from atlas_app import corrections_ui, incident_ui, places
 from atlas_app.tables import CORRECTED_BADGE
 from geo.store import corrections, history
 from geo.store import connect
@@ -219,3 +219,76 @@ def test_place_search_ranks_exact_then_prefix_and_reads_arabic():
     assert all("benghazi" in entries[i].en or "بنغازي" in entries[i].ar for i in places.search("bengh", entries))
     assert places.search("", entries, first=["eg-alexandria", "nowhere"])[0] == "eg-alexandria"
     assert places.search("zzzzqqq", entries) == []
+
+
+def incident_caption(at) -> str:
+    """What the Incident tab says of the event's incident."""
+    return next(c.value for c in at.caption if "incident" in c.value and ("One of" in c.value or "Alone" in c.value))
+
+
+def an_event_of_an_incident_of_several_articles(seed_store) -> dict:
+    """An event whose incident has reports from two articles or more (the seeds have one)."""
+    with closing(connect(seed_store, readonly=True)) as conn:
+        row = conn.execute("SELECT event_id, doc_id FROM incident_events WHERE incident_id IN (SELECT incident_id FROM "
+                           "incident_events GROUP BY incident_id HAVING COUNT(DISTINCT doc_id) > 1) "
+                           "ORDER BY event_id").fetchone()
+    return {"id": row["event_id"], "doc_id": row["doc_id"]}
+
+
+def test_splitting_an_event_from_its_incident_and_undoing_it(store_copy, seed_store):
+    event = an_event_of_an_incident_of_several_articles(seed_store)
+    at = open_event(event, "Incident")
+    before = incident_caption(at)
+    assert before.startswith("One of ") and frame(at, "Why")["This"].tolist().count("▶") == 1
+    at.button(key=f"fix_{event['id']}_split_go").click()
+    ok(at.run())
+    assert at.success and "event split from its incident" in at.success[0].value
+    assert incident_caption(at) == f"Alone in its incident (incident:{event['id']}), split off by an editor."
+    assert any("split from its incident" in m.value for m in at.markdown)          # listed, with its Undo
+    assert not (table(at)["Corrected"] == CORRECTED_BADGE).any()                  # the event itself is unchanged
+    undo_buttons(at)[0].click()
+    ok(at.run())
+    assert incident_caption(at) == before
+
+
+def test_merging_with_the_incident_of_another_articles_event_and_undoing_it(store_copy, call, events):
+    other = events[(events["subtype"] == "call") & (events["doc_id"] != call["doc_id"])].iloc[0]
+    at = open_event(call, "Incident")
+    assert incident_caption(at).startswith("Alone in its incident")
+    at.text_input(key=f"fix_{call['id']}_merge_id").input(other["id"])
+    at.button(key=f"fix_{call['id']}_merge_go").click()
+    ok(at.run())
+    assert at.success and "incidents merged" in at.success[0].value
+    assert incident_caption(at).startswith("One of 2 reports")
+    merged = frame(at, "Why")
+    assert sorted(merged["Article"]) == sorted([call["doc_id"], other["doc_id"]])
+    assert "merged by an editor" in set(merged["Why"])
+    assert any("merged the incident" in m.value for m in at.markdown)
+    elsewhere = ok(run(SOURCES, doc=other["doc_id"]))                            # the other article lists it too
+    assert any("merged the incident" in m.value for m in elsewhere.markdown)
+    undo_buttons(at)[0].click()
+    ok(at.run())
+    assert incident_caption(at).startswith("Alone in its incident")
+
+
+def test_a_merge_with_the_event_itself_is_refused_with_the_reason(store_copy, call):
+    at = open_event(call, "Incident")
+    at.text_input(key=f"fix_{call['id']}_merge_id").input(call["id"])
+    at.button(key=f"fix_{call['id']}_merge_go").click()
+    at.run()
+    assert "cannot be merged with itself" in error(at)
+
+
+def test_the_merge_picker_offers_the_articles_other_events_of_its_kind_in_other_incidents(store_copy, call, events):
+    at = open_event(call, "Incident")
+    box = picker(at, incident_ui.PICK)
+    mine = events[(events["doc_id"] == call["doc_id"]) & (events["type"] == call["type"])]
+    offered = [i for i in mine["id"] if box.format_func(i) in box.options]
+    assert offered and call["id"] not in offered                    # the seeds' article has another flow
+    box.set_value(offered[0])
+    ok(at.run())
+    at.button(key=f"fix_{call['id']}_merge_go").click()
+    ok(at.run())
+    assert incident_caption(at).startswith("One of ")
+    label = box.format_func(offered[0])
+    assert not any(s.label == incident_ui.PICK and label in s.options for s in at.selectbox)   # one incident now

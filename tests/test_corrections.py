@@ -72,11 +72,40 @@ def test_fixing_a_place_mention_moves_the_events_of_its_sentence(conn):
     ("event_date", {"date_start": "2019-09-02", "date_end": "2019-09-01"}, "comes before"),
     ("event_place", {"lat": 200, "lon": 0}, "between -90 and 90"),
     ("event_place", {"place_id": "nowhere"}, "no gazetteer place"),
+    ("incident_merge", {}, "Give the id of the event"),
+    ("incident_merge", {"with": "no-such-event"}, "no event “no-such-event”"),
     ("rename", {}, "Unknown kind of correction"),
 ])
 def test_bad_corrections_are_refused_with_a_reason(conn, kind, value, reason):
     with pytest.raises(CorrectionError, match=reason):
         corrections.add(conn, kind, pompeo_call(conn)["id"], value)
+
+
+def test_an_event_is_merged_neither_with_itself_nor_with_an_event_of_another_kind(conn):
+    call = pompeo_call(conn)
+    with pytest.raises(CorrectionError, match="cannot be merged with itself"):
+        corrections.add(conn, "incident_merge", call["id"], {"with": call["id"]})
+    front = next(e for e in read_events(conn) if e["type"] == "front_line")
+    with pytest.raises(CorrectionError, match="Only events of one kind"):
+        corrections.add(conn, "incident_merge", call["id"], {"with": front["id"]})
+    assert corrections.listing(conn) == []
+
+
+def test_splits_and_merges_are_listed_with_the_others_and_change_no_event(conn):
+    call = pompeo_call(conn)
+    other = next(e for e in read_events(conn) if e["type"] == call["type"] and e["doc_id"] != call["doc_id"])
+    split = corrections.add(conn, "incident_split", call["id"])
+    corrections.add(conn, "incident_merge", call["id"], {"with": f" {other['id']} "})
+    corrections.undo(conn, split)
+    assert [(c["kind"], c["value"], bool(c["undone_at"])) for c in corrections.listing(conn)] == [
+        ("incident_split", {}, True), ("incident_merge", {"with": other["id"]}, False)]
+    after = pompeo_call(conn)                            # its incident changed, not the event: not marked corrected
+    assert after["corrected"] is False and without_incident(after) == without_incident(call)
+    assert after["incident_id"] == next(e for e in read_events(conn) if e["id"] == other["id"])["incident_id"]
+
+
+def without_incident(event: dict) -> dict:
+    return {k: v for k, v in event.items() if k not in ("incident_id", "incident", "incident_outlets")}
 
 
 def test_unknown_targets_are_refused(conn):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import random
 
 from geo.evaluate_incidents import article_folds, pairwise
-from geo.incidents import (KM_PER_DEGREE, RULES, candidate_pairs, group, place_buckets, regroup,
+from geo.incidents import (KM_PER_DEGREE, RULES, candidate_pairs, explain, group, place_buckets, regroup,
                            report_from_event, spot)
 
 PARIS = {"id": "fr-paris", "name": "Paris", "kind": "city", "lat": 48.8566, "lon": 2.3522}
@@ -137,6 +137,57 @@ def test_regrouping_only_the_touched_incidents_gives_what_grouping_everything_gi
     new = [clash("c:0", "2018-06-05", "Sky News Arabia"), clash("c:1", "2018-06-05", "Sky News Arabia", place=None)]
     incidents = group(old)
     assert regroup(new, incidents) == group(old + new)
+
+
+def members(incidents) -> set[tuple[str, ...]]:
+    return {tuple(r.id for r in i.reports) for i in incidents}
+
+
+def test_a_report_an_editor_split_off_stands_alone_and_the_rest_stay_together():
+    reports = [clash("a:0", "2018-06-04", "Sky News Arabia"), clash("b:0", "2018-06-04", "Al Wasat"),
+               clash("c:0", "2018-06-05", "Al Marsad")]
+    assert members(group(reports)) == {("a:0", "b:0", "c:0")}
+    kept, alone = group(reports, separate={"b:0"})
+    assert members([kept, alone]) == {("a:0", "c:0"), ("b:0",)}
+    assert alone.id == "incident:b:0" and explain(alone) == ["b:0: split from its incident by an editor"]
+    assert explain(kept) == ["a:0 + c:0: same actors, same city (Derna), windows 1 day apart"]
+
+
+def test_a_split_off_report_takes_no_placeless_report_with_it():
+    placed = clash("a:0", "2018-05-16", "Sky News Arabia")
+    same_article = clash("a:1", "2018-05-16", "Sky News Arabia", place=None, actors=())
+    assert members(group([placed, same_article], separate={"a:0"})) == {("a:0",), ("a:1",)}
+
+
+def test_splitting_the_earliest_report_renames_the_incident_after_the_next():
+    reports = [clash("a:0", "2018-06-04", "Sky News Arabia"), clash("b:0", "2018-06-05", "Al Wasat"),
+               clash("c:0", "2018-06-06", "Al Marsad")]
+    assert [i.id for i in group(reports, separate={"a:0"})] == ["incident:a:0", "incident:b:0"]
+
+
+def test_an_editor_merges_two_visits_a_month_apart_into_one_incident():
+    may = visit("a:0", "2019-05-22", "Al Wasat", "2019-05-22")
+    june = visit("b:0", "2019-06-24", "Libya Observer", "2019-06-24")
+    [both] = group([june, may], joined=[("b:0", "a:0")])
+    assert (both.id, [r.id for r in both.reports], both.sources) == ("incident:a:0", ["a:0", "b:0"], 2)
+    assert explain(both) == ["b:0 + a:0: merged by an editor"]
+    assert len(group([may, june], joined=[("a:0", "gone:0")])) == 2        # a merge with a report not given
+
+
+def test_a_merge_joins_whole_incidents_and_moves_no_other_report():
+    derna = [clash("a:0", "2018-06-04", "Sky News Arabia"), clash("b:0", "2018-06-04", "Al Wasat")]
+    tripoli = [clash("c:0", "2018-06-04", "Al Marsad", place=TRIPOLI), clash("d:0", "2018-06-04", "Al Wasat",
+                                                                                place=TRIPOLI)]
+    paris = [visit("v:0", "2018-06-04", "Al Wasat", "2018-06-04")]
+    assert members(group(derna + tripoli + paris, joined=[("b:0", "c:0")])) == {("a:0", "b:0", "c:0", "d:0"),
+                                                                               ("v:0",)}
+
+
+def test_a_report_split_off_then_merged_elsewhere_joins_only_that_incident():
+    derna = [clash("a:0", "2018-06-04", "Sky News Arabia"), clash("b:0", "2018-06-04", "Al Wasat")]
+    tripoli = clash("c:0", "2018-06-04", "Al Marsad", place=TRIPOLI)
+    assert members(group(derna + [tripoli], separate={"b:0"}, joined=[("b:0", "c:0")])) == {("a:0",),
+                                                                                            ("b:0", "c:0")}
 
 
 def test_pairwise_precision_and_recall_on_a_tiny_example():

@@ -15,7 +15,7 @@ from geo.export import export_events
 from geo.incidents import group
 from geo.model import Actor, Article, Event, Extraction, Place, Sentence
 from geo.pipeline import extract
-from geo.store import connect, corrections, read_events, save
+from geo.store import connect, corrections, history, read_events, save
 from geo.store import incidents as store_incidents
 from geo.store.queries import EventQuery, groups, incident, incident_facts, incident_of, rows
 
@@ -69,9 +69,12 @@ def event_of(conn, doc_id: str) -> str:
 
 
 def everything_grouped_at_once(conn) -> dict[str, str]:
-    """What ``geo.incidents.group`` makes of every event of the store in one go: each event's incident."""
+    """What ``geo.incidents.group`` makes of every event of the store in one go, with the editors' splits and merges:
+    each event's incident."""
     docs = [r[0] for r in conn.execute("SELECT id FROM documents")]
-    return {r.id: i.id for i in group(store_incidents.reports(conn, "doc_id", docs)) for r in i.reports}
+    editors = store_incidents.decisions(conn)
+    return {r.id: i.id for i in group(store_incidents.reports(conn, "doc_id", docs), separate=editors.separate,
+                                      joined=editors.joined) for r in i.reports}
 
 
 @pytest.fixture
@@ -125,6 +128,82 @@ def test_moving_an_event_to_another_city_splits_it_off_into_an_incident_of_its_o
     assert (derna["place_en"], derna["outlets"], tripoli["place_en"]) == ("Derna", 1, "Tripoli")
     assert tripoli["id"] == f"incident:{event_of(conn, 'b')}"
     assert memberships(conn) == everything_grouped_at_once(conn)
+
+
+def reasons(conn) -> dict[str, str]:
+    """Each event's reason for being in its incident, by article."""
+    return {r[0]: r[1] for r in conn.execute("SELECT doc_id, reason FROM incident_events")}
+
+
+def test_an_editor_splits_an_event_from_its_incident_and_undo_puts_it_back(conn):
+    for doc, outlet in (("a", "Sky News Arabia"), ("b", "Al Wasat"), ("c", "Al Marsad")):
+        save(conn, article(doc, outlet, "2018-06-04", clash("2018-06-04")))
+    [before] = incidents_of(conn)
+    b = event_of(conn, "b")
+    cid = corrections.add(conn, "incident_split", b, note="another clash", who="ana@example.org")
+    assert sorted(len(i["report_list"]) for i in incidents_of(conn)) == [1, 2]
+    assert incident_of(conn, b) == f"incident:{b}"
+    assert incident(conn, f"incident:{b}")["outlets"] == 1 and incident_of(conn, event_of(conn, "a")) != incident_of(conn, b)
+    assert reasons(conn)["b"] == "split from its incident by an editor"
+    assert memberships(conn) == everything_grouped_at_once(conn)
+    assert [e["corrected"] for e in read_events(conn) if e["doc_id"] == "b"] == [False]     # the event is unchanged
+    corrections.undo(conn, cid, who="omar@example.org")
+    assert incidents_of(conn) == [before]
+    assert [(c["action"], c["who"], c["detail"]["kind"]) for c in reversed(history.changes(conn, target=str(cid)))] == \
+        [("correction", "ana@example.org", "incident_split"), ("undo", "omar@example.org", "incident_split")]
+
+
+def test_an_editor_merges_one_persons_two_visits_a_month_apart_and_undo_parts_them(conn):
+    save(conn, article("may", "Al Wasat", "2019-05-22", visit("2019-05-22")))
+    save(conn, article("june", "Libya Observer", "2019-06-24", visit("2019-06-24")))
+    may, june = incidents_of(conn)
+    cid = corrections.add(conn, "incident_merge", event_of(conn, "june"), {"with": event_of(conn, "may")})
+    [merged] = incidents_of(conn)
+    assert (merged["id"], merged["reports"], merged["outlets"]) == (may["id"], 2, 2)        # the earliest names it
+    assert (merged["first_day"], merged["last_day"]) == ("2019-05-22", "2019-06-24")
+    assert reasons(conn)["june"] == "merged by an editor"
+    assert memberships(conn) == everything_grouped_at_once(conn)
+    corrections.undo(conn, cid)
+    assert incidents_of(conn) == [may, june]
+
+
+def test_a_merge_regroups_the_other_events_incident_even_from_its_own_article(conn):
+    save(conn, article("may", "Al Wasat", "2019-05-22", visit("2019-05-22")))
+    save(conn, article("may2", "Al Marsad", "2019-05-22", visit("2019-05-22")))
+    save(conn, article("june", "Libya Observer", "2019-06-24", visit("2019-06-24")))
+    corrections.add(conn, "incident_merge", event_of(conn, "may"), {"with": event_of(conn, "june")})
+    [merged] = incidents_of(conn)
+    assert sorted(r["doc_id"] for r in merged["report_list"]) == ["june", "may", "may2"]
+
+
+def test_a_split_survives_a_later_article_that_touches_the_incident(conn):
+    save(conn, article("a", "Sky News Arabia", "2018-06-04", clash("2018-06-04")))
+    save(conn, article("b", "Al Wasat", "2018-06-04", clash("2018-06-04")))
+    corrections.add(conn, "incident_split", event_of(conn, "b"))
+    save(conn, article("c", "Al Marsad", "2018-06-05", clash("2018-06-05")))
+    kept, alone = sorted(incidents_of(conn), key=lambda i: -i["reports"])
+    assert sorted(r["doc_id"] for r in kept["report_list"]) == ["a", "c"]
+    assert [r["doc_id"] for r in alone["report_list"]] == ["b"]
+    assert memberships(conn) == everything_grouped_at_once(conn)
+
+
+def test_a_merge_survives_a_later_report_of_one_of_the_visits(conn):
+    save(conn, article("may", "Al Wasat", "2019-05-22", visit("2019-05-22")))
+    save(conn, article("june", "Libya Observer", "2019-06-24", visit("2019-06-24")))
+    corrections.add(conn, "incident_merge", event_of(conn, "june"), {"with": event_of(conn, "may")})
+    save(conn, article("june2", "Al Marsad", "2019-06-25", visit("2019-06-24")))
+    [merged] = incidents_of(conn)
+    assert [r["doc_id"] for r in merged["report_list"]] == ["may", "june", "june2"]
+
+
+def test_a_split_after_a_merge_wins_and_undoing_it_merges_again(conn):
+    save(conn, article("may", "Al Wasat", "2019-05-22", visit("2019-05-22")))
+    save(conn, article("june", "Libya Observer", "2019-06-24", visit("2019-06-24")))
+    corrections.add(conn, "incident_merge", event_of(conn, "june"), {"with": event_of(conn, "may")})
+    split = corrections.add(conn, "incident_split", event_of(conn, "june"))
+    assert len(incidents_of(conn)) == 2
+    corrections.undo(conn, split)
+    assert len(incidents_of(conn)) == 1 and memberships(conn) == everything_grouped_at_once(conn)
 
 
 def test_replacing_an_article_moves_its_reports_to_the_incidents_of_its_new_text(conn):

@@ -5,6 +5,10 @@ the event; a place mention is its document and span), so it survives re-extracti
 and each undo is a change in ``geo.history`` (who, when, on which version of the article); undoing
 keeps the row, marked undone. A correction whose target is gone (its article's text was replaced)
 is kept and listed as no longer matching, and applies to nothing.
+
+Two kinds change no event but the incidents it is grouped into (``geo.store.incidents``): ``incident_split`` takes
+the event out of its incident (it links with nothing by the rules), ``incident_merge`` makes its incident and the
+other event's one; a later one wins (a split takes the event out of the merges made before it).
 """
 from __future__ import annotations
 
@@ -20,7 +24,10 @@ KINDS = {
     "event_date": "event",        # value: {"date_start": "YYYY-MM-DD", "date_end": "YYYY-MM-DD"}
     "event_place": "event",       # value: {"place_id": ...} or {"lat", "lon", "name"}
     "mention_place": "mention",   # value: as event_place; target "DOC_ID:START:END"
+    "incident_split": "event",    # value: {}
+    "incident_merge": "event",    # value: {"with": another event's id}
 }
+INCIDENT_KINDS = ("incident_split", "incident_merge")     # they change the incidents, not the event
 STATUSES = {"occurred", "planned"}
 
 # Each correction with who made it, on which article and version, who undid it, and whether its target is still
@@ -58,11 +65,34 @@ def validate(conn: Connection, kind: str, target: str, value: dict) -> dict:
             raise CorrectionError("The end date comes before the start date.")
     if kind in ("event_place", "mention_place"):
         value = _place_value(conn, value)
-    if KINDS[kind] == "event" and conn.execute("SELECT 1 FROM events WHERE id = ?", (target,)).fetchone() is None:
+    if KINDS[kind] == "event" and _kind_of(conn, target) is None:
         raise CorrectionError(f"There is no event “{target}” in the store (was its article replaced?).")
+    if kind == "incident_merge":
+        value = _merge_value(conn, target, value)
     if KINDS[kind] == "mention" and _mention(conn, target) is None:
         raise CorrectionError(f"There is no place mention “{target}” in the store.")
     return value
+
+
+def _kind_of(conn: Connection, event_id: str) -> str | None:
+    """The event's kind (``type``), None when the store has no such event."""
+    row = conn.execute("SELECT type FROM events WHERE id = ?", (str(event_id),)).fetchone()
+    return None if row is None else row[0]
+
+
+def _merge_value(conn: Connection, target: str, value: dict) -> dict:
+    """``{"with": id}`` of another stored event of the same kind (an incident is of one kind)."""
+    other = str(value.get("with") or "").strip()
+    if not other:
+        raise CorrectionError("Give the id of the event whose incident to merge with.")
+    if other == target:
+        raise CorrectionError("An event cannot be merged with itself: give another event.")
+    kind = _kind_of(conn, other)
+    if kind is None:
+        raise CorrectionError(f"There is no event “{other}” in the store.")
+    if kind != _kind_of(conn, target):
+        raise CorrectionError(f"Only events of one kind can be one incident: “{other}” is of another kind.")
+    return {"with": other}
 
 
 def _place_value(conn: Connection, value: dict) -> dict:
@@ -152,14 +182,15 @@ def active(conn: Connection, doc_ids: list[str] | None = None) -> list[dict]:
 
 
 def apply(events: list[dict], corrections: list[dict], mentions: dict[str, dict]) -> list[dict]:
-    """Events with the active corrections applied, later ones winning; dropped events are left out.
+    """Events with the active corrections applied, later ones winning; dropped events are left out (splits and
+    merges change incidents, not events: they are left to ``incidents``).
 
     ``mentions`` maps a mention target to its row (doc_id, sentence, place_id): a corrected mention
     moves the events of its sentence that stood at its place.
     """
     by_event: dict[str, list[dict]] = {}
     for c in corrections:
-        if c.get("undone_at"):
+        if c.get("undone_at") or c["kind"] in INCIDENT_KINDS:
             continue
         if c["kind"] == "mention_place":
             m = mentions.get(c["target"])

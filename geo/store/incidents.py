@@ -10,14 +10,18 @@ range, and a place nearby: ``candidates``) are grouped again from their members,
 ``geo.incidents.incident_id``: its earliest report's event id, which the store derives from the article's bytes
 and what the event says (``repository.event_id``), so a recomputation or a re-ingest gives the same ids.
 ``ensure_built`` fills the tables once for a store made before them, article batch by article batch in publication
-order (the same recomputation)."""
+order (the same recomputation).
+
+Editors' splits and merges (``corrections``' ``incident_split`` and ``incident_merge``) are inputs of every grouping
+(``decisions``), so a later save that touches the incident keeps them; a merge also regroups the other event's
+incident (``merged_with``)."""
 from __future__ import annotations
 
 import math
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from ..incidents import RULES, Incident, Report, Spot, group, neighbour_window, report_from_event
+from ..incidents import RULES, SPLIT, Incident, Report, Spot, group, neighbour_window, report_from_event
 from .engine import Connection
 
 FORMAT = 2              # the meta row ``incidents`` once the tables (and event_view.incident) are complete
@@ -108,14 +112,46 @@ def seed(r: Report, rules=RULES) -> Seed | None:
 
 def membership(incident: Incident) -> list[tuple]:
     """The ``incident_events`` rows of one incident: each report with the link that brought it in (the earliest,
-    none)."""
+    none; one an editor split off and nothing brought in, ``SPLIT``)."""
     why = {}
     for link in incident.links:
         why.setdefault(link.b, (link.a, link.reason))
         why.setdefault(link.a, (link.b, link.reason))
     first = incident.reports[0].id
+    alone = ("", SPLIT if first in incident.split and first not in why else "")
     return [(r.id, incident.id, r.doc, r.kind, _iso(r.start), _iso(r.end), tile(r),
-             *(("", "") if r.id == first else why.get(r.id, ("", "")))) for r in incident.reports]
+             *(alone if r.id == first else why.get(r.id, ("", "")))) for r in incident.reports]
+
+
+@dataclass(frozen=True)
+class Decisions:
+    """What editors decided: the events split off, and the pairs of events merged (``geo.incidents.group``'s
+    ``separate`` and ``joined``)."""
+    separate: frozenset[str] = frozenset()
+    joined: tuple[tuple[str, str], ...] = ()
+
+
+def decisions_of(fixes) -> Decisions:
+    """The decisions of these active splits and merges (dicts of ``kind``, ``target``, ``value``), oldest first, a
+    later one winning: a split takes its event out of the merges made before it (a merge after it joins it again,
+    though no rule links it)."""
+    separate: set[str] = set()
+    joined: list[tuple[str, str]] = []
+    for c in fixes:
+        if c["kind"] == "incident_split":
+            separate.add(c["target"])
+            joined = [p for p in joined if c["target"] not in p]
+        elif c["kind"] == "incident_merge":
+            joined.append((c["target"], c["value"]["with"]))
+    return Decisions(frozenset(separate), tuple(joined))
+
+
+def decisions(conn: Connection) -> Decisions:
+    """The editors' active splits and merges in the store (few: one per editor's click, so all are read)."""
+    import json
+    rows = conn.execute("SELECT kind, target, value FROM corrections WHERE undone_at IS NULL AND kind IN (?, ?) "
+                        "ORDER BY id", ("incident_split", "incident_merge")).fetchall()
+    return decisions_of([{"kind": r[0], "target": r[1], "value": json.loads(r[2])} for r in rows])
 
 
 def incident_row(i: Incident) -> tuple:
@@ -200,10 +236,35 @@ def _ids(conn: Connection, sql: str, values) -> set[str]:
 
 # ------------------------------------------------------------------ recomputing
 
-def touched(conn: Connection, doc_ids: list[str], new: list[Report], rules=RULES) -> set[str]:
+def touched(conn: Connection, doc_ids: list[str], new: list[Report], rules=RULES, joined=()) -> set[str]:
     """The incidents a refresh of these articles may change: those their events were in; those holding a stored
-    event their new or former events could link with; and, for what a split lets go, the incidents of the other
-    events of their members' articles (a site joins its article's city incident) and near their placeless members."""
+    event their new or former events could link with; for what a split lets go, the incidents of the other
+    events of their members' articles (a site joins its article's city incident) and near their placeless members;
+    and the incidents an editor merged any of those with (``merged_with``)."""
+    found = _reached(conn, doc_ids, new, rules)
+    return merged_with(conn, found, {r.id for r in new}, joined) if joined else found
+
+
+def merged_with(conn: Connection, ids: set[str], events: set[str], joined) -> set[str]:
+    """``ids`` and, until none is left, the incidents of the other event of each merge (``joined``) that a member of
+    theirs or one of ``events`` is in: a new merge regroups both incidents, into one."""
+    partners: dict[str, set[str]] = {}
+    for a, b in joined:
+        partners.setdefault(a, set()).add(b)
+        partners.setdefault(b, set()).add(a)
+    ids, seen = set(ids), set()
+    frontier = set(events) | _ids(conn, "SELECT event_id FROM incident_events WHERE incident_id IN ({})", ids)
+    while frontier:
+        seen |= frontier
+        others = {p for e in frontier & partners.keys() for p in partners[e]} - seen
+        more = _ids(conn, "SELECT DISTINCT incident_id FROM incident_events WHERE event_id IN ({})", others) - ids
+        ids |= more
+        frontier = (others | _ids(conn, "SELECT event_id FROM incident_events WHERE incident_id IN ({})", more)) - seen
+    return ids
+
+
+def _reached(conn: Connection, doc_ids: list[str], new: list[Report], rules=RULES) -> set[str]:
+    """``touched`` by the rules alone."""
     from .current import longest_window
     longest = longest_window(conn) or 0
     was = _ids(conn, "SELECT DISTINCT incident_id FROM incident_events WHERE doc_id IN ({})", doc_ids)
@@ -219,14 +280,16 @@ def touched(conn: Connection, doc_ids: list[str], new: list[Report], rules=RULES
 
 def recompute(conn: Connection, doc_ids, rules=RULES) -> int:
     """Group again the incidents a refresh of these articles touches (``touched``) with the articles' events as
-    they are now, and replace them; returns how many reports were grouped. Inside the caller's transaction."""
+    they are now and the editors' decisions, and replace them; returns how many reports were grouped. Inside the
+    caller's transaction."""
     doc_ids = sorted(set(doc_ids))
     new = reports(conn, "doc_id", doc_ids)
-    ids = touched(conn, doc_ids, new, rules)
+    editors = decisions(conn)
+    ids = touched(conn, doc_ids, new, rules, editors.joined)
     members = _ids(conn, "SELECT event_id FROM incident_events WHERE incident_id IN ({})", ids)
     refreshed = set(doc_ids)
     kept = [r for r in reports(conn, "id", members) if r.doc not in refreshed]
-    redone = group(kept + new, rules)
+    redone = group(kept + new, rules, editors.separate, editors.joined)
     for chunk in _chunks(sorted(ids)):
         marks = ",".join("?" * len(chunk))
         conn.execute(f"DELETE FROM incident_events WHERE incident_id IN ({marks})", chunk)
