@@ -6,7 +6,7 @@ callback, so a copied link reopens the same view. Parameter names:
     actor=<English name> (repeatable)   aff=<affiliation> (repeatable)   kind=visit|front_line|diplomatic_flow
     status=occurred|planned             from=YYYY-MM-DD   to=YYYY-MM-DD
     outlets=N (events of incidents reported by at least N outlets)
-    page-level: sel (map selection), show=incidents|reports, present=1, per, color, period, doc, sentence
+    page-level: sel (map selection), show=incidents|reports, present=1, per, week, color, period, doc, sentence
 """
 from __future__ import annotations
 

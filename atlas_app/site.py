@@ -22,7 +22,7 @@ class PageSpec:
         return re.sub(r"^\d+_", "", Path(self.path).stem)
 
 
-OVERVIEW = PageSpec("pages/0_Overview.py", "Overview", ":material/public:", ("sel", "show", "per"))
+OVERVIEW = PageSpec("pages/0_Overview.py", "Overview", ":material/public:", ("sel", "show", "per", "week"))
 VISITS = PageSpec("pages/1_Visits.py", "Visits", ":material/flight:", ("sel", "show", "color"), "visit")
 FRONT_LINES = PageSpec("pages/2_Front_lines.py", "Front lines", ":material/swords:", ("sel", "show", "period"),
                        "front_line")

@@ -1,7 +1,7 @@
 """Overview: every kind of event on one map, with counts, a timeline and the table of events."""
 import streamlit as st
 
-from atlas_app import charts, filters, layers, mapview, site, tables, ui
+from atlas_app import charts, filters, layers, mapview, site, tables, trends_ui, ui
 from atlas_app.style import KIND_COLORS, KIND_LABELS
 
 page = ui.start(site.OVERVIEW)
@@ -21,6 +21,7 @@ if not page.present:
                                      what="timeline step (week or month)")
     page.note(notes)
     st.altair_chart(charts.timeline(page.days("type"), per), width="stretch")
+    trends_ui.section(page)
     st.subheader("Events")
     tables.event_table(page.rows(), total=page.count())
     ui.export_buttons(page, "overview")
