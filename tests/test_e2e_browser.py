@@ -134,7 +134,8 @@ def test_map_filter_and_source_in_a_real_browser(server, browser):
             arg=planned)
         assert metric(page, "Events") == planned != events_all
         assert metric(page, "Occurred") == 0
-        assert page.locator(f"{SIDEBAR} [data-testid='stRadio'] input[type=radio]:checked").count() == 1
+        status = page.locator(f"{SIDEBAR} [data-testid='stRadio']").filter(has_text="Planned")   # not "The map shows"
+        assert status.locator("input[type=radio]:checked").count() == 1
         page.wait_for_selector(MAP_CANVAS, state="attached")
         page.screenshot(path=str(ARTIFACTS / "overview-planned.png"))
         log("status=planned applied")
