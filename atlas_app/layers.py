@@ -16,6 +16,7 @@ from __future__ import annotations
 import copy
 import json
 import math
+from collections import Counter
 from functools import lru_cache
 from urllib.parse import parse_qsl, quote_plus
 
@@ -310,12 +311,22 @@ def _outline(iso: str | None) -> tuple | None:
 
 def _areas_layer(layer_id: str, rows: list[dict], color_of) -> pdk.Layer:
     """Countries as their outlines: one object per polygon of a country (PolygonLayer draws one polygon per
-    object), each with the country's key and tooltip; ``total`` counts countries (``fit`` counts objects by key)."""
+    object), each with the country's key and tooltip; ``total`` counts countries (``fit`` counts objects by key).
+    A country is drawn once, for its biggest row: the incidents of one country would stack their fills into an opaque
+    one; its tooltip says how many more there are."""
+    first: dict[str, dict] = {}
+    more: Counter = Counter()
+    for r in rows:                                  # biggest first
+        more[r["iso"]] += r["iso"] in first
+        first.setdefault(r["iso"], r)
     data = []
-    for r in rows:
+    for iso, r in first.items():
+        if more[iso]:
+            r = r | {"t_more": tip_text(f"{r['t_more']} {plural(more[iso], 'more incident')} in this country: choose "
+                                        "“The map shows: Reports” to see them as one.")}
         rgb = list(color_of(r))[:3]
         data += [r | {"polygon": part, "color": rgb + [AREA_ALPHA], "line": rgb + [200]} for part in _outline(r["iso"])]
-    return pdk.Layer("PolygonLayer", id=layer_id, data=Objects(data, len(rows)), get_polygon="polygon",
+    return pdk.Layer("PolygonLayer", id=layer_id, data=Objects(data, len(first)), get_polygon="polygon",
                      get_fill_color="color", get_line_color="line", line_width_min_pixels=1, stroked=True,
                      filled=True, pickable=True, auto_highlight=True)
 

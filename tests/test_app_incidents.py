@@ -11,7 +11,7 @@ from atlas_app.site import FRONT_LINES, OVERVIEW, SOURCES
 from atlas_app.style import date_label
 from geo.store import connect
 from tests.apptest import ok, run, table_rows
-from tests.test_app_pages import MAP_PAGES as LAYER, deck, placed
+from tests.test_app_pages import MAP_PAGES as LAYER, deck, layer, placed
 
 MAP_PAGES = list(LAYER)
 
@@ -92,3 +92,12 @@ def test_the_reader_shows_the_marked_sentences_incident_as_a_timeline_of_its_rep
     assert list(timeline["Reported"]) == [date_label(p, None, "day") for p in published]   # first reported first
     assert timeline["Source"].str.contains("sentence=").all()
     assert any("Joined because:" in c.value for c in box.caption)
+
+
+def test_a_country_with_several_incidents_is_one_outline_saying_how_many_more(store):
+    outlines = layer(deck(ok(run(OVERVIEW.path))), "places-outlines")
+    keys: dict[str, set] = {}
+    for o in outlines:
+        keys.setdefault(o["iso"], set()).add(o["key"])
+    assert keys and all(len(k) == 1 for k in keys.values())             # a fill stacked on itself would go opaque
+    assert any("more incident" in o["t_more"] for o in outlines), {o["iso"]: o["t_more"] for o in outlines}
