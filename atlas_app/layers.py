@@ -529,26 +529,55 @@ def _drawn(data_layers: list[pdk.Layer]) -> set[tuple[float, float]]:
     return out
 
 
+def _row_bytes(rows: list) -> list[int]:
+    """Running totals of the bytes each row of a layer adds to the deck's JSON (its own JSON as ``CompactDeck``
+    writes it, and the comma before it): a prefix of ``k`` rows is ``2 + totals[k - 1]`` bytes (the brackets)."""
+    total, out = -1, []                                       # the first row has no comma before it
+    for r in rows:
+        total += 1 + len(_ROW_JSON.encode(r).encode("utf-8"))
+        out.append(total)
+    return out
+
+
+_ROW_JSON = json.JSONEncoder(sort_keys=True, default=default_serialize, separators=(",", ":"), ensure_ascii=False)
+
+
+def _prefix_bytes(totals: list[int], n: int) -> int:
+    """The bytes of a layer's data of its first ``n`` rows (``_row_bytes``' totals): ``[]`` is 2."""
+    return 2 + (totals[n - 1] if n else 0)
+
+
 def fit(deck: CompactDeck, budget: int = MAX_DECK_BYTES, cap: int = MAX_OBJECTS) -> int:
     """Keep at most ``cap`` objects per layer, then drop the smallest objects of the biggest layer until the
     deck's JSON fits the budget (objects come biggest first). The labels do not count against the budget (there are
     at most ``MAX_LABELS``: no object is left out to make room for names); afterwards they name only places still
-    drawn. Returns how many objects were left out, those ``aggregate`` already left out included."""
+    drawn. Each row is serialized once: the deck is its layers without their rows plus their rows' bytes, and a
+    trimmed layer (always its first rows) its first rows' bytes. Returns how many objects were left out, those ``aggregate`` already left out
+    included."""
     data_layers = _data_layers(deck)
     totals = [lyr.data.total if isinstance(lyr.data, Objects) else _objects_in(lyr.data) for lyr in data_layers]
     for lyr in data_layers:
         lyr.data = _first(lyr.data, cap)
-    every = deck.layers
+    rows = {id(lyr): _row_bytes(lyr.data) for lyr in data_layers}
+    every, kept_data = deck.layers, [lyr.data for lyr in data_layers]
     deck.layers = [lyr for lyr in every if lyr.id not in LABEL_IDS]
     try:
-        while len(deck.to_json().encode("utf-8")) > budget:
-            layers = [lyr for lyr in data_layers if _objects_in(lyr.data) > 1]
-            if not layers:
-                break
-            big = max(layers, key=lambda lyr: _objects_in(lyr.data))
-            big.data = _first(big.data, _objects_in(big.data) // 2)
+        for lyr in data_layers:
+            lyr.data = []
+        size = len(deck.to_json().encode("utf-8"))                    # the deck but its layers' rows …
     finally:
         deck.layers = every
+        for lyr, data in zip(data_layers, kept_data):
+            lyr.data = data
+    size += sum(_prefix_bytes(rows[id(lyr)], len(lyr.data)) - 2 for lyr in data_layers)     # … and their rows
+    while size > budget:
+        layers = [lyr for lyr in data_layers if _objects_in(lyr.data) > 1]
+        if not layers:
+            break
+        big = max(layers, key=lambda lyr: _objects_in(lyr.data))
+        kept = _first(big.data, _objects_in(big.data) // 2)
+        size += _prefix_bytes(rows[id(big)], len(kept)) - _prefix_bytes(rows[id(big)], len(big.data))
+        big.data = kept
     drawn = _drawn(data_layers)
     for lyr in every:
         if lyr.id in LABEL_IDS:
