@@ -552,8 +552,8 @@ def fit(deck: CompactDeck, budget: int = MAX_DECK_BYTES, cap: int = MAX_OBJECTS)
     deck's JSON fits the budget (objects come biggest first). The labels do not count against the budget (there are
     at most ``MAX_LABELS``: no object is left out to make room for names); afterwards they name only places still
     drawn. Each row is serialized once: the deck is its layers without their rows plus their rows' bytes, and a
-    trimmed layer (always its first rows) its first rows' bytes. Returns how many objects were left out, those ``aggregate`` already left out
-    included."""
+    trimmed layer (always its first rows) its first rows' bytes. Returns how many objects were left out, those
+    ``aggregate`` already left out included."""
     data_layers = _data_layers(deck)
     totals = [lyr.data.total if isinstance(lyr.data, Objects) else _objects_in(lyr.data) for lyr in data_layers]
     for lyr in data_layers:
