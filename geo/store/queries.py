@@ -129,10 +129,19 @@ def summary(conn: Connection, q: EventQuery, kinds: tuple[str, ...], statuses: t
     per += [f"SUM(CASE WHEN v.status = ? THEN {src.n} ELSE 0 END)" for _ in statuses]
     row = conn.execute(f"SELECT SUM({src.n}), COUNT(DISTINCT v.place_id){''.join(', ' + p for p in per)} "
                        f"FROM {src.table} v WHERE {where}", [*kinds, *statuses, *args]).fetchone()
-    articles = conn.execute(f"SELECT COUNT(DISTINCT v.doc_id) FROM event_view v WHERE {where}", args).fetchone()[0]
+    articles = conn.execute(_articles_sql(q, where), args).fetchone()[0]
     values = [int(x or 0) for x in row]
     return {"events": values[0], "articles": int(articles or 0), "places": values[1],
             **dict(zip(kinds + statuses, values[2:]))}
+
+
+def _articles_sql(q: EventQuery, where: str) -> str:
+    """How many articles have an event of ``where``. Filtered by kind (and status) alone, each article's events are
+    probed until one passes (by the index on articles), since the kind's own index would fetch a third of the
+    store's events one by one; any other filter reads the events it keeps (its own index)."""
+    if q.kinds and not q.match and q.source() is CELLS:
+        return f"SELECT COUNT(*) FROM documents d WHERE EXISTS (SELECT 1 FROM event_view v WHERE v.doc_id = d.id AND {where})"
+    return f"SELECT COUNT(DISTINCT v.doc_id) FROM event_view v WHERE {where}"
 
 
 def groups(conn: Connection, q: EventQuery, by: tuple[str, ...], located: str | None = None,
