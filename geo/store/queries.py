@@ -122,24 +122,29 @@ def condition(conn: Connection, q: EventQuery, located: str | None = None) -> tu
 
 
 def summary(conn: Connection, q: EventQuery, kinds: tuple[str, ...], statuses: tuple[str, ...]) -> dict[str, int]:
-    """Events, articles and places, and events of each of ``kinds`` and ``statuses``."""
+    """Events, articles and places, and events of each of ``kinds`` and ``statuses``: from the events, one pass
+    (a filter by date, party or article is evaluated once); from the cells, with the articles counted apart."""
     where, args = condition(conn, q)
     src = q.source()
     per = [f"SUM(CASE WHEN v.type = ? THEN {src.n} ELSE 0 END)" for _ in kinds]
     per += [f"SUM(CASE WHEN v.status = ? THEN {src.n} ELSE 0 END)" for _ in statuses]
-    row = conn.execute(f"SELECT SUM({src.n}), COUNT(DISTINCT v.place_id){''.join(', ' + p for p in per)} "
+    docs = ", COUNT(DISTINCT v.doc_id)" if src is VIEW else ""
+    row = conn.execute(f"SELECT SUM({src.n}), COUNT(DISTINCT v.place_id){docs}{''.join(', ' + p for p in per)} "
                        f"FROM {src.table} v WHERE {where}", [*kinds, *statuses, *args]).fetchone()
-    articles = conn.execute(_articles_sql(q, where), args).fetchone()[0]
     values = [int(x or 0) for x in row]
-    return {"events": values[0], "articles": int(articles or 0), "places": values[1],
+    if src is VIEW:
+        articles = values.pop(2)
+    else:
+        articles = int(conn.execute(_articles_sql(q, where), args).fetchone()[0] or 0)
+    return {"events": values[0], "articles": articles, "places": values[1],
             **dict(zip(kinds + statuses, values[2:]))}
 
 
 def _articles_sql(q: EventQuery, where: str) -> str:
-    """How many articles have an event of ``where``. Filtered by kind (and status) alone, each article's events are
-    probed until one passes (by the index on articles), since the kind's own index would fetch a third of the
-    store's events one by one; any other filter reads the events it keeps (its own index)."""
-    if q.kinds and not q.match and q.source() is CELLS:
+    """How many articles have an event of ``where`` (a question the cells answer but this). Filtered by kind (and
+    status), each article's events are probed until one passes (by the index on articles), since the kind's own
+    index would fetch a third of the store's events one by one; any other filter reads the events it keeps."""
+    if q.kinds and not q.match:
         return f"SELECT COUNT(*) FROM documents d WHERE EXISTS (SELECT 1 FROM event_view v WHERE v.doc_id = d.id AND {where})"
     return f"SELECT COUNT(DISTINCT v.doc_id) FROM event_view v WHERE {where}"
 
