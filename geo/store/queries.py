@@ -269,11 +269,12 @@ DAY_INDEX = ("type", "subtype", "status")
 def per_day(conn: Connection, q: EventQuery, by: str) -> list[tuple[str, str, int]]:
     """(day, value of ``by``, events) for every dated day of the events, by day then value. Grouped by ``by``
     (``type``, ``subtype`` or ``status``) the events are counted in the order of the index on days, which holds
-    every column asked for (its finer groups are summed here); the kinds are matched as ``type || ''``, so SQLite
-    reads that index instead of fetching each event of a kind from the view through the index on kinds."""
+    every column asked for (its finer groups are summed here); in SQLite the kinds are matched as ``type || ''``, so
+    it reads that index instead of fetching each event of a kind from the view through the index on kinds."""
     where, args = condition(conn, q.narrowed(kinds=()))
     if q.kinds:
-        where += f" AND v.type || '' IN ({','.join('?' * len(q.kinds))})"
+        kind = "v.type || ''" if conn.dialect == "sqlite" else "v.type"      # PostgreSQL plans it well as it is
+        where += f" AND {kind} IN ({','.join('?' * len(q.kinds))})"
         args = [*args, *q.kinds]
     if by not in DAY_INDEX:
         sql = (f"SELECT v.day, COALESCE({COLUMNS[by]}, ''), COUNT(*) FROM event_view v WHERE {where} "
