@@ -371,8 +371,9 @@ def overview_layers(page) -> list[pdk.Layer]:
     frequent kind."""
     pts = page.objects(("type", "place_id"))
     if any(_outline(r.get("iso")) for r in pts):
-        whole = page.objects(("place_id",), only=lambda g: _outline(_iso(g["place_id"])) is not None)
-        kind_of = page.ask("dominant", page.query, "type")
+        drawn_whole = page.query.narrowed(places=_outlined_countries())      # the store groups those places only
+        whole = page.objects(("place_id",), query=drawn_whole)
+        kind_of = page.ask("dominant", drawn_whole, "type")
         cities = [r for r in pts if not _outline(r.get("iso"))]
         merged = sorted(cities + [r | {"type": kind_of.get(r["place_id"], "")} for r in whole],
                         key=lambda r: -r["count"])           # biggest first, as ``fit`` expects (a stable sort)
@@ -383,6 +384,12 @@ def overview_layers(page) -> list[pdk.Layer]:
     return [*points_layer("places", pts, lambda r: _rgba(KIND_COLORS.get(r["type"], (99, 99, 99)), 170)),
             arcs_layer("arcs", arcs, lambda r: _rgba(KIND_COLORS.get(r["type"], (99, 99, 99)), 190)),
             *labels_layer([*pts, *arcs])]
+
+
+@lru_cache(maxsize=1)
+def _outlined_countries() -> tuple[str, ...]:
+    """The place ids of the countries a map draws as outlines (``_outline``), sorted."""
+    return tuple(sorted(c.id for c in countries.countries().values() if _outline(c.iso) is not None))
 
 
 def _iso(place_id) -> str | None:

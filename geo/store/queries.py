@@ -53,7 +53,8 @@ ORDERS = {"oldest": "v.day NULLS FIRST, v.date_start, v.doc_id, v.sentence, v.st
 class EventQuery:
     """Which events: empty fields mean all. ``actors`` and ``affiliations`` match either side of an event; the
     dates keep events that overlap [date_from, date_to] (ISO days; undated events then drop out); ``match``
-    holds (column, value) pairs of ``COLUMNS`` that must be equal ("" matches a missing value)."""
+    holds (column, value) pairs of ``COLUMNS`` that must be equal ("" matches a missing value); ``places`` keeps the
+    events at these places only (a map's countries)."""
     kinds: tuple[str, ...] = ()
     status: str = ""
     actors: tuple[str, ...] = ()
@@ -62,6 +63,7 @@ class EventQuery:
     date_to: str | None = None
     match: tuple[tuple[str, str], ...] = ()
     doc_ids: tuple[str, ...] = ()
+    places: tuple[str, ...] = ()
 
     def where(self, located: str | None = None) -> tuple[str, list]:
         """The SQL condition on ``event_view v`` and its parameters."""
@@ -95,6 +97,8 @@ class EventQuery:
                 args.append(value)
         if self.doc_ids:
             among("v.doc_id", self.doc_ids)
+        if self.places:
+            among("v.place_id", self.places)
         return " AND ".join(conds) + LOCATED[located], args
 
     def source(self, by=()) -> Source:
