@@ -139,16 +139,17 @@ def summary(conn: Connection, q: EventQuery, kinds: tuple[str, ...], statuses: t
     if src is VIEW:
         articles = values.pop(2)
     else:
-        articles = int(conn.execute(_articles_sql(q, where), args).fetchone()[0] or 0)
+        articles = int(conn.execute(_articles_sql(conn, q, where, values[0]), args).fetchone()[0] or 0)
     return {"events": values[0], "articles": articles, "places": values[1],
             **dict(zip(kinds + statuses, values[2:]))}
 
 
-def _articles_sql(q: EventQuery, where: str) -> str:
-    """How many articles have an event of ``where`` (a question the cells answer but this). Filtered by kind (and
-    status), each article's events are probed until one passes (by the index on articles), since the kind's own
-    index would fetch a third of the store's events one by one; any other filter reads the events it keeps."""
-    if q.kinds and not q.match:
+def _articles_sql(conn: Connection, q: EventQuery, where: str, events: int) -> str:
+    """How many articles have one of the ``events`` events of ``where`` (a question the cells answer but this).
+    Filtered by kind (and status) with at least half as many events as articles, each article's events are probed
+    until one passes (by the index on articles), since the kind's own index would fetch those events one by one;
+    fewer events (a rare kind and status), or any other filter, are read through their own index."""
+    if q.kinds and not q.match and 2 * events >= count_documents(conn):
         return f"SELECT COUNT(*) FROM documents d WHERE EXISTS (SELECT 1 FROM event_view v WHERE v.doc_id = d.id AND {where})"
     return f"SELECT COUNT(DISTINCT v.doc_id) FROM event_view v WHERE {where}"
 
