@@ -16,7 +16,6 @@ from __future__ import annotations
 import copy
 import json
 import math
-from collections import Counter
 from functools import lru_cache
 from urllib.parse import parse_qsl, quote_plus
 
@@ -312,18 +311,20 @@ def _outline(iso: str | None) -> tuple | None:
 def _areas_layer(layer_id: str, rows: list[dict], color_of) -> pdk.Layer:
     """Countries as their outlines: one object per polygon of a country (PolygonLayer draws one polygon per
     object), each with the country's key and tooltip; ``total`` counts countries (``fit`` counts objects by key).
-    A country is drawn once, for its biggest row: the incidents of one country would stack their fills into an opaque
-    one; its tooltip says how many more there are."""
+    A country is drawn once, for all its rows: the incidents of one country would stack their fills into an opaque
+    one. Its tooltip counts them all; a click picks the largest."""
     first: dict[str, dict] = {}
-    more: Counter = Counter()
+    together: dict[str, list[dict]] = {}
     for r in rows:                                  # biggest first
-        more[r["iso"]] += r["iso"] in first
         first.setdefault(r["iso"], r)
+        together.setdefault(r["iso"], []).append(r)
     data = []
     for iso, r in first.items():
-        if more[iso]:
-            r = r | {"t_more": tip_text(f"{r['t_more']} {plural(more[iso], 'more incident')} in this country: choose "
-                                        "“The map shows: Reports” to see them as one.")}
+        if len(together[iso]) > 1:
+            total = sum(x["count"] for x in together[iso])
+            r = r | {"count": total, "t_head": tip_text(f"{len(together[iso])} incidents: {plural(total, 'report')}"),
+                     "t_more": tip_text(f"The largest, which a click lists: {r['t_head']}. {r['t_more']} Choose “The "
+                                        "map shows: Reports” to see all of this country's reports as one.")}
         rgb = list(color_of(r))[:3]
         data += [r | {"polygon": part, "color": rgb + [AREA_ALPHA], "line": rgb + [200]} for part in _outline(r["iso"])]
     return pdk.Layer("PolygonLayer", id=layer_id, data=Objects(data, len(first)), get_polygon="polygon",
@@ -404,8 +405,9 @@ def overview_layers(page) -> list[pdk.Layer]:
     frequent kind."""
     pts = page.objects(("type", "place_id"))
     if any(_outline(r.get("iso")) for r in pts):
-        whole = page.objects(("place_id",), only=lambda g: _outline(_iso(g["place_id"])) is not None)
-        kind_of = page.ask("dominant", page.query, "type")
+        drawn_whole = page.query.narrowed(places=_outlined_countries())      # the store groups those places only
+        whole = page.objects(("place_id",), query=drawn_whole)
+        kind_of = page.ask("dominant", drawn_whole, "type")
         cities = [r for r in pts if not _outline(r.get("iso"))]
         merged = sorted(cities + [r | {"type": kind_of.get(r["place_id"], "")} for r in whole],
                         key=lambda r: -r["count"])           # biggest first, as ``fit`` expects (a stable sort)
@@ -416,6 +418,12 @@ def overview_layers(page) -> list[pdk.Layer]:
     return [*points_layer("places", pts, lambda r: _rgba(KIND_COLORS.get(r["type"], (99, 99, 99)), 170)),
             arcs_layer("arcs", arcs, lambda r: _rgba(KIND_COLORS.get(r["type"], (99, 99, 99)), 190)),
             *labels_layer([*pts, *arcs])]
+
+
+@lru_cache(maxsize=1)
+def _outlined_countries() -> tuple[str, ...]:
+    """The place ids of the countries a map draws as outlines (``_outline``), sorted."""
+    return tuple(sorted(c.id for c in countries.countries().values() if _outline(c.iso) is not None))
 
 
 def _iso(place_id) -> str | None:
@@ -562,26 +570,55 @@ def _drawn(data_layers: list[pdk.Layer]) -> set[tuple[float, float]]:
     return out
 
 
+def _row_bytes(rows: list) -> list[int]:
+    """Running totals of the bytes each row of a layer adds to the deck's JSON (its own JSON as ``CompactDeck``
+    writes it, and the comma before it): a prefix of ``k`` rows is ``2 + totals[k - 1]`` bytes (the brackets)."""
+    total, out = -1, []                                       # the first row has no comma before it
+    for r in rows:
+        total += 1 + len(_ROW_JSON.encode(r).encode("utf-8"))
+        out.append(total)
+    return out
+
+
+_ROW_JSON = json.JSONEncoder(sort_keys=True, default=default_serialize, separators=(",", ":"), ensure_ascii=False)
+
+
+def _prefix_bytes(totals: list[int], n: int) -> int:
+    """The bytes of a layer's data of its first ``n`` rows (``_row_bytes``' totals): ``[]`` is 2."""
+    return 2 + (totals[n - 1] if n else 0)
+
+
 def fit(deck: CompactDeck, budget: int = MAX_DECK_BYTES, cap: int = MAX_OBJECTS) -> int:
     """Keep at most ``cap`` objects per layer, then drop the smallest objects of the biggest layer until the
     deck's JSON fits the budget (objects come biggest first). The labels do not count against the budget (there are
     at most ``MAX_LABELS``: no object is left out to make room for names); afterwards they name only places still
-    drawn. Returns how many objects were left out, those ``aggregate`` already left out included."""
+    drawn. Each row is serialized once: the deck is its layers without their rows plus their rows' bytes, and a
+    trimmed layer (always its first rows) its first rows' bytes. Returns how many objects were left out, those
+    ``aggregate`` already left out included."""
     data_layers = _data_layers(deck)
     totals = [lyr.data.total if isinstance(lyr.data, Objects) else _objects_in(lyr.data) for lyr in data_layers]
     for lyr in data_layers:
         lyr.data = _first(lyr.data, cap)
-    every = deck.layers
+    rows = {id(lyr): _row_bytes(lyr.data) for lyr in data_layers}
+    every, kept_data = deck.layers, [lyr.data for lyr in data_layers]
     deck.layers = [lyr for lyr in every if lyr.id not in LABEL_IDS]
     try:
-        while len(deck.to_json().encode("utf-8")) > budget:
-            layers = [lyr for lyr in data_layers if _objects_in(lyr.data) > 1]
-            if not layers:
-                break
-            big = max(layers, key=lambda lyr: _objects_in(lyr.data))
-            big.data = _first(big.data, _objects_in(big.data) // 2)
+        for lyr in data_layers:
+            lyr.data = []
+        size = len(deck.to_json().encode("utf-8"))                    # the deck but its layers' rows …
     finally:
         deck.layers = every
+        for lyr, data in zip(data_layers, kept_data):
+            lyr.data = data
+    size += sum(_prefix_bytes(rows[id(lyr)], len(lyr.data)) - 2 for lyr in data_layers)     # … and their rows
+    while size > budget:
+        layers = [lyr for lyr in data_layers if _objects_in(lyr.data) > 1]
+        if not layers:
+            break
+        big = max(layers, key=lambda lyr: _objects_in(lyr.data))
+        kept = _first(big.data, _objects_in(big.data) // 2)
+        size += _prefix_bytes(rows[id(big)], len(kept)) - _prefix_bytes(rows[id(big)], len(big.data))
+        big.data = kept
     drawn = _drawn(data_layers)
     for lyr in every:
         if lyr.id in LABEL_IDS:

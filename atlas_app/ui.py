@@ -73,17 +73,13 @@ class Page:
         return pd.DataFrame(self.ask("per_day", query or self.query, by), columns=["day", by, "events"])
 
     def objects(self, by: tuple[str, ...], located: str = "place", query: EventQuery | None = None,
-                noun_kind: str = "", limit: int = layers.MAX_OBJECTS,
-                only: Callable[[dict], bool] | None = None) -> layers.Objects:
-        """Map objects: the events of ``query`` grouped by ``by``, the biggest ``limit`` of them, with tooltips;
-        with ``only``, just the groups it keeps (``total`` then counts those). When the map shows incidents, each
-        group is split by incident, and its tooltip tells the incident's reports and outlets."""
+                noun_kind: str = "", limit: int = layers.MAX_OBJECTS) -> layers.Objects:
+        """Map objects: the events of ``query`` grouped by ``by``, the biggest ``limit`` of them, with tooltips.
+        When the map shows incidents, each group is split by incident, and its tooltip tells the incident's reports
+        and outlets."""
         q = query or self.query
         by = (*by, "incident") if self.incidents else by
         found, total = self.ask("groups", q, by, located, limit)
-        if only is not None:
-            found = [g for g in found if only(g)]
-            total = len(found)
         noun_kind = noun_kind or (q.kinds[0] if len(q.kinds) == 1 else "")      # else each group's own type
         drawn = tuple(tuple(str(g[c]) for c in by) for g in found)
         rows = layers.objects(found, total, by, self.ask("names", q, by, located, drawn, layers.TIP_NAMES),

@@ -94,10 +94,12 @@ def test_the_reader_shows_the_marked_sentences_incident_as_a_timeline_of_its_rep
     assert any("Joined because:" in c.value for c in box.caption)
 
 
-def test_a_country_with_several_incidents_is_one_outline_saying_how_many_more(store):
+def test_a_country_with_several_incidents_is_one_outline_counting_all_their_reports(store):
     outlines = layer(deck(ok(run(OVERVIEW.path))), "places-outlines")
     keys: dict[str, set] = {}
     for o in outlines:
         keys.setdefault(o["iso"], set()).add(o["key"])
     assert keys and all(len(k) == 1 for k in keys.values())             # a fill stacked on itself would go opaque
-    assert any("more incident" in o["t_more"] for o in outlines), {o["iso"]: o["t_more"] for o in outlines}
+    several = [o for o in outlines if " incidents: " in o["t_head"]]
+    assert several, {o["iso"]: o["t_head"] for o in outlines}
+    assert several[0]["t_head"].endswith(f"{several[0]['count']} reports")

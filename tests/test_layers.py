@@ -195,3 +195,15 @@ def test_labels_are_never_why_objects_are_left_out(store_target):
     shown = [lyr["data"] for lyr in spec["layers"] if lyr["id"] == "labels"][0]
     assert 0 < dropped < 121 and len(shown) == 121 - dropped              # a country counts once, not per polygon
     assert {(lab["lon"], lab["lat"]) for lab in shown} == kept           # names only where something is drawn
+
+
+def test_a_layer_is_measured_row_by_row_as_the_deck_writes_it():
+    """``fit`` serializes the deck once and counts a trimmed layer by its rows' bytes: the same as serializing it."""
+    rows = [{"name": "طرابلس" * i, "lat": 32.9 + i / 7, "lon": None if i % 3 else 13.1, "tags": [i, "a\"b"]}
+            for i in range(6)]
+    totals = layers._row_bytes(rows)
+    for n in range(len(rows) + 1):
+        deck = layers.CompactDeck(layers=[pdk.Layer("ScatterplotLayer", id="x", data=rows[:n])])
+        empty = layers.CompactDeck(layers=[pdk.Layer("ScatterplotLayer", id="x", data=[])])
+        grew = len(deck.to_json().encode("utf-8")) - len(empty.to_json().encode("utf-8"))
+        assert layers._prefix_bytes(totals, n) == 2 + grew

@@ -69,6 +69,9 @@ def test_the_answers_agree_with_counting_rows(conn):
     assert dict(named["actor"].top) == dict(first_named) and named["actor"].top[0][1] == max(first_named.values())
     drawn = ((actor["place_id"],),)                         # only the groups a map draws: the same names, no others
     assert queries.names(conn, EventQuery(), ("place_id",), "place", drawn) == {drawn[0]: named}
+    at = EventQuery(places=tuple(g["place_id"] for g in found[1:]))        # the store groups these places only
+    assert queries.groups(conn, at, ("place_id",), "place") == (found[1:], 2)
+    assert set(queries.names(conn, at, ("place_id",), "place")) == {(g["place_id"],) for g in found[1:]}
     one = queries.names(conn, EventQuery(), ("place_id",), "place", drawn, top=1)[drawn[0]]["actor"]
     assert one == (named["actor"].top[:1], len(first_named) - 1)      # the most named, and how many others
     kinds_at = Counter((e["place_id"], e["type"]) for e in every if e["lat"] is not None)

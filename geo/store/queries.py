@@ -54,8 +54,9 @@ ORDERS = {"oldest": "v.day NULLS FIRST, v.date_start, v.doc_id, v.sentence, v.st
 class EventQuery:
     """Which events: empty fields mean all. ``actors`` and ``affiliations`` match either side of an event; the
     dates keep events that overlap [date_from, date_to] (ISO days; undated events then drop out); ``match``
-    holds (column, value) pairs of ``COLUMNS`` that must be equal ("" matches a missing value); ``outlets`` keeps
-    the events of incidents reported by at least that many outlets."""
+    holds (column, value) pairs of ``COLUMNS`` that must be equal ("" matches a missing value); ``places`` keeps the
+    events at these places only (a map's countries); ``outlets`` keeps the events of incidents reported by at least
+    that many outlets."""
     kinds: tuple[str, ...] = ()
     status: str = ""
     actors: tuple[str, ...] = ()
@@ -64,6 +65,7 @@ class EventQuery:
     date_to: str | None = None
     match: tuple[tuple[str, str], ...] = ()
     doc_ids: tuple[str, ...] = ()
+    places: tuple[str, ...] = ()
     outlets: int = 0                    # at least this many outlets reported the event's incident
 
     def where(self, located: str | None = None) -> tuple[str, list]:
@@ -98,6 +100,8 @@ class EventQuery:
                 args.append(value)
         if self.doc_ids:
             among("v.doc_id", self.doc_ids)
+        if self.places:
+            among("v.place_id", self.places)
         if self.outlets > 1:
             conds.append("v.incident_outlets >= ?")
             args.append(int(self.outlets))
@@ -129,17 +133,32 @@ def condition(conn: Connection, q: EventQuery, located: str | None = None) -> tu
 
 
 def summary(conn: Connection, q: EventQuery, kinds: tuple[str, ...], statuses: tuple[str, ...]) -> dict[str, int]:
-    """Events, articles and places, and events of each of ``kinds`` and ``statuses``."""
+    """Events, articles and places, and events of each of ``kinds`` and ``statuses``: from the events, one pass
+    (a filter by date, party or article is evaluated once); from the cells, with the articles counted apart."""
     where, args = condition(conn, q)
     src = q.source()
     per = [f"SUM(CASE WHEN v.type = ? THEN {src.n} ELSE 0 END)" for _ in kinds]
     per += [f"SUM(CASE WHEN v.status = ? THEN {src.n} ELSE 0 END)" for _ in statuses]
-    row = conn.execute(f"SELECT SUM({src.n}), COUNT(DISTINCT v.place_id){''.join(', ' + p for p in per)} "
+    docs = ", COUNT(DISTINCT v.doc_id)" if src is VIEW else ""
+    row = conn.execute(f"SELECT SUM({src.n}), COUNT(DISTINCT v.place_id){docs}{''.join(', ' + p for p in per)} "
                        f"FROM {src.table} v WHERE {where}", [*kinds, *statuses, *args]).fetchone()
-    articles = conn.execute(f"SELECT COUNT(DISTINCT v.doc_id) FROM event_view v WHERE {where}", args).fetchone()[0]
     values = [int(x or 0) for x in row]
-    return {"events": values[0], "articles": int(articles or 0), "places": values[1],
+    if src is VIEW:
+        articles = values.pop(2)
+    else:
+        articles = int(conn.execute(_articles_sql(conn, q, where, values[0]), args).fetchone()[0] or 0)
+    return {"events": values[0], "articles": articles, "places": values[1],
             **dict(zip(kinds + statuses, values[2:]))}
+
+
+def _articles_sql(conn: Connection, q: EventQuery, where: str, events: int) -> str:
+    """How many articles have one of the ``events`` events of ``where`` (a question the cells answer but this).
+    Filtered by kind (and status) with at least half as many events as articles, each article's events are probed
+    until one passes (by the index on articles), since the kind's own index would fetch those events one by one;
+    fewer events (a rare kind and status), or any other filter, are read through their own index."""
+    if q.kinds and not q.match and 2 * events >= count_documents(conn):
+        return f"SELECT COUNT(*) FROM documents d WHERE EXISTS (SELECT 1 FROM event_view v WHERE v.doc_id = d.id AND {where})"
+    return f"SELECT COUNT(DISTINCT v.doc_id) FROM event_view v WHERE {where}"
 
 
 def groups(conn: Connection, q: EventQuery, by: tuple[str, ...], located: str | None = None,
@@ -180,27 +199,40 @@ def names(conn: Connection, q: EventQuery, by: tuple[str, ...], located: str | N
           ) -> dict[tuple[str, ...], dict[str, Named]]:
     """For each group of ``by``: who its events name first on each side (``actor``, ``counterpart``), at most ``top``
     names a side. Only the groups ``keys`` (their values as ``groups`` gives them) when given: a map asks for the
-    ones it draws and the names its tooltips show, so a cached answer stays small in a large store. One pass, no
-    join: a tooltip's "who"."""
+    ones it draws and the names its tooltips show, so a cached answer stays small in a large store. One pass for
+    both sides (by the pair of first names, each side summed here; the cells as they are, already that grouping),
+    no join: a tooltip's "who"."""
     wanted = None if keys is None else set(keys)
     where, args = condition(conn, q, located)
     src = q.source(by)
-    keys = "".join(f"COALESCE({COLUMNS[c]}, ''), " for c in by)
+    cols = "".join(f"COALESCE({COLUMNS[c]}, ''), " for c in by)
     group = "".join(f"{COLUMNS[c]}, " for c in by)
-    out: dict[tuple[str, ...], dict[str, list]] = {}
-    for role in ("actor", "counterpart"):
-        sql = (f"SELECT {keys}v.{role}_key, SUM({src.n}) FROM {src.table} v WHERE {where} "
-               f"AND v.{role}_key IS NOT NULL GROUP BY {group}v.{role}_key")
-        for r in conn.execute(sql, args):
-            r = tuple(r)
-            key, (name, n) = tuple(str(x) for x in r[:len(by)]), r[len(by):]
-            if wanted is not None and key not in wanted:
-                continue
-            out.setdefault(key, {"actor": [], "counterpart": []})[role].append((name, int(n)))
-    for sides in out.values():
-        for role, found in sides.items():
-            found.sort(key=lambda t: (-t[1], t[0]))
-            sides[role] = Named(found[:top], len(found) - len(found[:top]))
+    # A cell already holds one (group, first names) pair, or a few that differ in a column not asked for: its rows
+    # are summed here as they come, without the sort a GROUP BY would spend merging next to nothing.
+    total, grouped = (src.n, "") if src is CELLS else (f"SUM({src.n})", f" GROUP BY {group}v.actor_key, v.counterpart_key")
+    sql = (f"SELECT {cols}v.actor_key, v.counterpart_key, {total} FROM {src.table} v WHERE {where} "
+           f"AND (v.actor_key IS NOT NULL OR v.counterpart_key IS NOT NULL){grouped}")
+    counts: dict[tuple[str, ...], tuple[dict[str, int], dict[str, int]]] = {}
+    width = len(by)
+    for r in conn.execute(sql, args):
+        r = tuple(r)
+        key = r[:width]                                    # COALESCE(text, ''): strings, as ``groups`` gives them
+        if wanted is not None and key not in wanted:
+            continue
+        sides = counts.get(key)
+        if sides is None:
+            sides = counts[key] = ({}, {})
+        n = int(r[width + 2])
+        if (actor := r[width]) is not None:
+            sides[0][actor] = sides[0].get(actor, 0) + n
+        if (counterpart := r[width + 1]) is not None:
+            sides[1][counterpart] = sides[1].get(counterpart, 0) + n
+    out: dict[tuple[str, ...], dict[str, Named]] = {}
+    for key, sides in counts.items():
+        out[key] = {}
+        for role, found in zip(("actor", "counterpart"), sides):
+            ranked = sorted(found.items(), key=lambda t: (-t[1], t[0]))
+            out[key][role] = Named(ranked[:top], len(ranked) - len(ranked[:top]))
     return out
 
 
@@ -241,12 +273,32 @@ def rows(conn: Connection, q: EventQuery, limit: int | None = None, order: str =
     return out
 
 
+# The columns of the index on days (``ix_view_day_kind``), in its order: a count per day grouped by a prefix of them
+# reads that index in order, with no sort.
+DAY_INDEX = ("type", "subtype", "status")
+
+
 def per_day(conn: Connection, q: EventQuery, by: str) -> list[tuple[str, str, int]]:
-    """(day, value of ``by``, events) for every dated day of the events."""
-    where, args = condition(conn, q)
-    sql = (f"SELECT v.day, COALESCE({COLUMNS[by]}, ''), COUNT(*) FROM event_view v WHERE {where} AND v.day IS NOT NULL "
-           f"GROUP BY v.day, {COLUMNS[by]} ORDER BY v.day")
-    return [(r[0], r[1], int(r[2])) for r in conn.execute(sql, args)]
+    """(day, value of ``by``, events) for every dated day of the events, by day then value. Grouped by ``by``
+    (``type``, ``subtype`` or ``status``) the events are counted in the order of the index on days, which holds
+    every column asked for (its finer groups are summed here); in SQLite the kinds are matched as ``type || ''``, so
+    it reads that index instead of fetching each event of a kind from the view through the index on kinds."""
+    where, args = condition(conn, q.narrowed(kinds=()))
+    if q.kinds:
+        kind = "v.type || ''" if conn.dialect == "sqlite" else "v.type"      # PostgreSQL plans it well as it is
+        where += f" AND {kind} IN ({','.join('?' * len(q.kinds))})"
+        args = [*args, *q.kinds]
+    if by not in DAY_INDEX:
+        sql = (f"SELECT v.day, COALESCE({COLUMNS[by]}, ''), COUNT(*) FROM event_view v WHERE {where} "
+               f"AND v.day IS NOT NULL GROUP BY v.day, {COLUMNS[by]} ORDER BY v.day")
+        return sorted((r[0], r[1], int(r[2])) for r in conn.execute(sql, args))
+    prefix = ", ".join(f"v.{c}" for c in DAY_INDEX[:DAY_INDEX.index(by) + 1])
+    sql = (f"SELECT v.day, COALESCE(v.{by}, ''), COUNT(*) FROM event_view v WHERE {where} AND v.day IS NOT NULL "
+           f"GROUP BY v.day, {prefix} ORDER BY v.day, {prefix}")
+    counts: dict[tuple[str, str], int] = {}
+    for day_, value, n in (tuple(r) for r in conn.execute(sql, args)):
+        counts[(day_, value)] = counts.get((day_, value), 0) + int(n)
+    return [(d, v, n) for (d, v), n in sorted(counts.items())]
 
 
 def pairs(conn: Connection, q: EventQuery, top: int | None = None) -> list[tuple[str, str, str, str, int]]:
