@@ -7,41 +7,18 @@ import csv
 import io
 import json
 from contextlib import closing
-from datetime import date
 
 import pytest
 
 from geo.export import export_events
 from geo.incidents import group
-from geo.model import Actor, Article, Event, Extraction, Place, Sentence
+from geo.model import Place
 from geo.pipeline import extract
 from geo.store import connect, corrections, history, read_events, save
 from geo.store import incidents as store_incidents
 from geo.store.queries import EventQuery, groups, incident, incident_facts, incident_of, rows
+from tests.extractions import DERNA, HAFTAR, LNA, MACRON, PARIS, TRIPOLI, article
 
-PARIS = Place("fr-paris", "Paris", "باريس", "city", "FR", 48.8566, 2.3522)
-DERNA = Place("ly-derna", "Derna", "درنة", "city", "LY", 32.767, 22.6367)
-TRIPOLI = Place("ly-tripoli", "Tripoli", "طرابلس", "city", "LY", 32.8872, 13.1913)
-HAFTAR = Actor("khalifa-haftar", "Khalifa Haftar", "خليفة حفتر", "person", "LNA", "ly-rajma")
-LNA = Actor("lna", "Libyan National Army", "الجيش الوطني الليبي", "organisation", "LNA", "ly-rajma")
-MACRON = Actor("emmanuel-macron", "Emmanuel Macron", "إيمانويل ماكرون", "person", "France", "fr-elysee")
-
-
-def article(doc_id: str, outlet: str, published: str, *events: dict) -> Extraction:
-    """An article of one sentence per event, and its extraction: the events as given (kind, place, day, sides)."""
-    sentences, start = [], 0
-    for i, e in enumerate(events):
-        text = e.get("text", f"{doc_id} sentence {i}")
-        sentences.append(Sentence(i, start, start + len(text), text))
-        start += len(text) + 1
-    art = Article(doc_id, "\n".join(s.text for s in sentences), date.fromisoformat(published), "day", outlet, doc_id)
-    return Extraction(art, sentences, [], [], [], [
-        Event(e["kind"], s, s.start, s.start + 4, "trig", actors=list(e.get("actors", ())),
-              counterparts=list(e.get("counterparts", ())), place=e["place"], date_start=date.fromisoformat(e["day"]),
-              date_end=date.fromisoformat(e["day"]), date_precision="day", date_source="text",
-              status=e.get("status", "occurred"),
-              subtype=e.get("subtype", "fighting" if e["kind"] == "front_line" else "visit"))
-        for e, s in zip(events, sentences)])
 
 
 def clash(day: str, place: Place = DERNA, actors=(LNA,), **more) -> dict:

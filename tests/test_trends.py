@@ -12,35 +12,13 @@ from datetime import date
 
 import pytest
 
-from geo.model import Actor, Article, Event, Extraction, Place, Sentence
+from geo.model import Place
 from geo.store import connect, save
 from geo.store import trends
 from geo.store.queries import EventQuery
+from tests.extractions import BENGHAZI, DERNA, HAFTAR, LNA, MACRON, PARIS, TRIPOLI, article
 
-PARIS = Place("fr-paris", "Paris", "باريس", "city", "FR", 48.8566, 2.3522)
-DERNA = Place("ly-derna", "Derna", "درنة", "city", "LY", 32.767, 22.6367)
-TRIPOLI = Place("ly-tripoli", "Tripoli", "طرابلس", "city", "LY", 32.8872, 13.1913)
-BENGHAZI = Place("ly-benghazi", "Benghazi", "بنغازي", "city", "LY", 32.1167, 20.0667)
-HAFTAR = Actor("khalifa-haftar", "Khalifa Haftar", "خليفة حفتر", "person", "LNA", "ly-rajma")
-LNA = Actor("lna", "Libyan National Army", "الجيش الوطني الليبي", "organisation", "LNA", "ly-rajma")
-MACRON = Actor("emmanuel-macron", "Emmanuel Macron", "إيمانويل ماكرون", "person", "France", "fr-elysee")
 WEEK = date(2019, 4, 1)
-
-
-def article(doc_id: str, outlet: str, published: str, *events: dict) -> Extraction:
-    """An article of one sentence per event, and its extraction: the events as given."""
-    sentences, start = [], 0
-    for i in range(len(events)):
-        text = f"{doc_id} sentence {i}"
-        sentences.append(Sentence(i, start, start + len(text), text))
-        start += len(text) + 1
-    art = Article(doc_id, "\n".join(s.text for s in sentences), date.fromisoformat(published), "day", outlet, doc_id)
-    return Extraction(art, sentences, [], [], [], [
-        Event(e["kind"], s, s.start, s.start + 4, "trig", actors=list(e["actors"]),
-              counterparts=list(e.get("counterparts", ())), place=e["place"], date_start=date.fromisoformat(e["day"]),
-              date_end=date.fromisoformat(e.get("end", e["day"])), date_precision=e.get("precision", "day"),
-              date_source="text", status="occurred", subtype="fighting" if e["kind"] == "front_line" else "visit")
-        for e, s in zip(events, sentences)])
 
 
 def visit(day: str) -> dict:
