@@ -76,10 +76,17 @@ class Page:
                 noun_kind: str = "", limit: int = layers.MAX_OBJECTS) -> layers.Objects:
         """Map objects: the events of ``query`` grouped by ``by``, the biggest ``limit`` of them, with tooltips.
         When the map shows incidents, each group is split by incident, and its tooltip tells the incident's reports
-        and outlets."""
+        and outlets; only the ``limit`` incidents with the most reports are grouped (``queries.top_incidents``), so a
+        big store's map reads their reports, not every report."""
         q = query or self.query
-        by = (*by, "incident") if self.incidents else by
+        more = 0                        # incidents beyond the ``limit`` biggest, which the map leaves out
+        if self.incidents:
+            by = (*by, "incident")
+            top, every = self.ask("top_incidents", q, limit)
+            if every > len(top):        # a big store: group the biggest incidents' reports, not every report
+                q, more = q.narrowed(incidents=top), every - len(top)
         found, total = self.ask("groups", q, by, located, limit)
+        total += more
         noun_kind = noun_kind or (q.kinds[0] if len(q.kinds) == 1 else "")      # else each group's own type
         drawn = tuple(tuple(str(g[c]) for c in by) for g in found)
         rows = layers.objects(found, total, by, self.ask("names", q, by, located, drawn, layers.TIP_NAMES),

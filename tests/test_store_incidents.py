@@ -16,7 +16,7 @@ from geo.model import Place
 from geo.pipeline import extract
 from geo.store import connect, corrections, history, read_events, save
 from geo.store import incidents as store_incidents
-from geo.store.queries import EventQuery, groups, incident, incident_facts, incident_of, rows
+from geo.store.queries import EventQuery, groups, incident, incident_facts, incident_of, rows, top_incidents
 from tests.extractions import DERNA, HAFTAR, LNA, MACRON, PARIS, TRIPOLI, article
 
 
@@ -273,3 +273,15 @@ def test_a_correction_moves_the_event_to_its_new_incident_in_the_view_too(conn):
     view = {r[0]: (r[1], r[2]) for r in conn.execute("SELECT id, incident, incident_outlets FROM event_view")}
     assert view[moved] == (f"incident:{moved}", 1)
     assert rows(conn, EventQuery(outlets=2)) == []
+
+
+def test_a_map_groups_only_the_incidents_with_the_most_reports(conn):
+    save(conn, article("a", "Sky News Arabia", "2018-06-04", clash("2018-06-04"), visit("2018-06-04")))
+    save(conn, article("b", "Al Wasat", "2018-06-04", clash("2018-06-04")))
+    save(conn, article("c", "Al Marsad", "2018-06-05", clash("2018-06-05", actors=(HAFTAR,))))
+    [(derna, _)] = {(r[0], r[1]) for r in conn.execute("SELECT id, reports FROM incidents WHERE kind = 'front_line'")}
+    assert top_incidents(conn, EventQuery(), 1) == ((derna,), 2)              # the incidents table answers
+    assert top_incidents(conn, EventQuery(status="occurred"), 1) == ((derna,), 2)   # the view does, alike
+    assert top_incidents(conn, EventQuery(kinds=("visit",)), 5)[1] == 1
+    narrowed, _ = groups(conn, EventQuery(incidents=(derna,)), ("type", "place_id", "incident"))
+    assert [(g["incident"], g["n"]) for g in narrowed] == [(derna, 3)]

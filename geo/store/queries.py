@@ -56,7 +56,7 @@ class EventQuery:
     dates keep events that overlap [date_from, date_to] (ISO days; undated events then drop out); ``match``
     holds (column, value) pairs of ``COLUMNS`` that must be equal ("" matches a missing value); ``places`` keeps the
     events at these places only (a map's countries); ``outlets`` keeps the events of incidents reported by at least
-    that many outlets."""
+    that many outlets, ``incidents`` those of these incidents."""
     kinds: tuple[str, ...] = ()
     status: str = ""
     actors: tuple[str, ...] = ()
@@ -67,6 +67,7 @@ class EventQuery:
     doc_ids: tuple[str, ...] = ()
     places: tuple[str, ...] = ()
     outlets: int = 0                    # at least this many outlets reported the event's incident
+    incidents: tuple[str, ...] = ()     # only the reports of these incidents (a map's biggest: ``top_incidents``)
 
     def where(self, located: str | None = None) -> tuple[str, list]:
         """The SQL condition on ``event_view v`` and its parameters."""
@@ -102,6 +103,8 @@ class EventQuery:
             among("v.doc_id", self.doc_ids)
         if self.places:
             among("v.place_id", self.places)
+        if self.incidents:
+            among("v.incident", self.incidents)
         if self.outlets > 1:
             conds.append("v.incident_outlets >= ?")
             args.append(int(self.outlets))
@@ -110,7 +113,7 @@ class EventQuery:
     def source(self, by=()) -> Source:
         """The cells when the question (grouped ``by`` columns) needs no event's own date, sides or article."""
         plain = not (self.date_from or self.date_to or self.actors or self.affiliations or self.doc_ids
-                     or self.outlets > 1)
+                     or self.outlets > 1 or self.incidents)
         return CELLS if plain and set(by) | {c for c, _ in self.match} <= CELL_COLUMNS else VIEW
 
     def narrowed(self, **changes) -> "EventQuery":
@@ -455,3 +458,24 @@ def incident_facts(conn: Connection, ids: list[str]) -> dict[str, dict]:
             "SELECT id, kind, status, reports, outlets, outlet_names, sources, confidence, first_reported, first_day, "
             f"last_day FROM incidents WHERE id IN ({','.join('?' * len(chunk))})", chunk)}
     return out
+
+
+def top_incidents(conn: Connection, q: EventQuery, limit: int) -> tuple[tuple[str, ...], int]:
+    """The ``limit`` incidents with the most reports under ``q`` (most first), and how many incidents it has: what
+    an incidents map draws, so its groups and names read those incidents' reports only, not the whole view. With no
+    filter but kinds and outlets the ``incidents`` table answers (by its own report counts); else the view does."""
+    if q == EventQuery(kinds=q.kinds, outlets=q.outlets):
+        where, args = "1=1", []
+        if q.kinds:
+            where += f" AND kind IN ({','.join('?' * len(q.kinds))})"
+            args += list(q.kinds)
+        if q.outlets > 1:
+            where += " AND outlets >= ?"
+            args.append(int(q.outlets))
+        sql = f"SELECT id, COUNT(*) OVER () FROM incidents WHERE {where} ORDER BY reports DESC, id LIMIT {int(limit)}"
+    else:
+        where, args = condition(conn, q)
+        sql = (f"SELECT v.incident, COUNT(*) OVER () FROM event_view v WHERE {where} AND v.incident IS NOT NULL "
+               f"GROUP BY v.incident ORDER BY COUNT(*) DESC, v.incident LIMIT {int(limit)}")
+    rows = conn.execute(sql, args).fetchall()
+    return tuple(r[0] for r in rows), int(rows[0][1]) if rows else 0
