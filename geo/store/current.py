@@ -180,21 +180,38 @@ def _ensure_view(conn: Connection) -> None:
             with conn.transaction():
                 widen(conn, [tuple(r) for r in conn.execute("SELECT day, day_end FROM event_view WHERE day_end > day")])
         return
+    build_once(conn, "event_view", FORMAT, _build_view)
+
+
+def _build_view(conn: Connection) -> None:
+    conn.execute("DELETE FROM event_view")
+    conn.execute("DELETE FROM document_search")
+    conn.execute("DELETE FROM meta WHERE key = 'incidents'")     # the view's events are grouped again
+    refresh(conn, [r[0] for r in conn.execute("SELECT id FROM documents ORDER BY id")], count_cells=False)
+    recount(conn)
+
+
+def build_once(conn: Connection, key: str, fmt: int, build) -> None:
+    """``build(conn)`` in one transaction under the save lock, then the ``meta`` row ``key`` set to ``fmt``; a no-op
+    when it already is (checked again under the lock: another process may have built it meanwhile)."""
+    if built(conn, key, fmt):
+        return
     with conn.transaction():
         conn.lock_for_save()
-        if is_built(conn):
-            return                                  # another process built it meanwhile
-        conn.execute("DELETE FROM event_view")
-        conn.execute("DELETE FROM document_search")
-        conn.execute("DELETE FROM meta WHERE key = 'incidents'")     # the view's events are grouped again
-        refresh(conn, [r[0] for r in conn.execute("SELECT id FROM documents ORDER BY id")], count_cells=False)
-        recount(conn)
-        conn.execute("INSERT INTO meta (key, value) VALUES ('event_view', ?) ON CONFLICT (key) DO UPDATE SET "
-                     "value = excluded.value", (FORMAT,))
+        if built(conn, key, fmt):
+            return
+        build(conn)
+        conn.execute("INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET "
+                     "value = excluded.value", (key, fmt))
+
+
+def built(conn: Connection, key: str, fmt: int) -> bool:
+    """Whether the ``meta`` row ``key`` says a derived table is complete in format ``fmt``."""
+    row = conn.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
+    return row is not None and int(row[0]) == fmt
 
 
 def is_built(conn: Connection) -> bool:
     """Whether the view and its rollups are complete, in this ``FORMAT`` (readers of a store never opened for
     writing since it was made see False)."""
-    row = conn.execute("SELECT value FROM meta WHERE key = 'event_view'").fetchone()
-    return row is not None and int(row[0]) == FORMAT
+    return built(conn, "event_view", FORMAT)

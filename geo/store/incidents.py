@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from ..incidents import RULES, SPLIT, Incident, Report, Spot, group, neighbour_window, report_from_event
+from .current import build_once, built, longest_window
 from .engine import Connection
 
 FORMAT = 2              # the meta row ``incidents`` once the tables (and event_view.incident) are complete
@@ -30,7 +31,7 @@ BACKFILL = 200          # articles grouped per step of ``ensure_built``
 TILE = 0.1              # degrees of the grid that finds nearby places (``tile``)
 
 _VIEW = """SELECT v.id, v.doc_id, v.type, v.subtype, v.status, v.date_start, v.date_end, v.place_id, v.place_en,
-       v.place_kind, v.lat, v.lon, s.text AS sentence_text, d.outlet AS outlet, d.published AS published
+       v.place_kind, v.lat, v.lon, v.incident, s.text AS sentence_text, d.outlet AS outlet, d.published AS published
 FROM event_view v LEFT JOIN sentences s ON s.doc_id = v.doc_id AND s.idx = v.sentence JOIN documents d ON d.id = v.doc_id
 WHERE v.{} IN ({})"""
 _MEMBER = ("INSERT INTO incident_events (event_id, incident_id, doc_id, kind, day, day_end, tile, linked_to, reason) "
@@ -265,7 +266,6 @@ def merged_with(conn: Connection, ids: set[str], events: set[str], joined) -> se
 
 def _reached(conn: Connection, doc_ids: list[str], new: list[Report], rules=RULES) -> set[str]:
     """``touched`` by the rules alone."""
-    from .current import longest_window
     longest = longest_window(conn) or 0
     was = _ids(conn, "SELECT DISTINCT incident_id FROM incident_events WHERE doc_id IN ({})", doc_ids)
     found = was | neighbours(conn, [seed(r, rules) for r in new] + stored_seeds(conn, doc_ids, rules), longest)
@@ -306,22 +306,17 @@ def recompute(conn: Connection, doc_ids, rules=RULES) -> int:
 def ensure_built(conn: Connection) -> None:
     """Group every article once, for a store that has no incidents in this ``FORMAT`` yet (an older store): in
     batches of ``BACKFILL`` articles in publication order, each one recomputation; a no-op after."""
-    if is_built(conn):
-        return
-    with conn.transaction():
-        conn.lock_for_save()
-        if is_built(conn):
-            return                                  # another process built them meanwhile
-        conn.execute("DELETE FROM incident_events")
-        conn.execute("DELETE FROM incidents")
-        docs = [r[0] for r in conn.execute("SELECT id FROM documents ORDER BY published, id")]
-        for chunk in _chunks(docs, BACKFILL):
-            recompute(conn, chunk)
-        conn.execute("INSERT INTO meta (key, value) VALUES ('incidents', ?) ON CONFLICT (key) DO UPDATE SET "
-                     "value = excluded.value", (FORMAT,))
+    build_once(conn, "incidents", FORMAT, _build)
+
+
+def _build(conn: Connection) -> None:
+    conn.execute("DELETE FROM incident_events")
+    conn.execute("DELETE FROM incidents")
+    docs = [r[0] for r in conn.execute("SELECT id FROM documents ORDER BY published, id")]
+    for chunk in _chunks(docs, BACKFILL):
+        recompute(conn, chunk)
 
 
 def is_built(conn: Connection) -> bool:
     """Whether every article has been grouped into incidents in this ``FORMAT``."""
-    row = conn.execute("SELECT value FROM meta WHERE key = 'incidents'").fetchone()
-    return row is not None and int(row[0]) == FORMAT
+    return built(conn, "incidents", FORMAT)

@@ -179,7 +179,8 @@ def with_sides(conn: Connection, rows, doc_ids: list[str] | None = None) -> list
     """The event rows with their sides, in the order the extraction gave them: ``actor_list`` and
     ``counterpart_list`` (id, names, affiliation each), and the same joined by ``;`` for tables and exports
     (``actors_en``, ``affiliation``, ...); the sentences that report them; and the incident each is a report of
-    (``incident_id``). Three queries per article batch (``doc_ids``) or per 500 rows, not one per event."""
+    (``incident_id``: the view's ``incident``, looked up only for rows of the extraction itself). Two or three
+    queries per article batch (``doc_ids``) or per 500 rows, not one per event."""
     rows = [dict(r) for r in rows]
     if doc_ids is not None:
         batches = [(_FOR_DOCS, list(doc_ids))] if rows else []
@@ -189,13 +190,15 @@ def with_sides(conn: Connection, rows, doc_ids: list[str] | None = None) -> list
     sides: dict[tuple[str, str], list] = defaultdict(list)
     reports: dict[str, list[str]] = defaultdict(list)
     incident: dict[str, str] = {}
+    lookup = any("incident" not in row for row in rows)
     for where, args in batches:
         marks = ",".join("?" * len(args))
         for r in conn.execute(_SIDES.format(where=where.format("ea", marks)), args):
             sides[r["event_id"], r["role"]].append(r)
         for r in conn.execute(_REPORTS.format(where=where.format("r", marks)), args):
             reports[r["event_id"]].append(str(r["sentence"]))
-        incident.update((r[0], r[1]) for r in conn.execute(_INCIDENTS.format(where=where.format("i", marks)), args))
+        if lookup:
+            incident.update((r[0], r[1]) for r in conn.execute(_INCIDENTS.format(where=where.format("i", marks)), args))
     for row in rows:
         for role in ("actor", "counterpart"):
             row[f"{role}_list"] = [{k: a[k] for k in ("id", "name_en", "name_ar", "affiliation")}
@@ -207,7 +210,7 @@ def with_sides(conn: Connection, rows, doc_ids: list[str] | None = None) -> list
                                      (f"{prefix}s_ar", "name_ar", "؛ "), (aff, "affiliation", "; ")):
                 row[key] = sep.join(a[column] for a in found if a[column] is not None) or None
         row["report_sentences"] = ",".join(reports[row["id"]]) or None
-        row["incident_id"] = incident.get(row["id"])
+        row["incident_id"] = row["incident"] if "incident" in row else incident.get(row["id"])
     return rows
 
 
