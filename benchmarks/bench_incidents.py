@@ -5,7 +5,8 @@ Run: .venv/bin/python benchmarks/bench_incidents.py /tmp/bench/s10k.sqlite /tmp/
 Each store (SQLite, made by benchmarks/grow_store.py or ``python -m geo ingest`` of benchmarks/synthetic.py's
 articles) is COPIED to a temp dir first; opening the copy for writing migrates it (the backfill: every article
 grouped once). Then --articles new synthetic articles (other ids, another random seed) are ingested one by one;
-every ``recompute`` is timed, with the reports it grouped. Prints the figures; asserts nothing.
+every ``recompute`` is timed, with the reports it grouped (or compared), and how many regrouped whole incidents
+(``incidents.regrouped``) rather than extending them. Prints the figures; asserts nothing.
 """
 from __future__ import annotations
 
@@ -68,20 +69,22 @@ def bench(store: Path, tmp: Path, articles: Path) -> None:
         backfill = time.perf_counter() - t
         made = conn.execute("SELECT COUNT(*), MAX(reports) FROM incidents").fetchone()
         log: list = []
+        regrouped: list = []
         incidents.recompute, inner = timed_recompute(log), incidents.recompute
+        incidents.regrouped, full = (lambda *a, **k: regrouped.append(1) or full(*a, **k)), incidents.regrouped
         try:
             t = time.perf_counter()
             report = ingest([articles], conn)
             total = time.perf_counter() - t
         finally:
-            incidents.recompute = inner
+            incidents.recompute, incidents.regrouped = inner, full
     secs, grouped = [x[0] for x in log], [x[1] for x in log]
     print(f"{store.name}: {docs:,} articles, {events:,} events; backfill {backfill:.1f} s "
           f"({made[0]:,} incidents, the largest of {made[1]} reports)")
     print(f"  ingest of {len(report.added)} articles: {total:.1f} s, of which recomputing incidents {sum(secs):.2f} s "
           f"({1000 * statistics.mean(secs):.1f} ms an article, median {1000 * statistics.median(secs):.1f}, "
           f"max {1000 * max(secs):.1f}); reports grouped per article: mean {statistics.mean(grouped):.0f}, "
-          f"max {max(grouped)}")
+          f"max {max(grouped)}; {len(regrouped)} of {len(log)} regrouped their incidents whole (the rest extended them)")
 
 
 def main() -> None:

@@ -25,8 +25,8 @@ The rules, in short:
 Placed reports are grouped by single linkage (a chain of pairwise links), so a campaign told day by day
 is one incident. An incident's confidence grows with its independent outlets (``confidence``); a
 sentence another outlet printed word for word adds none. Ids are stable: an incident is named after its
-earliest report (``incident_id``). Incremental use: ``regroup`` recomputes only the incidents that new
-reports touch (``neighbour_window`` is what the store looks them up by) and gives what ``group`` over
+earliest report (``incident_id``). Incremental use: ``extend`` joins new reports to the stored incidents their
+neighbours are in (``neighbour_window`` is what the store looks those up by), and gives what ``group`` over
 everything gives.
 
 Editors overrule the rules (``group``'s ``separate`` and ``joined``): a report split off links with nothing by
@@ -414,36 +414,98 @@ def merge_joined(joined, sets: _Sets, links: list[Link]) -> None:
             links.append(Link(a, b, MERGED))
 
 
-def touches(r: Report, incident: Incident, rules: Rules = RULES) -> bool:
-    """Whether a new report could link with one of the incident's reports: same kind, windows within the
-    kind's tolerance (``neighbour_window``); place and sides are left to ``group``."""
-    kind, first, last = neighbour_window(r, rules)
-    return incident.kind == kind and first is not None and any(
-        m.start and m.end and m.start <= last and m.end >= first for m in incident.reports)
+@dataclass(frozen=True)
+class Extension:
+    """What new reports do to the stored incidents (``extend``): one group of new reports, the stored incidents they
+    make one with them, the link that brought each of those in, and the links among the new reports."""
+    new: tuple[Report, ...]
+    joins: dict[str, Link]              # stored incident id: the link between one of its reports and a new one
+    links: tuple[Link, ...]
+
+    def why(self, report_id: str) -> tuple[str, str]:
+        """(linked_to, reason) of a new report: the first link it is in, ("", "") when none."""
+        return next(((k.b if k.a == report_id else k.a, k.reason) for k in self.links
+                     if report_id in (k.a, k.b)), ("", ""))
 
 
-def regroup(new, incidents: list[Incident], rules: Rules = RULES) -> list[Incident]:
-    """The incidents once ``new`` reports are added, recomputing only the incidents they touch: what an
-    ingest does in the store (the store finds the touched ones by ``neighbour_window``). Ids stay stable
-    since they come from the members; an incident untouched is returned as it was."""
-    new = list(new)
-    touched = {i.id for i in incidents if any(touches(r, i, rules) for r in new)}
-    redone = group([m for i in incidents if i.id in touched for m in i.reports] + new, rules)
-    kept = [i for i in incidents if i.id not in touched]
-    return sorted(kept + redone, key=lambda i: report_order(i.reports[0]))
+def extend(new, stored, incident_of: dict[str, str], spans: dict[str, tuple[date, date]], rules: Rules = RULES
+           ) -> list[Extension] | None:
+    """How new reports (of articles never grouped) join the stored incidents: each is linked with the stored placed
+    reports within its reach (``stored``, each in its incident, ``incident_of``; ``spans``: each such incident's
+    first and last day) and with the other new ones, by single linkage as ``group`` links, so every stored incident
+    one of them reaches becomes one with them; a new article's site joins its short city incident as in
+    ``absorb_sites``. Adding reports only adds links, so this is what ``group`` over everything gives, read from the
+    new reports' neighbours, not from whole incidents. None where ``group`` must decide: a new report that names no
+    place (it joins the one incident it fits best), or a site that could be the spot of two incidents."""
+    new = sorted({r.id: r for r in new}.values(), key=report_order)
+    if any(r.place is None for r in new):
+        return None
+    fresh = {r.id for r in new}
+    node = {r.id: (r.id if r.id in fresh else incident_of[r.id]) for r in [*new, *stored]}
+    sets, links = _Sets(set(node.values())), []
+    for a, b in candidate_pairs([*new, *stored], rules):
+        if (a.id in fresh or b.id in fresh) and sets.find(node[a.id]) != sets.find(node[b.id]):
+            reason = link_reason(a, b, rules)
+            if reason:
+                sets.union(node[a.id], node[b.id])
+                links.append(Link(a.id, b.id, reason))
+    out: dict[str, Extension] = {}
+    for r in new:
+        root = sets.find(r.id)
+        out[root] = Extension((*out[root].new, r) if root in out else (r,), {}, ())
+    for link in links:
+        x = out[sets.find(node[link.a])]
+        for end in (link.a, link.b):
+            if end not in fresh:
+                x.joins.setdefault(node[end], link)
+        out[sets.find(node[link.a])] = replace(x, links=(*x.links, link))
+    return _absorb_new_sites(out, spans, rules)
+
+
+def _absorb_new_sites(groups: dict[str, Extension], spans: dict, rules: Rules = RULES) -> list[Extension] | None:
+    """``extend``'s groups once each group of a new article's sites alone has joined the short city incident of
+    that article it is the spot of (``site_reason``; the city incident's span counts its stored incidents', from
+    ``spans``); None when a site could join two."""
+    def days(x: Extension) -> int:
+        firsts = [r.start for r in x.new] + [spans[i][0] for i in x.joins]
+        lasts = [r.end for r in x.new] + [spans[i][1] for i in x.joins]
+        return (max(lasts) - min(firsts)).days
+
+    dated = {k: x for k, x in groups.items() if all(r.start and r.end for r in x.new)}
+    in_doc: dict[str, list[str]] = {}
+    for k, x in sorted(dated.items()):
+        for doc in dict.fromkeys(r.doc for r in x.new):
+            in_doc.setdefault(doc, []).append(k)
+    moves = []
+    for k, x in sorted(dated.items()):
+        doc = x.new[0].doc
+        if x.joins or any(r.place.scale != "local" or r.doc != doc for r in x.new):
+            continue
+        found: dict[str, Link] = {}
+        for o, other in ((o, dated[o]) for o in in_doc[doc] if o != k):
+            for site, city in ((s, c) for s in x.new for c in other.new if o not in found):
+                if why := site_reason(site, city, days(other), rules):
+                    found[o] = Link(city.id, site.id, why)
+        if len(found) > 1:
+            return None
+        moves += [(k, o, link) for o, link in found.items()]
+    for k, o, link in moves:
+        site, city = groups.pop(k), groups[o]
+        groups[o] = replace(city, new=(*city.new, *site.new), links=(*city.links, *site.links, link))
+    return list(groups.values())
 
 
 def _span(reports) -> int:
     return (max(r.end for r in reports) - min(r.start for r in reports)).days
 
 
-def site_reason(site: Report, city: Report, city_incident: list[Report], rules: Rules = RULES) -> str | None:
+def site_reason(site: Report, city: Report, city_days: int, rules: Rules = RULES) -> str | None:
     """Why a district or site is the spot of a city's incident told in the same article, or None: a short
-    incident (a bombing, a meeting: all its reports span at most ``point_days``) within the city's extent.
-    A campaign's quarters are fronts of their own, so a longer incident absorbs none."""
+    incident (a bombing, a meeting: the city incident's reports span ``city_days``, at most ``point_days``) within
+    the city's extent. A campaign's quarters are fronts of their own, so a longer incident absorbs none."""
     if site.doc != city.doc or site.place.scale != "local" or city.place.scale != "city" or not kind_ok(site, city):
         return None
-    if _span([site]) > rules.point_days or _span(city_incident) > rules.point_days:
+    if _span([site]) > rules.point_days or city_days > rules.point_days:
         return None
     sides, when, km = sides_reason(site, city, rules), dates_reason(site, city, rules), spot_km(site.place, city.place)
     if sides is None or when is None or km is None or km > rules.city_km:
@@ -468,7 +530,7 @@ def absorb_sites(placed: list[Report], sets: _Sets, links: list[Link], rules: Ru
         if any(r.place.scale != "local" or r.doc != sites[0].doc for r in sites):
             continue
         found = next(((site, city, why) for site in sites for other in in_doc[sites[0].doc] if other != root
-                      for city in dated[other] if (why := site_reason(site, city, dated[other], rules))), None)
+                      for city in dated[other] if (why := site_reason(site, city, _span(dated[other]), rules))), None)
         if found:
             joins.append(found)
     for site, city, reason in joins:

@@ -9,6 +9,7 @@ from geo.model import Actor, Article, Event, Extraction, Place, Sentence
 PARIS = Place("fr-paris", "Paris", "باريس", "city", "FR", 48.8566, 2.3522)
 DERNA = Place("ly-derna", "Derna", "درنة", "city", "LY", 32.767, 22.6367)
 TRIPOLI = Place("ly-tripoli", "Tripoli", "طرابلس", "city", "LY", 32.8872, 13.1913)
+MAGHAR = Place("ly-derna-maghar", "Al-Maghar (Derna)", "المغار", "district", "LY", 32.765, 22.631)
 BENGHAZI = Place("ly-benghazi", "Benghazi", "بنغازي", "city", "LY", 32.1167, 20.0667)
 HAFTAR = Actor("khalifa-haftar", "Khalifa Haftar", "خليفة حفتر", "person", "LNA", "ly-rajma")
 LNA = Actor("lna", "Libyan National Army", "الجيش الوطني الليبي", "organisation", "LNA", "ly-rajma")

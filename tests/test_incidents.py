@@ -5,7 +5,7 @@ from __future__ import annotations
 import random
 
 from geo.evaluate_incidents import article_folds, pairwise
-from geo.incidents import (KM_PER_DEGREE, RULES, candidate_pairs, explain, group, place_buckets, regroup,
+from geo.incidents import (KM_PER_DEGREE, RULES, candidate_pairs, explain, extend, group, place_buckets,
                            report_from_event, spot)
 
 PARIS = {"id": "fr-paris", "name": "Paris", "kind": "city", "lat": 48.8566, "lon": 2.3522}
@@ -132,11 +132,60 @@ def test_the_incident_id_comes_from_the_earliest_report_whatever_the_input_order
     assert expected[0][0] == "incident:d1:0"
 
 
-def test_regrouping_only_the_touched_incidents_gives_what_grouping_everything_gives():
-    old = [clash("a:0", "2018-06-01", "Al Wasat"), visit("b:0", "2019-05-22", "Al Wasat", "2019-05-22")]
-    new = [clash("c:0", "2018-06-05", "Sky News Arabia"), clash("c:1", "2018-06-05", "Sky News Arabia", place=None)]
-    incidents = group(old)
-    assert regroup(new, incidents) == group(old + new)
+def extended(old, new) -> set[frozenset[str]]:
+    """The incidents once ``extend`` has joined ``new`` reports to those of ``old`` (every old report given as a
+    neighbour: more than the store reads, which changes nothing), as sets of report ids."""
+    incidents = {i.id: i for i in group(old)}
+    incident_of = {r.id: i.id for i in incidents.values() for r in i.reports}
+    joined = []
+    for x in extend(new, old, incident_of, {i.id: (i.start, i.end) for i in incidents.values()}):
+        joined.append(frozenset(r.id for j in x.joins for r in incidents.pop(j).reports) | {r.id for r in x.new})
+    return {frozenset(r.id for r in i.reports) for i in incidents.values()} | set(joined)
+
+
+def test_a_new_report_between_two_stored_incidents_makes_them_one_as_grouping_everything_does():
+    june_1, june_20 = clash("a:0", "2018-06-01", "Al Wasat"), clash("b:0", "2018-06-30", "Al Wasat")
+    visit_ = visit("v:0", "2019-05-22", "Al Wasat", "2019-05-22")
+    bridge = clash("c:0", "2018-06-15", "Sky News Arabia")
+    assert len(group([june_1, june_20])) == 2                       # 29 days apart: beyond 21 days
+    [x] = extend([bridge], [june_1, june_20], {"a:0": "incident:a:0", "b:0": "incident:b:0"}, {})
+    assert set(x.joins) == {"incident:a:0", "incident:b:0"} and x.why("c:0")[0] in {"a:0", "b:0"}
+    assert extended([june_1, june_20, visit_], [bridge]) == {frozenset(r.id for r in i.reports)
+                                                             for i in group([june_1, june_20, visit_, bridge])}
+
+
+def test_new_reports_join_stored_incidents_as_grouping_everything_would_whatever_the_split():
+    places = [DERNA, TRIPOLI, LIBYA, {**DERNA, "id": "ly-derna-east", "lat": 32.80}]
+    rng = random.Random(7)
+    reports = [clash(f"d{n}:0", f"2018-{rng.randint(5, 8):02d}-{rng.randint(1, 28):02d}", f"outlet {n % 4}",
+                     place=rng.choice(places), actors=rng.choice([(LNA,), (HAFTAR,), (EGYPT,), ()]))
+               for n in range(80)]
+    reports += [visit(f"v{n}:0", f"2019-05-{rng.randint(1, 28):02d}", "Al Wasat", f"2019-05-{rng.randint(1, 28):02d}")
+                for n in range(20)]
+    for seed in range(6):
+        rng.shuffle(reports)
+        cut = rng.randint(1, len(reports) - 1)
+        assert extended(reports[:cut], reports[cut:]) == {frozenset(r.id for r in i.reports) for i in group(reports)}
+
+
+def test_a_new_articles_site_joins_its_short_city_incident_unless_stored_reports_make_it_a_campaign():
+    site = clash("c:0", "2018-06-02", "Al Wasat", place=AL_MAGHAR)
+    city = clash("c:1", "2018-06-02", "Al Wasat")
+    days_before = [clash(f"a{n}:0", f"2018-05-{n:02d}", "Libya Observer") for n in range(20, 31)]
+    for old in ([], days_before):
+        assert extended(old, [site, city]) == {frozenset(r.id for r in i.reports) for i in group(old + [site, city])}
+    assert len(extended([], [site, city])) == 1 and len(extended(days_before, [site, city])) == 2
+
+
+def test_extend_leaves_to_group_a_placeless_report_or_a_site_that_could_be_the_spot_of_two_incidents():
+    stored = [clash("a:0", "2018-06-01", "Al Wasat")]
+    placeless = clash("b:0", "2018-06-02", "Al Wasat", place=None)
+    site = clash("c:0", "2018-06-02", "Al Wasat", place=AL_MAGHAR, actors=[LNA, EGYPT])
+    cities = [clash("c:1", "2018-06-02", "Al Wasat"), clash("c:2", "2018-06-02", "Al Wasat", actors=[EGYPT])]
+    assert extend([placeless], stored, {"a:0": "incident:a:0"}, {}) is None
+    assert len(group(cities)) == 2
+    assert extend([site, *cities], [], {}, {}) is None
+    assert extend([site, cities[0]], [], {}, {}) is not None
 
 
 def members(incidents) -> set[tuple[str, ...]]:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import random
 from contextlib import closing
 
 import pytest
@@ -17,7 +18,7 @@ from geo.pipeline import extract
 from geo.store import connect, corrections, history, read_events, save
 from geo.store import incidents as store_incidents
 from geo.store.queries import EventQuery, groups, incident, incident_facts, incident_of, rows, top_incidents
-from tests.extractions import DERNA, HAFTAR, LNA, MACRON, PARIS, TRIPOLI, article
+from tests.extractions import BENGHAZI, DERNA, HAFTAR, LNA, MACRON, MAGHAR, PARIS, TRIPOLI, article
 
 
 
@@ -215,10 +216,10 @@ def test_the_seeds_ingested_in_any_order_give_the_same_incidents_and_ids_as_grou
 
 
 def test_recomputing_every_incident_changes_no_id(seed_conn):
-    before = memberships(seed_conn), incidents_of(seed_conn)
+    before = memberships(seed_conn), stored_incidents(seed_conn)
     seed_conn.execute("DELETE FROM meta WHERE key = 'incidents'")
     store_incidents.ensure_built(seed_conn)
-    assert (memberships(seed_conn), incidents_of(seed_conn)) == before
+    assert (memberships(seed_conn), stored_incidents(seed_conn)) == before   # a report's link may be another one
 
 
 def test_an_article_ingested_later_joins_the_incident_without_renaming_it(conn):
@@ -285,3 +286,63 @@ def test_a_map_groups_only_the_incidents_with_the_most_reports(conn):
     assert top_incidents(conn, EventQuery(kinds=("visit",)), 5)[1] == 1
     narrowed, _ = groups(conn, EventQuery(incidents=(derna,)), ("type", "place_id", "incident"))
     assert [(g["incident"], g["n"]) for g in narrowed] == [(derna, 3)]
+
+
+def stored_incidents(conn) -> set[tuple]:
+    """The ``incidents`` rows, as ``store_incidents.incident_row`` writes them."""
+    return {tuple(r) for r in conn.execute("SELECT * FROM incidents")}
+
+
+def test_articles_ingested_one_by_one_join_their_neighbours_incidents_without_regrouping_them(conn, monkeypatch):
+    rng = random.Random(3)
+    arts = [article(f"n{k}", rng.choice(["Al Wasat", "Sky News Arabia", "Al Marsad"]),
+                    f"2018-{rng.randint(5, 7):02d}-{rng.randint(1, 28):02d}",
+                    *[clash(f"2018-{rng.randint(5, 7):02d}-{rng.randint(1, 28):02d}",
+                            place=rng.choice([DERNA, TRIPOLI, BENGHAZI]), actors=rng.choice([(LNA,), (HAFTAR,)]))
+                      for _ in range(rng.randint(1, 3))])
+            for k in range(40)]
+    regrouped = []
+    inner = store_incidents.regrouped
+    monkeypatch.setattr(store_incidents, "regrouped", lambda *a, **k: regrouped.append(a[1]) or inner(*a, **k))
+    for ex in arts:
+        save(conn, ex)
+    assert regrouped == []                                  # every article joined its neighbours' incidents
+    assert memberships(conn) == everything_grouped_at_once(conn)
+    everything = group(store_incidents.reports(conn, "doc_id", [a.article.id for a in arts]))
+    assert stored_incidents(conn) == {store_incidents.incident_row(i) for i in everything}
+    view = {r[0]: (r[1], r[2]) for r in conn.execute("SELECT id, incident, incident_outlets FROM event_view")}
+    assert view == {r.id: (i.id, len(i.outlets)) for i in everything for r in i.reports}
+    assert max(len(i.reports) for i in everything) > 5       # incidents were joined, not only made
+
+
+def test_an_earlier_report_joining_later_renames_the_incident_and_every_report_gives_its_reason(conn):
+    save(conn, article("june-1", "Al Wasat", "2018-06-01", clash("2018-06-01")))
+    save(conn, article("june-30", "Al Marsad", "2018-06-30", clash("2018-06-30")))
+    assert len(incidents_of(conn)) == 2                    # 29 days apart
+    save(conn, article("bridge", "Sky News Arabia", "2018-05-31", clash("2018-06-15", end="2018-06-16")))
+    [one] = incidents_of(conn)
+    assert one["id"] == f"incident:{event_of(conn, 'bridge')}" and one["reports"] == 3 and one["outlets"] == 3
+    why = {r["doc_id"]: r["reason"] for r in one["report_list"]}
+    assert why["bridge"] == "" and why["june-1"] and why["june-30"]      # the earliest is the incident's name
+    assert {r[0] for r in conn.execute("SELECT DISTINCT incident FROM event_view")} == {one["id"]}
+
+
+def test_an_article_near_a_placeless_report_is_grouped_with_everything_it_touches(conn, monkeypatch):
+    save(conn, article("a", "Al Wasat", "2018-06-01", clash("2018-06-01"), clash("2018-06-01", place=None)))
+    regrouped = []
+    inner = store_incidents.regrouped
+    monkeypatch.setattr(store_incidents, "regrouped", lambda *a, **k: regrouped.append(a[1]) or inner(*a, **k))
+    save(conn, article("b", "Al Marsad", "2018-06-02", clash("2018-06-02", place=TRIPOLI)))
+    assert regrouped == [["b"]]                             # the placeless report might fit the new one better
+    assert memberships(conn) == everything_grouped_at_once(conn)
+
+
+def test_a_bombing_told_at_a_quarter_and_at_its_city_is_one_incident_until_the_city_sees_a_campaign(conn, monkeypatch):
+    regrouped = []
+    inner = store_incidents.regrouped
+    monkeypatch.setattr(store_incidents, "regrouped", lambda *a, **k: regrouped.append(a[1]) or inner(*a, **k))
+    save(conn, article("bombing", "Al Wasat", "2018-06-02", clash("2018-06-02", place=MAGHAR), clash("2018-06-02")))
+    assert len(incidents_of(conn)) == 1 and regrouped == []            # the quarter is the bombing's spot
+    save(conn, article("campaign", "Al Marsad", "2018-06-10", clash("2018-05-20", end="2018-06-09")))
+    assert regrouped == [["campaign"]]                   # the site may no longer be the spot: grouped again
+    assert len(incidents_of(conn)) == 2 and memberships(conn) == everything_grouped_at_once(conn)

@@ -3,14 +3,19 @@
 row of the view carries its incident and the incident's outlets (``event_view.incident``, ``incident_outlets``), so
 maps group by incident and filter by outlets without a join.
 
-They are recomputed where a write touches them, never over the whole store: when articles are refreshed
-(``current.refresh``: a save, a correction, an undo), the incidents their events were in and the incidents of the
-stored events their new and old events could link with (``geo.incidents.neighbour_window``: the same kind, a day
-range, and a place nearby: ``candidates``) are grouped again from their members, and replaced. An incident's id is
-``geo.incidents.incident_id``: its earliest report's event id, which the store derives from the article's bytes
-and what the event says (``repository.event_id``), so a recomputation or a re-ingest gives the same ids.
-``ensure_built`` fills the tables once for a store made before them, article batch by article batch in publication
-order (the same recomputation).
+They are kept up to date where a write touches them, never over the whole store (``recompute``, called by
+``current.refresh``: a save, a correction, an undo). A new article's events are linked with the stored events
+within their reach (``geo.incidents.neighbour_window``: the same kind, a day range, and a place nearby: ``near``),
+and the incidents those are in become one with them (``extended``): the cost follows the new events' neighbours,
+not the size of the incidents they join (whose reports are read once, without sides, for the aggregates). A
+replaced or corrected article, an editor's decision on a new event, or a rule that is not monotone (a placeless
+report, a site absorbed by its city's incident, nearby) instead groups again every incident it touches from its
+members (``regrouped``): the incidents its events were in and those of the stored events its new and old events
+could link with. An incident's id is ``geo.incidents.incident_id``: its
+earliest report's event id, which the store derives from the article's bytes and what the event says
+(``repository.event_id``), so a recomputation or a re-ingest gives the same ids; the link shown for a report is
+one that holds, and may depend on the order articles came in. ``ensure_built`` fills the tables once for a store
+made before them, article batch by article batch in publication order (the same recomputation).
 
 Editors' splits and merges (``corrections``' ``incident_split`` and ``incident_merge``) are inputs of every grouping
 (``decisions``), so a later save that touches the incident keeps them; a merge also regroups the other event's
@@ -21,7 +26,8 @@ import math
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from ..incidents import RULES, SPLIT, Incident, Report, Spot, group, neighbour_window, report_from_event
+from ..incidents import (RULES, SCALES, SPLIT, Extension, Incident, Report, Spot, extend, group, make_incident,
+                         neighbour_window, report_from_event)
 from .current import build_once, built, longest_window
 from .engine import Connection
 
@@ -174,13 +180,14 @@ def _chunks(items: list, size: int = BATCH):
         yield items[i:i + size]
 
 
-def reports(conn: Connection, column: str, values) -> list[Report]:
-    """The reports of the view's events whose ``column`` (``id`` or ``doc_id``) is one of ``values``."""
+def reports(conn: Connection, column: str, values, sides: bool = True) -> list[Report]:
+    """The reports of the view's events whose ``column`` (``id``, ``doc_id`` or ``incident``) is one of ``values``;
+    without ``sides`` they name no actor (what an incident's aggregates need, read at a fraction of the cost)."""
     from .repository import with_sides
     aliases, out = _aliases(), []
     for chunk in _chunks(sorted(set(values))):
         rows = conn.execute(_VIEW.format(column, ",".join("?" * len(chunk))), chunk).fetchall()
-        out += [report_of(r, aliases) for r in with_sides(conn, rows)]
+        out += [report_of(r, aliases) for r in (with_sides(conn, rows) if sides else map(dict, rows))]
     return out
 
 
@@ -210,15 +217,20 @@ def _stored_seed(row, rules=RULES) -> Seed:
 def neighbours(conn: Connection, seeds, longest: int) -> set[str]:
     """The incidents holding a stored event that one of these lookups reaches: same kind, a window that meets
     the range (none starts more than ``longest`` days before its end), in one of the squares."""
-    found: set[str] = set()
+    return {r[1] for r in near(conn, seeds, longest)}
+
+
+def near(conn: Connection, seeds, longest: int) -> set[tuple[str, str, str]]:
+    """(event, incident, square) of each stored event one of these lookups reaches (``neighbours``)."""
+    found: set[tuple[str, str, str]] = set()
     for s in set(x for x in seeds if x is not None):
-        sql = ("SELECT DISTINCT incident_id FROM incident_events WHERE kind = ? AND day >= ? AND day <= ? "
+        sql = ("SELECT event_id, incident_id, tile FROM incident_events WHERE kind = ? AND day >= ? AND day <= ? "
                "AND day_end >= ?")
         args = [s.kind, (s.first - timedelta(days=longest)).isoformat(), s.last.isoformat(), s.first.isoformat()]
         if s.tiles is not None:
             sql += f" AND tile IN ({','.join('?' * len(s.tiles))})"
             args += list(s.tiles)
-        found |= {r[0] for r in conn.execute(sql, args)}
+        found |= {tuple(r) for r in conn.execute(sql, args)}
     return found
 
 
@@ -279,12 +291,20 @@ def _reached(conn: Connection, doc_ids: list[str], new: list[Report], rules=RULE
 
 
 def recompute(conn: Connection, doc_ids, rules=RULES) -> int:
-    """Group again the incidents a refresh of these articles touches (``touched``) with the articles' events as
-    they are now and the editors' decisions, and replace them; returns how many reports were grouped. Inside the
-    caller's transaction."""
+    """Bring the incidents up to date after a refresh of these articles, inside the caller's transaction; returns
+    how many reports were grouped. New articles join the incidents their events' neighbours are in (``extended``);
+    a replaced or corrected article, or a rule that is not monotone, regroups the incidents it touches
+    (``regrouped``)."""
     doc_ids = sorted(set(doc_ids))
     new = reports(conn, "doc_id", doc_ids)
     editors = decisions(conn)
+    done = extended(conn, doc_ids, new, editors, rules)
+    return done if done is not None else regrouped(conn, doc_ids, new, editors, rules)
+
+
+def regrouped(conn: Connection, doc_ids: list[str], new: list[Report], editors: Decisions, rules=RULES) -> int:
+    """Group again the incidents a refresh of these articles touches (``touched``) with the articles' events as
+    they are now and the editors' decisions, and replace them; returns how many reports were grouped."""
     ids = touched(conn, doc_ids, new, rules, editors.joined)
     members = _ids(conn, "SELECT event_id FROM incident_events WHERE incident_id IN ({})", ids)
     refreshed = set(doc_ids)
@@ -301,6 +321,83 @@ def recompute(conn: Connection, doc_ids, rules=RULES) -> int:
     conn.executemany("UPDATE event_view SET incident = ?, incident_outlets = ? WHERE id = ?",
                      [(i.id, len(i.outlets), r.id) for i in redone for r in i.reports])
     return len(kept) + len(new)
+
+
+def extended(conn: Connection, doc_ids: list[str], new: list[Report], editors: Decisions, rules=RULES) -> int | None:
+    """Join the events of articles never grouped to the incidents of the stored events within their reach
+    (``geo.incidents.extend``), and return how many reports were compared: a cost of the new events' neighbours,
+    plus one query per joined incident that reads its reports, without sides, for its aggregates. None, with
+    nothing written, where this would not give what grouping everything gives: an article grouped before, an
+    editor's decision on a new event, a placeless event among the new ones or within their reach, a site that
+    could be the spot of two incidents, or a joined incident that is ``irregular``."""
+    ids = {r.id for r in new}
+    if _ids(conn, "SELECT doc_id FROM incident_events WHERE doc_id IN ({})", doc_ids) or \
+            ids & (editors.separate | {e for pair in editors.joined for e in pair}):
+        return None
+    reach = near(conn, [seed(r, rules) for r in new], longest_window(conn) or 0)
+    if any(where == "" for _, _, where in reach):
+        return None
+    incident_of = {e: i for e, i, _ in reach if e not in editors.separate}
+    spans = {r[0]: (date.fromisoformat(r[1]), date.fromisoformat(r[2])) for r in _select(
+        conn, "SELECT id, first_day, last_day FROM incidents WHERE first_day IS NOT NULL AND id IN ({})",
+        set(incident_of.values()))}
+    plan = extend(new, reports(conn, "id", incident_of), incident_of, spans, rules)
+    if plan is None or irregular(conn, {i for x in plan for i in x.joins}, rules):
+        return None
+    for x in plan:
+        _write(conn, x, reports(conn, "incident", x.joins, sides=False) if x.joins else [])
+    return len(new) + len(incident_of)
+
+
+def irregular(conn: Connection, ids: set[str], rules=RULES) -> bool:
+    """Whether one of these incidents holds a report that names no place or no day, or reports of a site and of a
+    city (a site absorbed, or an editor's merge), or has a placeless report of its kind within its days' reach: what
+    joining new reports to it may move elsewhere, so it must be grouped again."""
+    wider = ", ".join(f"'{k}'" for k, scale in SCALES.items() if scale != "local")    # a kind not named is local
+    mixed = ("SELECT incident FROM event_view WHERE incident IN ({}) GROUP BY incident HAVING "
+             "SUM(CASE WHEN place_id IS NULL OR day IS NULL THEN 1 ELSE 0 END) > 0 OR "
+             f"(SUM(CASE WHEN place_kind NOT IN ({wider}) THEN 1 ELSE 0 END) > 0 AND "
+             "SUM(CASE WHEN place_kind = 'city' THEN 1 ELSE 0 END) > 0)")
+    if not ids or _select(conn, mixed, ids):
+        return bool(ids)
+    longest = longest_window(conn) or 0
+    for kind, first, last in _select(conn, "SELECT kind, first_day, last_day FROM incidents WHERE first_day IS "
+                                           "NOT NULL AND id IN ({})", ids):
+        tol = timedelta(days=rules.tolerance(kind))
+        first, last = date.fromisoformat(first) - tol, date.fromisoformat(last) + tol
+        if conn.execute("SELECT 1 FROM incident_events WHERE kind = ? AND tile = '' AND day >= ? AND day <= ? "
+                        "AND day_end >= ? LIMIT 1", (kind, (first - timedelta(days=longest)).isoformat(),
+                                                     last.isoformat(), first.isoformat())).fetchone():
+            return True
+    return False
+
+
+def _write(conn: Connection, x: Extension, members: list[Report]) -> None:
+    """Store one group of new reports as one incident with the stored incidents it joins (``members``: their
+    reports, read without sides, which the aggregates do not need): their rows replaced by the union's, their
+    reports moved to it, the new ones added. The earliest report of a joined incident that is no longer the union's
+    takes the link that brought its incident in."""
+    union = make_incident([*members, *x.new], list(x.links))
+    outlets = len(union.outlets)
+    joined = sorted(x.joins)
+    for chunk in _chunks(joined):
+        conn.execute(f"DELETE FROM incidents WHERE id IN ({','.join('?' * len(chunk))})", chunk)
+    conn.execute(_INCIDENT, incident_row(union))
+    for chunk in _chunks(joined):
+        marks = ",".join("?" * len(chunk))
+        conn.execute(f"UPDATE incident_events SET incident_id = ? WHERE incident_id IN ({marks})", [union.id, *chunk])
+        conn.execute(f"UPDATE event_view SET incident = ?, incident_outlets = ? WHERE incident IN ({marks}) AND "
+                     "(incident <> ? OR incident_outlets IS NULL OR incident_outlets <> ?)",
+                     [union.id, outlets, *chunk, union.id, outlets])
+    fresh = {r.id for r in x.new}
+    conn.executemany("UPDATE incident_events SET linked_to = ?, reason = ? WHERE event_id = ?",
+                     [(link.a if link.a in fresh else link.b, link.reason, i.removeprefix("incident:"))
+                      for i, link in x.joins.items() if i != union.id])
+    first = union.reports[0].id
+    conn.executemany(_MEMBER, [(r.id, union.id, r.doc, r.kind, _iso(r.start), _iso(r.end), tile(r),
+                                *(("", "") if r.id == first else x.why(r.id))) for r in x.new])
+    conn.executemany("UPDATE event_view SET incident = ?, incident_outlets = ? WHERE id = ?",
+                     [(union.id, outlets, r.id) for r in x.new])
 
 
 def ensure_built(conn: Connection) -> None:
