@@ -2,6 +2,9 @@
 recomputation each saved article triggers, after ingesting 100 new articles into stores of 10,000 and 100,000.
 
 Run: .venv/bin/python benchmarks/bench_incidents.py /tmp/bench/s10k.sqlite /tmp/bench/s100k.sqlite [--articles 100]
+        [--start 2016-01-01 --days 365]
+The 100k store of benchmarks/grow_store.py holds copies moved 1 to 9 years on, so 2016 is as dense there as in the
+10k store, and later years up to five times denser: new articles of 2016 alone compare stores of one density.
 Each store (SQLite, made by benchmarks/grow_store.py or ``python -m geo ingest`` of benchmarks/synthetic.py's
 articles) is COPIED to a temp dir first; opening the copy for writing migrates it (the backfill: every article
 grouped once). Then --articles new synthetic articles (other ids, another random seed) are ingested one by one;
@@ -34,10 +37,12 @@ def copy_store(src: Path, dst: Path) -> None:
         a.backup(b)
 
 
-def new_articles(folder: Path, n: int, seed: int) -> None:
-    """``n`` synthetic articles with ids of their own (``new00000``...), so none replaces a stored one."""
+def new_articles(folder: Path, n: int, seed: int, start: str = "2016-01-01", days: int = 5 * 365) -> None:
+    """``n`` synthetic articles with ids of their own (``new00000``...), so none replaces a stored one, published
+    over ``days`` days from ``start``."""
     subprocess.run([sys.executable, str(ROOT / "benchmarks" / "synthetic.py"), str(folder), "--articles", str(n),
-                    "--seed", str(seed)], check=True, capture_output=True, cwd=ROOT)
+                    "--seed", str(seed), "--start", start, "--days", str(days)], check=True, capture_output=True,
+                   cwd=ROOT)
     manifest = folder / "manifest.csv"
     with open(manifest, encoding="utf-8", newline="") as f:
         rows = list(csv.reader(f))
@@ -92,10 +97,12 @@ def main() -> None:
     ap.add_argument("stores", type=Path, nargs="+")
     ap.add_argument("--articles", type=int, default=100)
     ap.add_argument("--seed", type=int, default=7)
+    ap.add_argument("--start", default="2016-01-01", help="the new articles' first publication day")
+    ap.add_argument("--days", type=int, default=5 * 365, help="days the new articles are published over")
     args = ap.parse_args()
     with tempfile.TemporaryDirectory(dir="/tmp") as tmp:
         folder = Path(tmp) / "new"
-        new_articles(folder, args.articles, args.seed)
+        new_articles(folder, args.articles, args.seed, args.start, args.days)
         for store in args.stores:
             bench(store, Path(tmp), folder)
             for f in Path(tmp).glob(store.name + "*"):

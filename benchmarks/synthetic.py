@@ -2,7 +2,7 @@
 
 Each seed sentence that yields an event becomes a template: its place, actor and date mentions
 (found by the extractor itself) are swapped for other gazetteer places, lexicon actors and dates.
-Run: .venv/bin/python benchmarks/synthetic.py OUT_DIR --articles 10000 [--seed 1]
+Run: .venv/bin/python benchmarks/synthetic.py OUT_DIR --articles 10000 [--seed 1] [--start 2016-01-01 --days 1825]
 It writes OUT_DIR/*.txt and OUT_DIR/manifest.csv, ready for ``python -m geo ingest OUT_DIR``.
 """
 from __future__ import annotations
@@ -60,6 +60,8 @@ def main() -> None:
     ap.add_argument("--articles", type=int, default=10_000)
     ap.add_argument("--sentences", type=int, default=5)   # ~9 events an article, as the seeds have
     ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--start", type=date.fromisoformat, default=date(2016, 1, 1), help="first publication day")
+    ap.add_argument("--days", type=int, default=5 * 365, help="publication days spread over, from --start")
     args = ap.parse_args()
     rng = random.Random(args.seed)
     gaz, actors = load_gazetteer(), load_actors()
@@ -69,12 +71,11 @@ def main() -> None:
             pools.setdefault("place:" + p.kind, []).append(p.name_ar)
     tpl = templates()
     args.out.mkdir(parents=True, exist_ok=True)
-    start = date(2016, 1, 1)
     with open(args.out / "manifest.csv", "w", encoding="utf-8", newline="") as f:
         w = csv.writer(f)
         w.writerow(["id", "file", "published", "date_precision", "outlet", "title"])
         for i in range(args.articles):
-            day = start + timedelta(days=rng.randint(0, 5 * 365))
+            day = args.start + timedelta(days=rng.randint(0, args.days))
             body = "\n".join(fill(t, s, rng, pools, day) for t, s in rng.sample(tpl, min(args.sentences, len(tpl))))
             name = f"syn{i:05d}.txt"
             (args.out / name).write_text(body, encoding="utf-8")

@@ -22,7 +22,9 @@ Editors' splits and merges (``corrections``' ``incident_split`` and ``incident_m
 incident (``merged_with``)."""
 from __future__ import annotations
 
+import logging
 import math
+import time
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -31,9 +33,12 @@ from ..incidents import (RULES, SCALES, SPLIT, Extension, Incident, Report, Spot
 from .current import build_once, built, longest_window
 from .engine import Connection
 
+log = logging.getLogger(__name__)
+
 FORMAT = 2              # the meta row ``incidents`` once the tables (and event_view.incident) are complete
 BATCH = 500             # ids per query
 BACKFILL = 200          # articles grouped per step of ``ensure_built``
+LOUD = 5000             # articles from which a first grouping says so on the log (``_build``)
 TILE = 0.1              # degrees of the grid that finds nearby places (``tile``)
 
 _VIEW = """SELECT v.id, v.doc_id, v.type, v.subtype, v.status, v.date_start, v.date_end, v.place_id, v.place_en,
@@ -407,11 +412,18 @@ def ensure_built(conn: Connection) -> None:
 
 
 def _build(conn: Connection) -> None:
+    """Every article grouped, in publication order; a big store says so on the log, since it takes minutes."""
     conn.execute("DELETE FROM incident_events")
     conn.execute("DELETE FROM incidents")
     docs = [r[0] for r in conn.execute("SELECT id FROM documents ORDER BY published, id")]
+    loud = len(docs) >= LOUD
+    if loud:
+        log.warning("grouping the store's %d articles into incidents, once (the store was made before them)", len(docs))
+    t = time.perf_counter()
     for chunk in _chunks(docs, BACKFILL):
         recompute(conn, chunk)
+    if loud:
+        log.warning("incidents grouped in %.0f s", time.perf_counter() - t)
 
 
 def is_built(conn: Connection) -> bool:
