@@ -421,6 +421,7 @@ class Extension:
     new: tuple[Report, ...]
     joins: dict[str, Link]              # stored incident id: the link between one of its reports and a new one
     links: tuple[Link, ...]
+    doubtful: bool = False              # its sites could be the spot of two incidents: ``group`` must decide
 
     def why(self, report_id: str) -> tuple[str, str]:
         """(linked_to, reason) of a new report: the first link it is in, ("", "") when none."""
@@ -429,17 +430,15 @@ class Extension:
 
 
 def extend(new, stored, incident_of: dict[str, str], spans: dict[str, tuple[date, date]], rules: Rules = RULES
-           ) -> list[Extension] | None:
+           ) -> list[Extension]:
     """How new reports (of articles never grouped) join the stored incidents: each is linked with the stored placed
     reports within its reach (``stored``, each in its incident, ``incident_of``; ``spans``: each such incident's
     first and last day) and with the other new ones, by single linkage as ``group`` links, so every stored incident
     one of them reaches becomes one with them; a new article's site joins its short city incident as in
     ``absorb_sites``. Adding reports only adds links, so this is what ``group`` over everything gives, read from the
-    new reports' neighbours, not from whole incidents. None where ``group`` must decide: a new report that names no
-    place (it joins the one incident it fits best), or a site that could be the spot of two incidents."""
+    new reports' neighbours, not from whole incidents. A group ``group`` must decide is ``doubtful``: a report that
+    names no place (it joins the one incident it fits best), or sites that could be the spot of two incidents."""
     new = sorted({r.id: r for r in new}.values(), key=report_order)
-    if any(r.place is None for r in new):
-        return None
     fresh = {r.id for r in new}
     node = {r.id: (r.id if r.id in fresh else incident_of[r.id]) for r in [*new, *stored]}
     sets, links = _Sets(set(node.values())), []
@@ -459,13 +458,14 @@ def extend(new, stored, incident_of: dict[str, str], spans: dict[str, tuple[date
             if end not in fresh:
                 x.joins.setdefault(node[end], link)
         out[sets.find(node[link.a])] = replace(x, links=(*x.links, link))
-    return _absorb_new_sites(out, spans, rules)
+    placeless = {k for k, x in out.items() if any(r.place is None for r in x.new)}
+    return _absorb_new_sites({k: replace(x, doubtful=k in placeless) for k, x in out.items()}, spans, rules)
 
 
-def _absorb_new_sites(groups: dict[str, Extension], spans: dict, rules: Rules = RULES) -> list[Extension] | None:
+def _absorb_new_sites(groups: dict[str, Extension], spans: dict, rules: Rules = RULES) -> list[Extension]:
     """``extend``'s groups once each group of a new article's sites alone has joined the short city incident of
     that article it is the spot of (``site_reason``; the city incident's span counts its stored incidents', from
-    ``spans``); None when a site could join two."""
+    ``spans``); a group of sites that could join two stays as it is, ``doubtful``."""
     def days(x: Extension) -> int:
         firsts = [r.start for r in x.new] + [spans[i][0] for i in x.joins]
         lasts = [r.end for r in x.new] + [spans[i][1] for i in x.joins]
@@ -479,7 +479,7 @@ def _absorb_new_sites(groups: dict[str, Extension], spans: dict, rules: Rules = 
     moves = []
     for k, x in sorted(dated.items()):
         doc = x.new[0].doc
-        if x.joins or any(r.place.scale != "local" or r.doc != doc for r in x.new):
+        if x.joins or x.doubtful or any(r.place.scale != "local" or r.doc != doc for r in x.new):
             continue
         found: dict[str, Link] = {}
         for o, other in ((o, dated[o]) for o in in_doc[doc] if o != k):
@@ -487,7 +487,8 @@ def _absorb_new_sites(groups: dict[str, Extension], spans: dict, rules: Rules = 
                 if why := site_reason(site, city, days(other), rules):
                     found[o] = Link(city.id, site.id, why)
         if len(found) > 1:
-            return None
+            groups[k] = replace(x, doubtful=True)
+            continue
         moves += [(k, o, link) for o, link in found.items()]
     for k, o, link in moves:
         site, city = groups.pop(k), groups[o]

@@ -182,10 +182,11 @@ def test_extend_leaves_to_group_a_placeless_report_or_a_site_that_could_be_the_s
     placeless = clash("b:0", "2018-06-02", "Al Wasat", place=None)
     site = clash("c:0", "2018-06-02", "Al Wasat", place=AL_MAGHAR, actors=[LNA, EGYPT])
     cities = [clash("c:1", "2018-06-02", "Al Wasat"), clash("c:2", "2018-06-02", "Al Wasat", actors=[EGYPT])]
-    assert extend([placeless], stored, {"a:0": "incident:a:0"}, {}) is None
+    assert [x.doubtful for x in extend([placeless], stored, {"a:0": "incident:a:0"}, {})] == [True]
     assert len(group(cities)) == 2
-    assert extend([site, *cities], [], {}, {}) is None
-    assert extend([site, cities[0]], [], {}, {}) is not None
+    assert sorted((len(x.new), x.doubtful) for x in extend([site, *cities], [], {}, {})) == [
+        (1, False), (1, False), (1, True)]                 # the site stays apart, for group to decide
+    assert [(len(x.new), x.doubtful) for x in extend([site, cities[0]], [], {}, {})] == [(2, False)]
 
 
 def members(incidents) -> set[tuple[str, ...]]:

@@ -346,3 +346,20 @@ def test_a_bombing_told_at_a_quarter_and_at_its_city_is_one_incident_until_the_c
     save(conn, article("campaign", "Al Marsad", "2018-06-10", clash("2018-05-20", end="2018-06-09")))
     assert regrouped == [["campaign"]]                   # the site may no longer be the spot: grouped again
     assert len(incidents_of(conn)) == 2 and memberships(conn) == everything_grouped_at_once(conn)
+
+
+def test_in_one_batch_the_articles_that_cannot_join_are_regrouped_after_the_others_joined(conn, monkeypatch):
+    for ex in [article("bombing", "Al Wasat", "2018-06-02", clash("2018-06-02", place=MAGHAR), clash("2018-06-02")),
+               article("campaign", "Al Marsad", "2018-06-10", clash("2018-05-20", end="2018-06-09")),
+               article("unplaced", "Al Wasat", "2018-06-11", clash("2018-06-11", place=None)),
+               article("tripoli", "Al Marsad", "2018-06-10", clash("2018-06-10", place=TRIPOLI)),
+               article("next-day", "Libya Observer", "2018-06-11", clash("2018-06-11", place=TRIPOLI))]:
+        save(conn, ex)
+    before = memberships(conn)
+    regrouped = []
+    inner = store_incidents.regrouped
+    monkeypatch.setattr(store_incidents, "regrouped", lambda *a, **k: regrouped.append(a[1]) or inner(*a, **k))
+    conn.execute("DELETE FROM meta WHERE key = 'incidents'")
+    store_incidents.ensure_built(conn)                      # every article again, in one batch
+    assert regrouped == [["unplaced"]]                      # the others joined first
+    assert memberships(conn) == before == everything_grouped_at_once(conn)

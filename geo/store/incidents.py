@@ -297,14 +297,22 @@ def _reached(conn: Connection, doc_ids: list[str], new: list[Report], rules=RULE
 
 def recompute(conn: Connection, doc_ids, rules=RULES) -> int:
     """Bring the incidents up to date after a refresh of these articles, inside the caller's transaction; returns
-    how many reports were grouped. New articles join the incidents their events' neighbours are in (``extended``);
-    a replaced or corrected article, or a rule that is not monotone, regroups the incidents it touches
-    (``regrouped``)."""
+    how many reports were grouped or compared. New articles join the incidents their events' neighbours are in
+    (``extended``); the rest regroup the incidents they touch (``regrouped``): articles grouped before (replaced,
+    corrected), and those with an event that names no place or that an editor decided on, or that ``extended``
+    leaves. The articles regrouped last find the others' events in place, so the result is what grouping
+    everything gives."""
     doc_ids = sorted(set(doc_ids))
     new = reports(conn, "doc_id", doc_ids)
     editors = decisions(conn)
-    done = extended(conn, doc_ids, new, editors, rules)
-    return done if done is not None else regrouped(conn, doc_ids, new, editors, rules)
+    decided = editors.separate | {e for pair in editors.joined for e in pair}
+    hard = _ids(conn, "SELECT DISTINCT doc_id FROM incident_events WHERE doc_id IN ({})", doc_ids)
+    hard |= {r.doc for r in new if r.place is None or r.id in decided}     # a placeless event reaches every place
+    compared, left = extended(conn, [r for r in new if r.doc not in hard], editors, rules)
+    hard |= left
+    if hard:
+        compared += regrouped(conn, sorted(hard), [r for r in new if r.doc in hard], editors, rules)
+    return compared
 
 
 def regrouped(conn: Connection, doc_ids: list[str], new: list[Report], editors: Decisions, rules=RULES) -> int:
@@ -328,53 +336,55 @@ def regrouped(conn: Connection, doc_ids: list[str], new: list[Report], editors: 
     return len(kept) + len(new)
 
 
-def extended(conn: Connection, doc_ids: list[str], new: list[Report], editors: Decisions, rules=RULES) -> int | None:
-    """Join the events of articles never grouped to the incidents of the stored events within their reach
-    (``geo.incidents.extend``), and return how many reports were compared: a cost of the new events' neighbours,
-    plus one query per joined incident that reads its reports, without sides, for its aggregates. None, with
-    nothing written, where this would not give what grouping everything gives: an article grouped before, an
-    editor's decision on a new event, a placeless event among the new ones or within their reach, a site that
-    could be the spot of two incidents, or a joined incident that is ``irregular``."""
-    ids = {r.id for r in new}
-    if _ids(conn, "SELECT doc_id FROM incident_events WHERE doc_id IN ({})", doc_ids) or \
-            ids & (editors.separate | {e for pair in editors.joined for e in pair}):
-        return None
-    reach = near(conn, [seed(r, rules) for r in new], longest_window(conn) or 0)
-    if any(where == "" for _, _, where in reach):
-        return None
-    incident_of = {e: i for e, i, _ in reach if e not in editors.separate}
-    spans = {r[0]: (date.fromisoformat(r[1]), date.fromisoformat(r[2])) for r in _select(
-        conn, "SELECT id, first_day, last_day FROM incidents WHERE first_day IS NOT NULL AND id IN ({})",
-        set(incident_of.values()))}
-    plan = extend(new, reports(conn, "id", incident_of), incident_of, spans, rules)
-    if plan is None or irregular(conn, {i for x in plan for i in x.joins}, rules):
-        return None
+def extended(conn: Connection, new: list[Report], editors: Decisions, rules=RULES) -> tuple[int, set[str]]:
+    """Join placed events of articles never grouped to the incidents of the stored events within their reach
+    (``geo.incidents.extend``): a cost of the new events' neighbours, plus one query per joined incident that
+    reads its reports, without sides, for its aggregates. Returns how many reports were compared, and the articles
+    left to ``regrouped``, where joining would not give what grouping everything gives: an event with a placeless
+    event within its reach, a site that could be the spot of two incidents, or an event joining an ``irregular``
+    incident. Those articles are taken out and the rest joined again without them, until none is left out."""
+    longest = longest_window(conn) or 0
+    reach = {r.id: near(conn, [seed(r, rules)], longest) for r in new}
+    left = {r.doc for r in new if any(where == "" for _, _, where in reach[r.id])}
+    known: dict[str, Report] = {}
+    while True:
+        joining = [r for r in new if r.doc not in left]
+        incident_of = {e: i for r in joining for e, i, _ in reach[r.id] if e not in editors.separate}
+        known |= {r.id: r for r in reports(conn, "id", set(incident_of) - set(known))}
+        spans = {r[0]: (date.fromisoformat(r[1]), date.fromisoformat(r[2])) for r in _select(
+            conn, "SELECT id, first_day, last_day FROM incidents WHERE first_day IS NOT NULL AND id IN ({})",
+            set(incident_of.values()))}
+        plan = extend(joining, [known[e] for e in incident_of], incident_of, spans, rules)
+        bad = irregular(conn, {i for x in plan for i in x.joins}, rules)
+        out = {r.doc for x in plan if x.doubtful or bad & x.joins.keys() for r in x.new}
+        if not out:
+            break
+        left |= out
     for x in plan:
         _write(conn, x, reports(conn, "incident", x.joins, sides=False) if x.joins else [])
-    return len(new) + len(incident_of)
+    return len(joining) + len(incident_of), left
 
 
-def irregular(conn: Connection, ids: set[str], rules=RULES) -> bool:
-    """Whether one of these incidents holds a report that names no place or no day, or reports of a site and of a
-    city (a site absorbed, or an editor's merge), or has a placeless report of its kind within its days' reach: what
-    joining new reports to it may move elsewhere, so it must be grouped again."""
+def irregular(conn: Connection, ids: set[str], rules=RULES) -> set[str]:
+    """Those of these incidents that hold a report naming no place or no day, or reports of a site and of a city (a
+    site absorbed, or an editor's merge), or that have a placeless report of their kind within their days' reach:
+    what joining new reports to them may move elsewhere, so they must be grouped again."""
     wider = ", ".join(f"'{k}'" for k, scale in SCALES.items() if scale != "local")    # a kind not named is local
     mixed = ("SELECT incident FROM event_view WHERE incident IN ({}) GROUP BY incident HAVING "
              "SUM(CASE WHEN place_id IS NULL OR day IS NULL THEN 1 ELSE 0 END) > 0 OR "
              f"(SUM(CASE WHEN place_kind NOT IN ({wider}) THEN 1 ELSE 0 END) > 0 AND "
              "SUM(CASE WHEN place_kind = 'city' THEN 1 ELSE 0 END) > 0)")
-    if not ids or _select(conn, mixed, ids):
-        return bool(ids)
+    bad = {r[0] for r in _select(conn, mixed, ids)}
     longest = longest_window(conn) or 0
-    for kind, first, last in _select(conn, "SELECT kind, first_day, last_day FROM incidents WHERE first_day IS "
-                                           "NOT NULL AND id IN ({})", ids):
+    for i, kind, first, last in _select(conn, "SELECT id, kind, first_day, last_day FROM incidents WHERE first_day "
+                                              "IS NOT NULL AND id IN ({})", ids - bad):
         tol = timedelta(days=rules.tolerance(kind))
         first, last = date.fromisoformat(first) - tol, date.fromisoformat(last) + tol
         if conn.execute("SELECT 1 FROM incident_events WHERE kind = ? AND tile = '' AND day >= ? AND day <= ? "
                         "AND day_end >= ? LIMIT 1", (kind, (first - timedelta(days=longest)).isoformat(),
                                                      last.isoformat(), first.isoformat())).fetchone():
-            return True
-    return False
+            bad.add(i)
+    return bad
 
 
 def _write(conn: Connection, x: Extension, members: list[Report]) -> None:
