@@ -423,10 +423,13 @@ class Extension:
     links: tuple[Link, ...]
     doubtful: bool = False              # its sites could be the spot of two incidents: ``group`` must decide
 
-    def why(self, report_id: str) -> tuple[str, str]:
-        """(linked_to, reason) of a new report: the first link it is in, ("", "") when none."""
-        return next(((k.b if k.a == report_id else k.a, k.reason) for k in self.links
-                     if report_id in (k.a, k.b)), ("", ""))
+    def why(self) -> dict[str, tuple[str, str]]:
+        """(linked_to, reason) of each report a link names: the first link it is in."""
+        out: dict[str, tuple[str, str]] = {}
+        for k in self.links:
+            out.setdefault(k.a, (k.b, k.reason))
+            out.setdefault(k.b, (k.a, k.reason))
+        return out
 
 
 def extend(new, stored, incident_of: dict[str, str], spans: dict[str, tuple[date, date]], rules: Rules = RULES
@@ -448,18 +451,20 @@ def extend(new, stored, incident_of: dict[str, str], spans: dict[str, tuple[date
             if reason:
                 sets.union(node[a.id], node[b.id])
                 links.append(Link(a.id, b.id, reason))
-    out: dict[str, Extension] = {}
+    reports: dict[str, list[Report]] = {}
+    joins: dict[str, dict[str, Link]] = {}
+    linked: dict[str, list[Link]] = {}
     for r in new:
-        root = sets.find(r.id)
-        out[root] = Extension((*out[root].new, r) if root in out else (r,), {}, ())
+        reports.setdefault(sets.find(r.id), []).append(r)
     for link in links:
-        x = out[sets.find(node[link.a])]
+        root = sets.find(node[link.a])
+        linked.setdefault(root, []).append(link)
         for end in (link.a, link.b):
             if end not in fresh:
-                x.joins.setdefault(node[end], link)
-        out[sets.find(node[link.a])] = replace(x, links=(*x.links, link))
-    placeless = {k for k, x in out.items() if any(r.place is None for r in x.new)}
-    return _absorb_new_sites({k: replace(x, doubtful=k in placeless) for k, x in out.items()}, spans, rules)
+                joins.setdefault(root, {}).setdefault(node[end], link)
+    out = {k: Extension(tuple(rs), joins.get(k, {}), tuple(linked.get(k, ())), any(r.place is None for r in rs))
+           for k, rs in reports.items()}
+    return _absorb_new_sites(out, spans, rules)
 
 
 def _absorb_new_sites(groups: dict[str, Extension], spans: dict, rules: Rules = RULES) -> list[Extension]:

@@ -149,7 +149,7 @@ def test_a_new_report_between_two_stored_incidents_makes_them_one_as_grouping_ev
     bridge = clash("c:0", "2018-06-15", "Sky News Arabia")
     assert len(group([june_1, june_20])) == 2                       # 29 days apart: beyond 21 days
     [x] = extend([bridge], [june_1, june_20], {"a:0": "incident:a:0", "b:0": "incident:b:0"}, {})
-    assert set(x.joins) == {"incident:a:0", "incident:b:0"} and x.why("c:0")[0] in {"a:0", "b:0"}
+    assert set(x.joins) == {"incident:a:0", "incident:b:0"} and x.why()["c:0"][0] in {"a:0", "b:0"}
     assert extended([june_1, june_20, visit_], [bridge]) == {frozenset(r.id for r in i.reports)
                                                              for i in group([june_1, june_20, visit_, bridge])}
 

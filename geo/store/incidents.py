@@ -344,7 +344,9 @@ def extended(conn: Connection, new: list[Report], editors: Decisions, rules=RULE
     event within its reach, a site that could be the spot of two incidents, or an event joining an ``irregular``
     incident. Those articles are taken out and the rest joined again without them, until none is left out."""
     longest = longest_window(conn) or 0
-    reach = {r.id: near(conn, [seed(r, rules)], longest) for r in new}
+    seeds = {r.id: seed(r, rules) for r in new}
+    found = {s: near(conn, [s], longest) for s in set(seeds.values())}
+    reach = {i: found[s] for i, s in seeds.items()}
     left = {r.doc for r in new if any(where == "" for _, _, where in reach[r.id])}
     known: dict[str, Report] = {}
     while True:
@@ -360,8 +362,7 @@ def extended(conn: Connection, new: list[Report], editors: Decisions, rules=RULE
         if not out:
             break
         left |= out
-    for x in plan:
-        _write(conn, x, reports(conn, "incident", x.joins, sides=False) if x.joins else [])
+    _write(conn, plan)
     return len(joining) + len(incident_of), left
 
 
@@ -387,32 +388,35 @@ def irregular(conn: Connection, ids: set[str], rules=RULES) -> set[str]:
     return bad
 
 
-def _write(conn: Connection, x: Extension, members: list[Report]) -> None:
-    """Store one group of new reports as one incident with the stored incidents it joins (``members``: their
-    reports, read without sides, which the aggregates do not need): their rows replaced by the union's, their
-    reports moved to it, the new ones added. The earliest report of a joined incident that is no longer the union's
-    takes the link that brought its incident in."""
-    union = make_incident([*members, *x.new], list(x.links))
-    outlets = len(union.outlets)
-    joined = sorted(x.joins)
-    for chunk in _chunks(joined):
-        conn.execute(f"DELETE FROM incidents WHERE id IN ({','.join('?' * len(chunk))})", chunk)
-    conn.execute(_INCIDENT, incident_row(union))
-    for chunk in _chunks(joined):
-        marks = ",".join("?" * len(chunk))
-        conn.execute(f"UPDATE incident_events SET incident_id = ? WHERE incident_id IN ({marks})", [union.id, *chunk])
-        conn.execute(f"UPDATE event_view SET incident = ?, incident_outlets = ? WHERE incident IN ({marks}) AND "
-                     "(incident <> ? OR incident_outlets IS NULL OR incident_outlets <> ?)",
-                     [union.id, outlets, *chunk, union.id, outlets])
-    fresh = {r.id for r in x.new}
-    conn.executemany("UPDATE incident_events SET linked_to = ?, reason = ? WHERE event_id = ?",
-                     [(link.a if link.a in fresh else link.b, link.reason, i.removeprefix("incident:"))
-                      for i, link in x.joins.items() if i != union.id])
-    first = union.reports[0].id
-    conn.executemany(_MEMBER, [(r.id, union.id, r.doc, r.kind, _iso(r.start), _iso(r.end), tile(r),
-                                *(("", "") if r.id == first else x.why(r.id))) for r in x.new])
-    conn.executemany("UPDATE event_view SET incident = ?, incident_outlets = ? WHERE id = ?",
-                     [(union.id, outlets, r.id) for r in x.new])
+def _write(conn: Connection, plan: list[Extension]) -> None:
+    """Store each group of new reports as one incident with the stored incidents it joins: their rows replaced by
+    the union's (their reports read once, without sides, which the aggregates do not need), their reports moved to
+    it, the new ones added. The earliest report of a joined incident that is no longer the union's takes the link
+    that brought its incident in. New incidents alone are written in batches."""
+    rows, members, view, relinked = [], [], [], []
+    for x in plan:
+        union = make_incident([*(reports(conn, "incident", x.joins, sides=False) if x.joins else ()), *x.new],
+                              list(x.links))
+        outlets, joined, fresh, why = len(union.outlets), sorted(x.joins), {r.id for r in x.new}, x.why()
+        for chunk in _chunks(joined):
+            marks = ",".join("?" * len(chunk))
+            conn.execute(f"DELETE FROM incidents WHERE id IN ({marks})", chunk)
+            conn.execute(f"UPDATE incident_events SET incident_id = ? WHERE incident_id IN ({marks})",
+                         [union.id, *chunk])
+            conn.execute(f"UPDATE event_view SET incident = ?, incident_outlets = ? WHERE incident IN ({marks}) AND "
+                         "(incident <> ? OR incident_outlets IS NULL OR incident_outlets <> ?)",
+                         [union.id, outlets, *chunk, union.id, outlets])
+        relinked += [(link.a if link.a in fresh else link.b, link.reason, i.removeprefix("incident:"))
+                     for i, link in x.joins.items() if i != union.id]
+        rows.append(incident_row(union))
+        first = union.reports[0].id
+        members += [(r.id, union.id, r.doc, r.kind, _iso(r.start), _iso(r.end), tile(r),
+                     *(("", "") if r.id == first else why.get(r.id, ("", "")))) for r in x.new]
+        view += [(union.id, outlets, r.id) for r in x.new]
+    conn.executemany(_INCIDENT, rows)
+    conn.executemany("UPDATE incident_events SET linked_to = ?, reason = ? WHERE event_id = ?", relinked)
+    conn.executemany(_MEMBER, members)
+    conn.executemany("UPDATE event_view SET incident = ?, incident_outlets = ? WHERE id = ?", view)
 
 
 def ensure_built(conn: Connection) -> None:
