@@ -12,6 +12,7 @@ from datetime import date, timedelta
 from .current import FIGURES, longest_window
 from .engine import Connection
 from .repository import with_sides
+from .schema import INCIDENT_STATUSES
 
 # What events may be grouped by or matched on (a map object's key), and the SQL of each.
 COLUMNS = {"type": "v.type", "subtype": "v.subtype", "status": "v.status", "place_id": "v.place_id",
@@ -463,19 +464,36 @@ def incident_facts(conn: Connection, ids: list[str]) -> dict[str, dict]:
 def top_incidents(conn: Connection, q: EventQuery, limit: int) -> tuple[tuple[str, ...], int]:
     """The ``limit`` incidents with the most reports under ``q`` (most first), and how many incidents it has: what
     an incidents map draws, so its groups and names read those incidents' reports only, not the whole view. With no
-    filter but kinds and outlets the ``incidents`` table answers (by its own report counts); else the view does."""
-    if q == EventQuery(kinds=q.kinds, outlets=q.outlets):
-        where, args = "1=1", []
-        if q.kinds:
-            where += f" AND kind IN ({','.join('?' * len(q.kinds))})"
-            args += list(q.kinds)
-        if q.outlets > 1:
-            where += " AND outlets >= ?"
-            args.append(int(q.outlets))
-        sql = f"SELECT id, COUNT(*) OVER () FROM incidents WHERE {where} ORDER BY reports DESC, id LIMIT {int(limit)}"
-    else:
+    filter but kinds, status and outlets the ``incidents`` table answers (by its own counts of reports, of each
+    status); else the view does."""
+    table = _incidents_where(q)
+    if table is None:
         where, args = condition(conn, q)
-        sql = (f"SELECT v.incident, COUNT(*) OVER () FROM event_view v WHERE {where} AND v.incident IS NOT NULL "
-               f"GROUP BY v.incident ORDER BY COUNT(*) DESC, v.incident LIMIT {int(limit)}")
-    rows = conn.execute(sql, args).fetchall()
-    return tuple(r[0] for r in rows), int(rows[0][1]) if rows else 0
+        rows = conn.execute(f"SELECT v.incident, COUNT(*) OVER () FROM event_view v WHERE {where} AND v.incident IS "
+                            f"NOT NULL GROUP BY v.incident ORDER BY COUNT(*) DESC, v.incident LIMIT {int(limit)}",
+                            args).fetchall()
+        return tuple(r[0] for r in rows), int(rows[0][1]) if rows else 0
+    where, args, reports = table
+    ids = tuple(r[0] for r in conn.execute(f"SELECT id FROM incidents WHERE {where} ORDER BY {reports} DESC, id "
+                                           f"LIMIT {int(limit)}", args))
+    if len(ids) < limit:            # all of them: no need to count
+        return ids, len(ids)
+    return ids, int(conn.execute(f"SELECT COUNT(*) FROM incidents WHERE {where}", args).fetchone()[0])
+
+
+def _incidents_where(q: EventQuery) -> tuple[str, list, str] | None:
+    """The condition on ``incidents`` that keeps the incidents with a report under ``q``, its parameters, and the
+    column that counts those reports; None when ``q`` filters on more than kinds, a status and outlets."""
+    if q != EventQuery(kinds=q.kinds, status=q.status, outlets=q.outlets) or \
+            (q.status and q.status not in INCIDENT_STATUSES):
+        return None
+    conds, args, reports = ["1=1"], [], q.status or "reports"
+    if q.kinds:
+        conds.append(f"kind IN ({','.join('?' * len(q.kinds))})")
+        args += list(q.kinds)
+    if q.status:
+        conds.append(f"{reports} > 0")
+    if q.outlets > 1:
+        conds.append("outlets >= ?")
+        args.append(int(q.outlets))
+    return " AND ".join(conds), args, reports

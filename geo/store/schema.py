@@ -9,8 +9,9 @@ from .current import CELL, FIGURES, SPAN
 # 6: event_view (the events as corrected, what pages query); 7: event_view.cell, the rollups of its cells and
 # document_search; 8: ix_view_day_kind (the timeline of a kind or status reads an index, not the view); 9: incidents
 # and incident_events (``incidents``), filled once when an older store is opened for writing; 10: event_view.incident and
-# incident_outlets (each event's incident, what maps and the outlets filter read)
-SCHEMA_VERSION = 10
+# incident_outlets (each event's incident, what maps and the outlets filter read); 11: incidents.planned and occurred
+# (an incident's reports of each status: a map filtered by status ranks its incidents without reading the view)
+SCHEMA_VERSION = 11
 
 _TABLES = """
 CREATE TABLE IF NOT EXISTS documents (
@@ -98,7 +99,8 @@ CREATE INDEX IF NOT EXISTS ix_actors_affiliation ON actors(affiliation);
 CREATE TABLE IF NOT EXISTS incidents (
     id TEXT PRIMARY KEY, kind TEXT NOT NULL, status TEXT, first_reported TEXT, first_day TEXT, last_day TEXT,
     reports INTEGER NOT NULL, outlets INTEGER NOT NULL, outlet_names TEXT, sources INTEGER NOT NULL, confidence REAL,
-    place_id TEXT, place_en TEXT, lat REAL, lon REAL);
+    place_id TEXT, place_en TEXT, lat REAL, lon REAL, planned INTEGER NOT NULL DEFAULT 0,
+    occurred INTEGER NOT NULL DEFAULT 0);
 CREATE INDEX IF NOT EXISTS ix_incidents_day ON incidents(first_day, kind);
 CREATE TABLE IF NOT EXISTS incident_events (
     event_id TEXT PRIMARY KEY, incident_id TEXT NOT NULL, doc_id TEXT NOT NULL, kind TEXT, day TEXT, day_end TEXT,
@@ -113,6 +115,14 @@ INSERT INTO meta (key, value) VALUES ('writes', 0) ON CONFLICT (key) DO NOTHING;
 TABLES = _TABLES.replace("{CELL_COLUMNS}", ", ".join(
     [f"{c} {'REAL' if c.endswith(('lat', 'lon')) else 'TEXT'}" for c in CELL] + [f"{c} TEXT" for c in SPAN] +
     [f"{c} INTEGER" for c in FIGURES]))
+
+# What ``incidents`` counts of each incident's reports by status (a column each). Schema 11 fills them on a store whose
+# incidents are built by counting the view's events of each incident (``event_view.incident``), not by grouping again.
+INCIDENT_STATUSES = ("planned", "occurred")
+COUNT_INCIDENT_STATUSES = (
+    f"UPDATE incidents SET {', '.join(f'{s} = c.{s}' for s in INCIDENT_STATUSES)} FROM (SELECT v.incident, "
+    + ", ".join(f"SUM(CASE WHEN v.status = '{s}' THEN 1 ELSE 0 END) AS {s}" for s in INCIDENT_STATUSES)
+    + " FROM event_view v WHERE v.incident IS NOT NULL GROUP BY v.incident) c WHERE c.incident = incidents.id")
 
 TABLE_NAMES = ("documents", "sentences", "places", "actors", "place_mentions", "actor_mentions", "time_mentions",
                "events", "event_actors", "event_reports", "event_view", "event_cells", "cell_pairs", "cell_parties",
