@@ -10,8 +10,16 @@ from .current import CELL, FIGURES, SPAN
 # document_search; 8: ix_view_day_kind (the timeline of a kind or status reads an index, not the view); 9: incidents
 # and incident_events (``incidents``), filled once when an older store is opened for writing; 10: event_view.incident and
 # incident_outlets (each event's incident, what maps and the outlets filter read); 11: incidents.planned and occurred
-# (an incident's reports of each status: a map filtered by status ranks its incidents without reading the view)
+# (an incident's reports of each status: a map filtered by status ranks its incidents without reading the view) and
+# ix_view_incident_map in place of ix_view_incident (an incidents map's groups read that index only)
 SCHEMA_VERSION = 11
+
+# What an incidents map reads of the reports of its incidents (``queries.groups``, ``names``, ``dominant`` with
+# ``EventQuery.incidents``): an index of these columns, incident first, then a map's group keys in the order its
+# biggest groupings take them, answers the map from the index alone (no row looked up), its groups in order.
+MAP_COLUMNS = ("incident", "type", "place_id", "origin_id", "subtype", "status", "actor_key", "counterpart_key",
+               "aff_key", "lat", "lon", "origin_lat", "origin_lon", "place_en", "place_ar", "origin_en", "origin_ar",
+               "day", "day_end", "id", "incident_outlets")
 
 _TABLES = """
 CREATE TABLE IF NOT EXISTS documents (
@@ -81,7 +89,8 @@ CREATE INDEX IF NOT EXISTS ix_view_day_end ON event_view(day_end);
 CREATE INDEX IF NOT EXISTS ix_view_day_kind ON event_view(day, type, subtype, status);
 CREATE INDEX IF NOT EXISTS ix_view_doc ON event_view(doc_id);
 CREATE INDEX IF NOT EXISTS ix_view_place ON event_view(place_id);
-CREATE INDEX IF NOT EXISTS ix_view_incident ON event_view(incident);
+DROP INDEX IF EXISTS ix_view_incident;
+CREATE INDEX IF NOT EXISTS ix_view_incident_map ON event_view({MAP_COLUMNS});
 CREATE INDEX IF NOT EXISTS ix_view_cell ON event_view(cell);
 CREATE INDEX IF NOT EXISTS ix_view_order ON event_view(day, doc_id, sentence, start, id);
 CREATE INDEX IF NOT EXISTS ix_view_status_doc ON event_view(status, doc_id);
@@ -112,7 +121,7 @@ CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value INTEGER NOT NULL);
 INSERT INTO meta (key, value) VALUES ('writes', 0) ON CONFLICT (key) DO NOTHING;
 """
 # A cell's row: what its events share, its span, and its counts (see ``current``).
-TABLES = _TABLES.replace("{CELL_COLUMNS}", ", ".join(
+TABLES = _TABLES.replace("{MAP_COLUMNS}", ", ".join(MAP_COLUMNS)).replace("{CELL_COLUMNS}", ", ".join(
     [f"{c} {'REAL' if c.endswith(('lat', 'lon')) else 'TEXT'}" for c in CELL] + [f"{c} TEXT" for c in SPAN] +
     [f"{c} INTEGER" for c in FIGURES]))
 
