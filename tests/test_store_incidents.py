@@ -399,6 +399,7 @@ def test_an_older_store_counts_its_incidents_reports_of_each_status_when_opened_
         before = {r[0]: tuple(r[1:]) for r in conn.execute("SELECT id, planned, occurred FROM incidents")}
         with conn.transaction():                            # schema 10: no counts of reports by status
             for status in ("planned", "occurred"):
+                conn.execute(f"DROP INDEX ix_incidents_{status}")
                 conn.execute(f"ALTER TABLE incidents DROP COLUMN {status}")
             if conn.dialect == "sqlite":
                 conn.execute("PRAGMA user_version = 10")
