@@ -12,7 +12,8 @@ from .current import CELL, FIGURES, SPAN
 # incident_outlets (each event's incident, what maps and the outlets filter read); 11: incidents.planned and occurred
 # (an incident's reports of each status: a map filtered by status ranks its incidents without reading the view) and
 # ix_view_incident_map in place of ix_view_incident (an incidents map's groups read that index only), the incidents'
-# rankings (ix_incidents_reports, _planned, _occurred)
+# rankings (ix_incidents_reports, _planned, _occurred), and ix_view_doc_kind in place of ix_view_doc (whether an
+# article has an event of a kind and status is read off that index: the articles a page's metrics count)
 SCHEMA_VERSION = 11
 
 # What an incidents map reads of the reports of its incidents (``queries.groups``, ``names``, ``dominant`` with
@@ -96,7 +97,8 @@ CREATE TABLE IF NOT EXISTS event_view (
 CREATE INDEX IF NOT EXISTS ix_view_type_day ON event_view(type, day);
 CREATE INDEX IF NOT EXISTS ix_view_day_end ON event_view(day_end);
 CREATE INDEX IF NOT EXISTS ix_view_day_kind ON event_view(day, type, subtype, status);
-CREATE INDEX IF NOT EXISTS ix_view_doc ON event_view(doc_id);
+DROP INDEX IF EXISTS ix_view_doc;
+CREATE INDEX IF NOT EXISTS ix_view_doc_kind ON event_view(doc_id, type, status);
 CREATE INDEX IF NOT EXISTS ix_view_place ON event_view(place_id);
 DROP INDEX IF EXISTS ix_view_incident;
 CREATE INDEX IF NOT EXISTS ix_view_incident_map ON event_view({MAP_COLUMNS});
