@@ -212,10 +212,10 @@ def names(conn: Connection, q: EventQuery, by: tuple[str, ...], located: str | N
     cols = "".join(f"COALESCE({COLUMNS[c]}, ''), " for c in by)
     group = "".join(f"{COLUMNS[c]}, " for c in by)
     # A cell already holds one (group, first names) pair, or a few that differ in a column not asked for: its rows
-    # are summed here as they come, without the sort a GROUP BY would spend merging next to nothing. So are the
-    # reports of a map's biggest incidents (``incidents``): at most theirs, read off ix_view_incident_map in its
-    # order, and fewer than a sort of them by group and names would cost.
-    summed_here = src is CELLS or bool(q.incidents)
+    # are summed here as they come, without the sort a GROUP BY would spend merging next to nothing. So are, in
+    # SQLite, the reports of a map's biggest incidents (``incidents``): read off ix_view_incident_map in its order,
+    # they cost less summed here than sorted by group and names (PostgreSQL groups them by hashing, which is cheap).
+    summed_here = src is CELLS or bool(q.incidents) and conn.dialect == "sqlite"
     total, grouped = (src.n, "") if summed_here else (f"SUM({src.n})", f" GROUP BY {group}v.actor_key, v.counterpart_key")
     sql = (f"SELECT {cols}v.actor_key, v.counterpart_key, {total} FROM {src.table} v WHERE {where} "
            f"AND (v.actor_key IS NOT NULL OR v.counterpart_key IS NOT NULL){grouped}")
