@@ -159,8 +159,9 @@ def _articles_sql(conn: Connection, q: EventQuery, where: str, events: int) -> s
     """How many articles have one of the ``events`` events of ``where`` (a question the cells answer but this).
     Filtered by kind (and status) with at least half as many events as articles, each article's events are probed
     until one passes (by the index on articles), since the kind's own index would fetch those events one by one;
-    fewer events (a rare kind and status), or any other filter, are read through their own index."""
-    if q.kinds and not q.match and 2 * events >= count_documents(conn):
+    so are all the store's articles (the smallest index holding every event's article, by status, would be sorted
+    to count them); fewer events (a rare kind and status), or any other filter, are read through their own index."""
+    if (q.kinds or q == EventQuery()) and not q.match and 2 * events >= count_documents(conn):
         return f"SELECT COUNT(*) FROM documents d WHERE EXISTS (SELECT 1 FROM event_view v WHERE v.doc_id = d.id AND {where})"
     return f"SELECT COUNT(DISTINCT v.doc_id) FROM event_view v WHERE {where}"
 
