@@ -123,9 +123,10 @@ _EMPTY_COLUMNS = ["actor_list", "counterpart_list", "id", "doc_id", "sentence", 
 
 
 @st.cache_resource(show_spinner=False, max_entries=256)
-def _asked(target: str, version: int, what: str, args: tuple):
+def _asked(target: str, version: int, what: str, key: str, _args: tuple):
+    """``queries.<what>(conn, *_args)``, cached on ``key`` (the arguments' repr: see ``ask``)."""
     with closing(geo_store.connect(target, readonly=True)) as conn:
-        return getattr(queries, what)(conn, *args)
+        return getattr(queries, what)(conn, *_args)
 
 
 @st.cache_resource(show_spinner=False, max_entries=32)
@@ -175,8 +176,10 @@ def current() -> Store:
 
 
 def ask(store: Store, what: str, *args):
-    """``geo.store.queries.<what>(conn, *args)``, once per store version and arguments (shared: never change it)."""
-    return _asked(*store, what, args)
+    """``geo.store.queries.<what>(conn, *args)``, once per store version and arguments (shared: never change it).
+    The arguments (queries, tuples, lists, strings, numbers: plain values) are keyed by their repr, one C call,
+    not by Streamlit's hashing of each item: a map's query names its 2,000 biggest incidents, on every rerun."""
+    return _asked(*store, what, repr(args), args)
 
 
 def rows(store: Store, query: queries.EventQuery, limit: int | None, order: str = "newest") -> pd.DataFrame:

@@ -169,12 +169,18 @@ def parse_key(key: str) -> list[tuple[str, str]] | None:
 
 # ---- objects ---------------------------------------------------------------------------------------------
 
+@lru_cache(maxsize=65536)
+def _bilingual(en: str, ar: str) -> str:
+    """``bilingual``, once per pair of names: the same actors and places recur in thousands of tooltips."""
+    return bilingual(en, ar)
+
+
 def _names(named: Named | None, arabic: dict[str, str]) -> str:
     """The names most often given first (``queries.names``, ``TIP_NAMES`` of them; with their Arabic names from
     ``arabic``), ``(+N more)`` for the rest."""
     if named is None:
         return ""
-    text = "; ".join(bilingual(en, arabic.get(en, "")) for en, _ in named.top)
+    text = "; ".join(_bilingual(en, arabic.get(en, "")) for en, _ in named.top)
     return text + (f" (+{named.others} more)" if named.others else "")
 
 
@@ -189,7 +195,9 @@ def tip_text(value) -> str:
     return str(value).replace("<", "‹").replace(">", "›")
 
 
+@lru_cache(maxsize=65536)
 def _when(first: str | None, last: str | None) -> str:
+    """When a group's events happened (its first and last day, once per pair: days recur across tooltips)."""
     if not first:
         return "undated"
     return date_label(first, None, "day") if first == last else f"{date_label(first, None, 'day')} … " \
@@ -223,9 +231,9 @@ def objects(found: list[dict], total: int, by: tuple[str, ...], names: dict, tex
     for g in found:
         values = tuple(str(g[c]) for c in by)
         place, origin = g.get("place_id"), g.get("origin_id")          # there when grouped by them (arcs are)
-        where = bilingual(g["place_en"] or "", g["place_ar"] or "") + countries.note(place)
+        where = _bilingual(g["place_en"] or "", g["place_ar"] or "") + countries.note(place)
         if arcs:
-            where = f"{bilingual(g['origin_en'] or '', g['origin_ar'] or '')}{countries.note(origin)} → {where}"
+            where = f"{_bilingual(g['origin_en'] or '', g['origin_ar'] or '')}{countries.note(origin)} → {where}"
         kind = noun_kind or str(g.get("type") or "")
         lat, lon = float(g["lat"]), float(g["lon"])
         if arcs:

@@ -3,6 +3,7 @@ layers made of it, reader, links, exports."""
 from __future__ import annotations
 
 import json
+from contextlib import closing
 from datetime import date
 
 import pandas as pd
@@ -15,6 +16,7 @@ from atlas_app.filters import (Filters, Options, describe, normalize, options_fr
 from atlas_app.links import md_escape, safe_external, source_href, source_params
 from atlas_app.style import AFFILIATION_COLORS, UNKNOWN, bilingual
 from atlas_app.mapview import picked_key
+from geo.store import connect, queries
 from geo.store.queries import EventQuery
 
 from tests.conftest import store_of_rows
@@ -94,6 +96,17 @@ def ids(store: data.Store, f: Filters = Filters(), kind: str | None = None) -> s
 
 
 # ---- data ------------------------------------------------------------------------------------------------
+
+def test_a_cached_answer_is_the_one_of_its_own_question(tiny):
+    """Answers are cached per question (keyed by the arguments' repr): an equal question gets the same answer, any
+    other one its own, the store's."""
+    assert data.ask(tiny, "span", EventQuery()) is data.ask(tiny, "span", EventQuery(kinds=()))
+    kinds, statuses = ("visit", "front_line"), ("planned",)
+    with closing(connect(tiny[0], readonly=True)) as conn:
+        for q in (EventQuery(), EventQuery(kinds=("visit",)), EventQuery(kinds=("visit",), status="planned"),
+                  EventQuery(kinds=("visit", "front_line")), EventQuery(kinds=("front_line", "visit"))):
+            assert data.ask(tiny, "summary", q, kinds, statuses) == queries.summary(conn, q, kinds, statuses)
+
 
 def test_prepare_splits_names_and_labels(frame):
     e3 = frame.set_index("id").loc["e3"]

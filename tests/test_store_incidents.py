@@ -363,3 +363,49 @@ def test_in_one_batch_the_articles_that_cannot_join_are_regrouped_after_the_othe
     store_incidents.ensure_built(conn)                      # every article again, in one batch
     assert regrouped == [["unplaced"]]                      # the others joined first
     assert memberships(conn) == before == everything_grouped_at_once(conn)
+
+
+def ranked_from_the_view(conn, q: EventQuery) -> list[tuple[str, int]]:
+    """Each incident with a report under ``q`` and its reports there, most first: counted from the events a user
+    sees (``rows``), the way a map's ranking must come out."""
+    counts: dict[str, int] = {}
+    for e in rows(conn, q):
+        counts[e["incident"]] = counts.get(e["incident"], 0) + 1
+    return sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
+
+
+def busy_store(conn) -> None:
+    """A clash told by three outlets, a visit planned then made, and a planned visit elsewhere."""
+    save(conn, article("a", "Sky News Arabia", "2018-06-04", clash("2018-06-04"), visit("2018-06-06", "planned")))
+    save(conn, article("b", "Al Wasat", "2018-06-04", clash("2018-06-04"), visit("2018-06-06", "planned")))
+    save(conn, article("c", "Al Marsad", "2018-06-05", clash("2018-06-05", actors=(HAFTAR,)), visit("2018-06-06")))
+    save(conn, article("d", "Al Marsad", "2018-07-01", visit("2018-07-01", "planned", place=TRIPOLI)))
+
+
+@pytest.mark.parametrize("q", [EventQuery(), EventQuery(status="planned"), EventQuery(status="occurred"),
+                               EventQuery(kinds=("visit",), status="planned"), EventQuery(outlets=2),
+                               EventQuery(kinds=("visit", "front_line"), status="occurred", outlets=3)],
+                         ids=repr)
+def test_a_map_filtered_by_kind_status_or_outlets_ranks_incidents_by_their_reports_under_the_filter(conn, q):
+    busy_store(conn)
+    expected = ranked_from_the_view(conn, q)
+    for limit in (1, 2, 10):
+        assert top_incidents(conn, q, limit) == (tuple(i for i, _ in expected[:limit]), len(expected))
+
+
+def test_an_older_store_counts_its_incidents_reports_of_each_status_when_opened_for_writing(store_target):
+    with closing(connect(store_target)) as conn:
+        busy_store(conn)
+        before = {r[0]: tuple(r[1:]) for r in conn.execute("SELECT id, planned, occurred FROM incidents")}
+        with conn.transaction():                            # schema 10: no counts of reports by status
+            for status in ("planned", "occurred"):
+                conn.execute(f"DROP INDEX ix_incidents_{status}")
+                conn.execute(f"ALTER TABLE incidents DROP COLUMN {status}")
+            if conn.dialect == "sqlite":
+                conn.execute("PRAGMA user_version = 10")
+            else:
+                conn.execute("UPDATE meta SET value = 10 WHERE key = 'schema'")
+    with closing(connect(store_target)) as migrated:
+        after = {r[0]: tuple(r[1:]) for r in migrated.execute("SELECT id, planned, occurred FROM incidents")}
+        assert after == before and sorted(before.values()) == [(0, 3), (1, 0), (2, 1)]
+        assert top_incidents(migrated, EventQuery(status="planned"), 5)[1] == 2

@@ -94,6 +94,29 @@ def test_the_answers_agree_with_counting_rows(conn):
     assert sum(n for _, _, n in days) == sum(1 for e in every if e["date_start"])
 
 
+def test_an_incidents_map_groups_and_names_its_biggest_incidents_as_counting_their_reports_does(conn):
+    every = queries.rows(conn, EventQuery())
+    top, total = queries.top_incidents(conn, EventQuery(), 6)
+    assert 6 == len(top) < total
+    by = ("type", "place_id", "incident")
+    drawn = [e for e in every if e["incident"] in top and e["lat"] is not None]
+    sizes = Counter((e["type"], e["place_id"], e["incident"]) for e in drawn)
+    found, groups = queries.groups(conn, EventQuery(incidents=top), by, "place")
+    assert groups == len(sizes) and {(g["type"], g["place_id"], g["incident"]): g["n"] for g in found} == sizes
+    sides: dict[tuple, tuple[Counter, Counter]] = {}
+    for e in drawn:
+        if e["actor_key"] or e["counterpart_key"]:
+            actor, counterpart = sides.setdefault((e["type"], e["place_id"], e["incident"]), (Counter(), Counter()))
+            actor.update([e["actor_key"]] if e["actor_key"] else [])
+            counterpart.update([e["counterpart_key"]] if e["counterpart_key"] else [])
+    named = queries.names(conn, EventQuery(incidents=top), by, "place")
+    assert {k: (dict(n["actor"].top), dict(n["counterpart"].top)) for k, n in named.items()} == \
+        {k: (dict(a), dict(c)) for k, (a, c) in sides.items()}
+    first = next(iter(named))
+    assert queries.names(conn, EventQuery(incidents=top), by, "place", (first,), top=1) == {
+        first: {role: queries.Named(n.top[:1], len(n.top) - 1) for role, n in named[first].items()}}
+
+
 def test_a_selection_matches_missing_values_and_pages_come_newest_first(conn):
     every = queries.rows(conn, EventQuery())
     no_origin = EventQuery(kinds=("front_line",), match=(("origin_id", ""),))

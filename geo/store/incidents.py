@@ -32,6 +32,7 @@ from ..incidents import (RULES, SCALES, SPLIT, Extension, Incident, Report, Spot
                          neighbour_window, report_from_event)
 from .current import build_once, built, longest_window
 from .engine import Connection
+from .schema import INCIDENT_STATUSES
 
 log = logging.getLogger(__name__)
 
@@ -48,7 +49,8 @@ WHERE v.{} IN ({})"""
 _MEMBER = ("INSERT INTO incident_events (event_id, incident_id, doc_id, kind, day, day_end, tile, linked_to, reason) "
            "VALUES (?,?,?,?,?,?,?,?,?)")
 _INCIDENT = ("INSERT INTO incidents (id, kind, status, first_reported, first_day, last_day, reports, outlets, "
-             "outlet_names, sources, confidence, place_id, place_en, lat, lon) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)")
+             f"outlet_names, sources, confidence, place_id, place_en, lat, lon, {', '.join(INCIDENT_STATUSES)}) "
+             f"VALUES ({','.join('?' * (15 + len(INCIDENT_STATUSES)))})")
 
 
 # ------------------------------------------------------------------ store rows → reports (pure)
@@ -167,11 +169,13 @@ def decisions(conn: Connection) -> Decisions:
 
 
 def incident_row(i: Incident) -> tuple:
-    """The ``incidents`` row of one incident."""
+    """The ``incidents`` row of one incident, with its reports of each status (what a map filtered by status ranks
+    incidents by: ``queries.top_incidents``)."""
     p = i.place
     return (i.id, i.kind, i.status, _iso(i.first_reported), _iso(i.start), _iso(i.end), len(i.reports),
             len(i.outlets), "; ".join(i.outlets), i.sources, i.confidence, p.key if p else None,
-            p.name if p else None, p.lat if p else None, p.lon if p else None)
+            p.name if p else None, p.lat if p else None, p.lon if p else None,
+            *(sum(r.status == s for r in i.reports) for s in INCIDENT_STATUSES))
 
 
 def _iso(d: date | None) -> str | None:

@@ -11,7 +11,7 @@ from urllib.parse import urlsplit, urlunsplit
 
 from .engine import Connection
 from .errors import BUSY_TIMEOUT_S, Conflict, StoreError
-from .schema import SCHEMA_VERSION, TABLES
+from .schema import COUNT_INCIDENT_STATUSES, INCIDENT_STATUSES, SCHEMA_VERSION, TABLES
 
 SCHEMES = ("postgresql://", "postgres://")
 CONNECT_TIMEOUT_S = 10
@@ -136,11 +136,22 @@ def _create_schema(conn: PostgresConnection) -> None:
         conn.execute("ALTER TABLE IF EXISTS event_view ADD COLUMN IF NOT EXISTS cell TEXT")   # schema 6
         conn.execute("ALTER TABLE IF EXISTS event_view ADD COLUMN IF NOT EXISTS incident TEXT, "    # schema 10
                      "ADD COLUMN IF NOT EXISTS incident_outlets INTEGER")
+        counted = _has_column(conn, "incidents", INCIDENT_STATUSES[0])
+        conn.execute("ALTER TABLE IF EXISTS incidents " + ", ".join(                                # schema 11
+            f"ADD COLUMN IF NOT EXISTS {s} INTEGER NOT NULL DEFAULT 0" for s in INCIDENT_STATUSES))
         for statement in _statements(ddl(TABLES)):
             conn.execute(statement)
+        if not counted:                 # an older store's incidents (none in a new one)
+            conn.execute(COUNT_INCIDENT_STATUSES)
         conn.raw.execute(TRIGGERS)
         conn.execute("INSERT INTO meta (key, value) VALUES ('schema', ?) ON CONFLICT (key) DO UPDATE SET value = "
                      "excluded.value", (SCHEMA_VERSION,))
+
+
+def _has_column(conn: PostgresConnection, table: str, column: str) -> bool:
+    """Whether ``table`` exists and has ``column`` (what an older schema lacks)."""
+    return conn.execute("SELECT 1 FROM information_schema.columns WHERE table_schema = current_schema() AND "
+                        "table_name = ? AND column_name = ?", (table, column)).fetchone() is not None
 
 
 def _statements(script: str) -> list[str]:

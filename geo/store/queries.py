@@ -12,6 +12,7 @@ from datetime import date, timedelta
 from .current import FIGURES, longest_window
 from .engine import Connection
 from .repository import with_sides
+from .schema import INCIDENT_STATUSES
 
 # What events may be grouped by or matched on (a map object's key), and the SQL of each.
 COLUMNS = {"type": "v.type", "subtype": "v.subtype", "status": "v.status", "place_id": "v.place_id",
@@ -158,8 +159,9 @@ def _articles_sql(conn: Connection, q: EventQuery, where: str, events: int) -> s
     """How many articles have one of the ``events`` events of ``where`` (a question the cells answer but this).
     Filtered by kind (and status) with at least half as many events as articles, each article's events are probed
     until one passes (by the index on articles), since the kind's own index would fetch those events one by one;
-    fewer events (a rare kind and status), or any other filter, are read through their own index."""
-    if q.kinds and not q.match and 2 * events >= count_documents(conn):
+    so are all the store's articles (the smallest index holding every event's article, by status, would be sorted
+    to count them); fewer events (a rare kind and status), or any other filter, are read through their own index."""
+    if (q.kinds or q == EventQuery()) and not q.match and 2 * events >= count_documents(conn):
         return f"SELECT COUNT(*) FROM documents d WHERE EXISTS (SELECT 1 FROM event_view v WHERE v.doc_id = d.id AND {where})"
     return f"SELECT COUNT(DISTINCT v.doc_id) FROM event_view v WHERE {where}"
 
@@ -211,8 +213,11 @@ def names(conn: Connection, q: EventQuery, by: tuple[str, ...], located: str | N
     cols = "".join(f"COALESCE({COLUMNS[c]}, ''), " for c in by)
     group = "".join(f"{COLUMNS[c]}, " for c in by)
     # A cell already holds one (group, first names) pair, or a few that differ in a column not asked for: its rows
-    # are summed here as they come, without the sort a GROUP BY would spend merging next to nothing.
-    total, grouped = (src.n, "") if src is CELLS else (f"SUM({src.n})", f" GROUP BY {group}v.actor_key, v.counterpart_key")
+    # are summed here as they come, without the sort a GROUP BY would spend merging next to nothing. So are, in
+    # SQLite, the reports of a map's biggest incidents (``incidents``): read off ix_view_incident_map in its order,
+    # they cost less summed here than sorted by group and names (PostgreSQL groups them by hashing, which is cheap).
+    summed_here = src is CELLS or bool(q.incidents) and conn.dialect == "sqlite"
+    total, grouped = (src.n, "") if summed_here else (f"SUM({src.n})", f" GROUP BY {group}v.actor_key, v.counterpart_key")
     sql = (f"SELECT {cols}v.actor_key, v.counterpart_key, {total} FROM {src.table} v WHERE {where} "
            f"AND (v.actor_key IS NOT NULL OR v.counterpart_key IS NOT NULL){grouped}")
     counts: dict[tuple[str, ...], tuple[dict[str, int], dict[str, int]]] = {}
@@ -463,19 +468,36 @@ def incident_facts(conn: Connection, ids: list[str]) -> dict[str, dict]:
 def top_incidents(conn: Connection, q: EventQuery, limit: int) -> tuple[tuple[str, ...], int]:
     """The ``limit`` incidents with the most reports under ``q`` (most first), and how many incidents it has: what
     an incidents map draws, so its groups and names read those incidents' reports only, not the whole view. With no
-    filter but kinds and outlets the ``incidents`` table answers (by its own report counts); else the view does."""
-    if q == EventQuery(kinds=q.kinds, outlets=q.outlets):
-        where, args = "1=1", []
-        if q.kinds:
-            where += f" AND kind IN ({','.join('?' * len(q.kinds))})"
-            args += list(q.kinds)
-        if q.outlets > 1:
-            where += " AND outlets >= ?"
-            args.append(int(q.outlets))
-        sql = f"SELECT id, COUNT(*) OVER () FROM incidents WHERE {where} ORDER BY reports DESC, id LIMIT {int(limit)}"
-    else:
+    filter but kinds, status and outlets the ``incidents`` table answers (by its own counts of reports, of each
+    status); else the view does."""
+    table = _incidents_where(q)
+    if table is None:
         where, args = condition(conn, q)
-        sql = (f"SELECT v.incident, COUNT(*) OVER () FROM event_view v WHERE {where} AND v.incident IS NOT NULL "
-               f"GROUP BY v.incident ORDER BY COUNT(*) DESC, v.incident LIMIT {int(limit)}")
-    rows = conn.execute(sql, args).fetchall()
-    return tuple(r[0] for r in rows), int(rows[0][1]) if rows else 0
+        rows = conn.execute(f"SELECT v.incident, COUNT(*) OVER () FROM event_view v WHERE {where} AND v.incident IS "
+                            f"NOT NULL GROUP BY v.incident ORDER BY COUNT(*) DESC, v.incident LIMIT {int(limit)}",
+                            args).fetchall()
+        return tuple(r[0] for r in rows), int(rows[0][1]) if rows else 0
+    where, args, reports = table
+    ids = tuple(r[0] for r in conn.execute(f"SELECT id FROM incidents WHERE {where} ORDER BY {reports} DESC, id "
+                                           f"LIMIT {int(limit)}", args))
+    if len(ids) < limit:            # all of them: no need to count
+        return ids, len(ids)
+    return ids, int(conn.execute(f"SELECT COUNT(*) FROM incidents WHERE {where}", args).fetchone()[0])
+
+
+def _incidents_where(q: EventQuery) -> tuple[str, list, str] | None:
+    """The condition on ``incidents`` that keeps the incidents with a report under ``q``, its parameters, and the
+    column that counts those reports; None when ``q`` filters on more than kinds, a status and outlets."""
+    if q != EventQuery(kinds=q.kinds, status=q.status, outlets=q.outlets) or \
+            (q.status and q.status not in INCIDENT_STATUSES):
+        return None
+    conds, args, reports = ["1=1"], [], q.status or "reports"
+    if q.kinds:
+        conds.append(f"kind IN ({','.join('?' * len(q.kinds))})")
+        args += list(q.kinds)
+    if q.status:
+        conds.append(f"{reports} > 0")
+    if q.outlets > 1:
+        conds.append("outlets >= ?")
+        args.append(int(q.outlets))
+    return " AND ".join(conds), args, reports

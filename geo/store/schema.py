@@ -9,8 +9,27 @@ from .current import CELL, FIGURES, SPAN
 # 6: event_view (the events as corrected, what pages query); 7: event_view.cell, the rollups of its cells and
 # document_search; 8: ix_view_day_kind (the timeline of a kind or status reads an index, not the view); 9: incidents
 # and incident_events (``incidents``), filled once when an older store is opened for writing; 10: event_view.incident and
-# incident_outlets (each event's incident, what maps and the outlets filter read)
-SCHEMA_VERSION = 10
+# incident_outlets (each event's incident, what maps and the outlets filter read); 11: incidents.planned and occurred
+# (an incident's reports of each status: a map filtered by status ranks its incidents without reading the view) and
+# ix_view_incident_map in place of ix_view_incident (an incidents map's groups read that index only), the incidents'
+# rankings (ix_incidents_reports, _planned, _occurred), and ix_view_doc_kind in place of ix_view_doc (whether an
+# article has an event of a kind and status is read off that index: the articles a page's metrics count)
+SCHEMA_VERSION = 11
+
+# What an incidents map reads of the reports of its incidents (``queries.groups``, ``names``, ``dominant`` with
+# ``EventQuery.incidents``): an index of these columns, incident first, then a map's group keys in the order its
+# biggest groupings take them, answers the map from the index alone (no row looked up), its groups in order.
+MAP_COLUMNS = ("incident", "type", "place_id", "origin_id", "subtype", "status", "actor_key", "counterpart_key",
+               "aff_key", "lat", "lon", "origin_lat", "origin_lon", "place_en", "place_ar", "origin_en", "origin_ar",
+               "day", "day_end", "id", "incident_outlets")
+
+# What ``incidents`` counts of each incident's reports by status (a column each). Schema 11 fills them on a store whose
+# incidents are built by counting the view's events of each incident (``event_view.incident``), not by grouping again.
+INCIDENT_STATUSES = ("planned", "occurred")
+COUNT_INCIDENT_STATUSES = (
+    f"UPDATE incidents SET {', '.join(f'{s} = c.{s}' for s in INCIDENT_STATUSES)} FROM (SELECT v.incident, "
+    + ", ".join(f"SUM(CASE WHEN v.status = '{s}' THEN 1 ELSE 0 END) AS {s}" for s in INCIDENT_STATUSES)
+    + " FROM event_view v WHERE v.incident IS NOT NULL GROUP BY v.incident) c WHERE c.incident = incidents.id")
 
 _TABLES = """
 CREATE TABLE IF NOT EXISTS documents (
@@ -78,9 +97,11 @@ CREATE TABLE IF NOT EXISTS event_view (
 CREATE INDEX IF NOT EXISTS ix_view_type_day ON event_view(type, day);
 CREATE INDEX IF NOT EXISTS ix_view_day_end ON event_view(day_end);
 CREATE INDEX IF NOT EXISTS ix_view_day_kind ON event_view(day, type, subtype, status);
-CREATE INDEX IF NOT EXISTS ix_view_doc ON event_view(doc_id);
+DROP INDEX IF EXISTS ix_view_doc;
+CREATE INDEX IF NOT EXISTS ix_view_doc_kind ON event_view(doc_id, type, status);
 CREATE INDEX IF NOT EXISTS ix_view_place ON event_view(place_id);
-CREATE INDEX IF NOT EXISTS ix_view_incident ON event_view(incident);
+DROP INDEX IF EXISTS ix_view_incident;
+CREATE INDEX IF NOT EXISTS ix_view_incident_map ON event_view({MAP_COLUMNS});
 CREATE INDEX IF NOT EXISTS ix_view_cell ON event_view(cell);
 CREATE INDEX IF NOT EXISTS ix_view_order ON event_view(day, doc_id, sentence, start, id);
 CREATE INDEX IF NOT EXISTS ix_view_status_doc ON event_view(status, doc_id);
@@ -98,8 +119,10 @@ CREATE INDEX IF NOT EXISTS ix_actors_affiliation ON actors(affiliation);
 CREATE TABLE IF NOT EXISTS incidents (
     id TEXT PRIMARY KEY, kind TEXT NOT NULL, status TEXT, first_reported TEXT, first_day TEXT, last_day TEXT,
     reports INTEGER NOT NULL, outlets INTEGER NOT NULL, outlet_names TEXT, sources INTEGER NOT NULL, confidence REAL,
-    place_id TEXT, place_en TEXT, lat REAL, lon REAL);
+    place_id TEXT, place_en TEXT, lat REAL, lon REAL, planned INTEGER NOT NULL DEFAULT 0,
+    occurred INTEGER NOT NULL DEFAULT 0);
 CREATE INDEX IF NOT EXISTS ix_incidents_day ON incidents(first_day, kind);
+{RANKINGS}
 CREATE TABLE IF NOT EXISTS incident_events (
     event_id TEXT PRIMARY KEY, incident_id TEXT NOT NULL, doc_id TEXT NOT NULL, kind TEXT, day TEXT, day_end TEXT,
     tile TEXT NOT NULL, linked_to TEXT, reason TEXT);
@@ -109,8 +132,13 @@ CREATE INDEX IF NOT EXISTS ix_incident_events_near ON incident_events(kind, tile
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value INTEGER NOT NULL);
 INSERT INTO meta (key, value) VALUES ('writes', 0) ON CONFLICT (key) DO NOTHING;
 """
+# The incidents with the most reports (of a status) first, with what else ranks them (``queries.top_incidents``): a
+# map's biggest incidents are the first entries of an index, not a sort of every incident.
+_RANKINGS = "\n".join(f"CREATE INDEX IF NOT EXISTS ix_incidents_{n} ON incidents({n} DESC, id, kind, outlets);"
+                      for n in ("reports", *INCIDENT_STATUSES))
 # A cell's row: what its events share, its span, and its counts (see ``current``).
-TABLES = _TABLES.replace("{CELL_COLUMNS}", ", ".join(
+TABLES = _TABLES.replace("{MAP_COLUMNS}", ", ".join(MAP_COLUMNS)).replace("{RANKINGS}", _RANKINGS).replace(
+    "{CELL_COLUMNS}", ", ".join(
     [f"{c} {'REAL' if c.endswith(('lat', 'lon')) else 'TEXT'}" for c in CELL] + [f"{c} TEXT" for c in SPAN] +
     [f"{c} INTEGER" for c in FIGURES]))
 

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from .engine import Connection
 from .errors import BUSY_TIMEOUT_S, Conflict, StoreError
-from .schema import SCHEMA_VERSION, TABLES
+from .schema import COUNT_INCIDENT_STATUSES, INCIDENT_STATUSES, SCHEMA_VERSION, TABLES
 
 # The history cannot be changed or deleted.
 TRIGGERS = """
@@ -151,6 +151,11 @@ def _bring_up_to_date(conn: sqlite3.Connection) -> None:
             if view and "incident" not in view:                              # schema 10: filled by the incidents
                 conn.execute("ALTER TABLE event_view ADD COLUMN incident TEXT")
                 conn.execute("ALTER TABLE event_view ADD COLUMN incident_outlets INTEGER")
+            incidents = {r[1] for r in conn.execute("PRAGMA table_info(incidents)")}
+            if incidents and INCIDENT_STATUSES[0] not in incidents:          # schema 11: counted from the view
+                for status in INCIDENT_STATUSES:
+                    conn.execute(f"ALTER TABLE incidents ADD COLUMN {status} INTEGER NOT NULL DEFAULT 0")
+                conn.execute(COUNT_INCIDENT_STATUSES)
             for statement in _statements(TABLES + TRIGGERS + BACKFILL):
                 conn.execute(statement)
             conn.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
