@@ -469,7 +469,7 @@ def extend(new, stored, incident_of: dict[str, str], spans: dict[str, tuple[date
 
 def _absorb_new_sites(groups: dict[str, Extension], spans: dict, rules: Rules = RULES) -> list[Extension]:
     """``extend``'s groups once each group of a new article's sites alone has joined the short city incident of
-    that article it is the spot of (``site_reason``; the city incident's span counts its stored incidents', from
+    that article it is the spot of (``spots``; the city incident's span counts its stored incidents', from
     ``spans``); a group of sites that could join two stays as it is, ``doubtful``."""
     def days(x: Extension) -> int:
         firsts = [r.start for r in x.new] + [spans[i][0] for i in x.joins]
@@ -477,25 +477,13 @@ def _absorb_new_sites(groups: dict[str, Extension], spans: dict, rules: Rules = 
         return (max(lasts) - min(firsts)).days
 
     dated = {k: x for k, x in groups.items() if all(r.start and r.end for r in x.new)}
-    in_doc: dict[str, list[str]] = {}
-    for k, x in sorted(dated.items()):
-        for doc in dict.fromkeys(r.doc for r in x.new):
-            in_doc.setdefault(doc, []).append(k)
-    moves = []
-    for k, x in sorted(dated.items()):
-        doc = x.new[0].doc
-        if x.joins or x.doubtful or any(r.place.scale != "local" or r.doc != doc for r in x.new):
+    found = spots({k: x.new for k, x in dated.items() if not (x.joins or x.doubtful)},
+                  {k: x.new for k, x in dated.items()}, lambda k: days(dated[k]), rules)
+    for k, cities in found.items():
+        if len(cities) > 1:
+            groups[k] = replace(groups[k], doubtful=True)
             continue
-        found: dict[str, Link] = {}
-        for o, other in ((o, dated[o]) for o in in_doc[doc] if o != k):
-            for site, city in ((s, c) for s in x.new for c in other.new if o not in found):
-                if why := site_reason(site, city, days(other), rules):
-                    found[o] = Link(city.id, site.id, why)
-        if len(found) > 1:
-            groups[k] = replace(x, doubtful=True)
-            continue
-        moves += [(k, o, link) for o, link in found.items()]
-    for k, o, link in moves:
+        [(o, link)] = cities.items()
         site, city = groups.pop(k), groups[o]
         groups[o] = replace(city, new=(*city.new, *site.new), links=(*city.links, *site.links, link))
     return list(groups.values())
@@ -521,27 +509,42 @@ def site_reason(site: Report, city: Report, city_days: int, rules: Rules = RULES
 
 def absorb_sites(placed: list[Report], sets: _Sets, links: list[Link], rules: Rules = RULES) -> None:
     """Join a site or district told only by one article to the short city incident of that article it is
-    the spot of (``site_reason``). The incidents are read before any join, so input order does not matter;
-    a site with reports in other articles is an incident of its own and stays one."""
+    the spot of (``spots``, the first it finds). The incidents are read before any join, so input order does not
+    matter; a site with reports in other articles is an incident of its own and stays one."""
     groups: dict[str, list[Report]] = {}
     for r in placed:
         groups.setdefault(sets.find(r.id), []).append(r)
     dated = {root: rs for root, rs in groups.items() if all(r.start and r.end for r in rs)}
+    found = spots(dated, dated, lambda root: _span(dated[root]), rules)
+    for link in [next(iter(cities.values())) for cities in found.values()]:
+        sets.union(link.a, link.b)
+        links.append(link)
+
+
+def spots(sites: dict, incidents: dict, days, rules: Rules = RULES) -> dict[str, dict[str, Link]]:
+    """For each group of ``sites`` (key: its reports) that is sites or districts of one article alone, the other
+    ``incidents`` of that article (key: their reports; ``days(key)``: their span) it could be the spot of
+    (``site_reason``), each with the link, in the order they are found: site by site, the article's incidents in
+    key order."""
     in_doc: dict[str, list[str]] = {}          # the incidents each article tells: a site's city is one of its own
-    for root in sorted(dated):
-        for doc in dict.fromkeys(r.doc for r in dated[root]):
-            in_doc.setdefault(doc, []).append(root)
-    joins = []
-    for root, sites in sorted(dated.items()):
-        if any(r.place.scale != "local" or r.doc != sites[0].doc for r in sites):
+    for key in sorted(incidents):
+        for doc in dict.fromkeys(r.doc for r in incidents[key]):
+            in_doc.setdefault(doc, []).append(key)
+    out: dict[str, dict[str, Link]] = {}
+    for key, reports in sorted(sites.items()):
+        doc = reports[0].doc
+        if any(r.place.scale != "local" or r.doc != doc for r in reports):
             continue
-        found = next(((site, city, why) for site in sites for other in in_doc[sites[0].doc] if other != root
-                      for city in dated[other] if (why := site_reason(site, city, _span(dated[other]), rules))), None)
+        found: dict[str, Link] = {}
+        for site in reports:
+            for other in (o for o in in_doc[doc] if o != key and o not in found):
+                city = next(((c, why) for c in incidents[other] if (why := site_reason(site, c, days(other), rules))),
+                            None)
+                if city:
+                    found[other] = Link(city[0].id, site.id, city[1])
         if found:
-            joins.append(found)
-    for site, city, reason in joins:
-        sets.union(site.id, city.id)
-        links.append(Link(city.id, site.id, reason))
+            out[key] = found
+    return out
 
 
 def _fit(reason: str, same_doc: bool, same_doc_members: int) -> tuple:

@@ -61,6 +61,15 @@ def conn(store_target):
         yield c
 
 
+@pytest.fixture
+def regrouped(monkeypatch) -> list:
+    """The articles of each call of ``store_incidents.regrouped`` (grouping whole incidents again), as it runs."""
+    calls: list = []
+    inner = store_incidents.regrouped
+    monkeypatch.setattr(store_incidents, "regrouped", lambda *a, **k: calls.append(a[1]) or inner(*a, **k))
+    return calls
+
+
 def test_two_outlets_reporting_one_clash_are_one_incident_of_two_outlets(conn):
     save(conn, article("a", "Sky News Arabia", "2018-06-04", clash("2018-06-04")))
     save(conn, article("b", "Al Wasat", "2018-06-04", clash("2018-06-04", actors=(HAFTAR,))))
@@ -293,7 +302,7 @@ def stored_incidents(conn) -> set[tuple]:
     return {tuple(r) for r in conn.execute("SELECT * FROM incidents")}
 
 
-def test_articles_ingested_one_by_one_join_their_neighbours_incidents_without_regrouping_them(conn, monkeypatch):
+def test_articles_ingested_one_by_one_join_their_neighbours_incidents_without_regrouping_them(conn, regrouped):
     rng = random.Random(3)
     arts = [article(f"n{k}", rng.choice(["Al Wasat", "Sky News Arabia", "Al Marsad"]),
                     f"2018-{rng.randint(5, 7):02d}-{rng.randint(1, 28):02d}",
@@ -301,9 +310,6 @@ def test_articles_ingested_one_by_one_join_their_neighbours_incidents_without_re
                             place=rng.choice([DERNA, TRIPOLI, BENGHAZI]), actors=rng.choice([(LNA,), (HAFTAR,)]))
                       for _ in range(rng.randint(1, 3))])
             for k in range(40)]
-    regrouped = []
-    inner = store_incidents.regrouped
-    monkeypatch.setattr(store_incidents, "regrouped", lambda *a, **k: regrouped.append(a[1]) or inner(*a, **k))
     for ex in arts:
         save(conn, ex)
     assert regrouped == []                                  # every article joined its neighbours' incidents
@@ -327,20 +333,15 @@ def test_an_earlier_report_joining_later_renames_the_incident_and_every_report_g
     assert {r[0] for r in conn.execute("SELECT DISTINCT incident FROM event_view")} == {one["id"]}
 
 
-def test_an_article_near_a_placeless_report_is_grouped_with_everything_it_touches(conn, monkeypatch):
+def test_an_article_near_a_placeless_report_is_grouped_with_everything_it_touches(conn, regrouped):
     save(conn, article("a", "Al Wasat", "2018-06-01", clash("2018-06-01"), clash("2018-06-01", place=None)))
-    regrouped = []
-    inner = store_incidents.regrouped
-    monkeypatch.setattr(store_incidents, "regrouped", lambda *a, **k: regrouped.append(a[1]) or inner(*a, **k))
+    regrouped.clear()
     save(conn, article("b", "Al Marsad", "2018-06-02", clash("2018-06-02", place=TRIPOLI)))
     assert regrouped == [["b"]]                             # the placeless report might fit the new one better
     assert memberships(conn) == everything_grouped_at_once(conn)
 
 
-def test_a_bombing_told_at_a_quarter_and_at_its_city_is_one_incident_until_the_city_sees_a_campaign(conn, monkeypatch):
-    regrouped = []
-    inner = store_incidents.regrouped
-    monkeypatch.setattr(store_incidents, "regrouped", lambda *a, **k: regrouped.append(a[1]) or inner(*a, **k))
+def test_a_bombing_told_at_a_quarter_and_at_its_city_is_one_incident_until_the_city_sees_a_campaign(conn, regrouped):
     save(conn, article("bombing", "Al Wasat", "2018-06-02", clash("2018-06-02", place=MAGHAR), clash("2018-06-02")))
     assert len(incidents_of(conn)) == 1 and regrouped == []            # the quarter is the bombing's spot
     save(conn, article("campaign", "Al Marsad", "2018-06-10", clash("2018-05-20", end="2018-06-09")))
@@ -348,7 +349,7 @@ def test_a_bombing_told_at_a_quarter_and_at_its_city_is_one_incident_until_the_c
     assert len(incidents_of(conn)) == 2 and memberships(conn) == everything_grouped_at_once(conn)
 
 
-def test_in_one_batch_the_articles_that_cannot_join_are_regrouped_after_the_others_joined(conn, monkeypatch):
+def test_in_one_batch_the_articles_that_cannot_join_are_regrouped_after_the_others_joined(conn, regrouped):
     for ex in [article("bombing", "Al Wasat", "2018-06-02", clash("2018-06-02", place=MAGHAR), clash("2018-06-02")),
                article("campaign", "Al Marsad", "2018-06-10", clash("2018-05-20", end="2018-06-09")),
                article("unplaced", "Al Wasat", "2018-06-11", clash("2018-06-11", place=None)),
@@ -356,9 +357,7 @@ def test_in_one_batch_the_articles_that_cannot_join_are_regrouped_after_the_othe
                article("next-day", "Libya Observer", "2018-06-11", clash("2018-06-11", place=TRIPOLI))]:
         save(conn, ex)
     before = memberships(conn)
-    regrouped = []
-    inner = store_incidents.regrouped
-    monkeypatch.setattr(store_incidents, "regrouped", lambda *a, **k: regrouped.append(a[1]) or inner(*a, **k))
+    regrouped.clear()
     conn.execute("DELETE FROM meta WHERE key = 'incidents'")
     store_incidents.ensure_built(conn)                      # every article again, in one batch
     assert regrouped == [["unplaced"]]                      # the others joined first

@@ -46,6 +46,11 @@ _VIEW = """SELECT v.id, v.doc_id, v.type, v.subtype, v.status, v.date_start, v.d
        v.place_kind, v.lat, v.lon, v.incident, s.text AS sentence_text, d.outlet AS outlet, d.published AS published
 FROM event_view v LEFT JOIN sentences s ON s.doc_id = v.doc_id AND s.idx = v.sentence JOIN documents d ON d.id = v.doc_id
 WHERE v.{} IN ({})"""
+_WIDER = ", ".join(f"'{k}'" for k, scale in SCALES.items() if scale != "local")     # a kind not named is local
+_MIXED = ("SELECT incident FROM event_view WHERE incident IN ({}) GROUP BY incident HAVING "
+          "SUM(CASE WHEN place_id IS NULL OR day IS NULL THEN 1 ELSE 0 END) > 0 OR "
+          f"(SUM(CASE WHEN place_kind NOT IN ({_WIDER}) THEN 1 ELSE 0 END) > 0 AND "
+          "SUM(CASE WHEN place_kind = 'city' THEN 1 ELSE 0 END) > 0)")       # see ``irregular``
 _MEMBER = ("INSERT INTO incident_events (event_id, incident_id, doc_id, kind, day, day_end, tile, linked_to, reason) "
            "VALUES (?,?,?,?,?,?,?,?,?)")
 _INCIDENT = ("INSERT INTO incidents (id, kind, status, first_reported, first_day, last_day, reports, outlets, "
@@ -357,11 +362,12 @@ def extended(conn: Connection, new: list[Report], editors: Decisions, rules=RULE
         joining = [r for r in new if r.doc not in left]
         incident_of = {e: i for r in joining for e, i, _ in reach[r.id] if e not in editors.separate}
         known |= {r.id: r for r in reports(conn, "id", set(incident_of) - set(known))}
-        spans = {r[0]: (date.fromisoformat(r[1]), date.fromisoformat(r[2])) for r in _select(
-            conn, "SELECT id, first_day, last_day FROM incidents WHERE first_day IS NOT NULL AND id IN ({})",
+        days = {r[0]: (r[1], date.fromisoformat(r[2]), date.fromisoformat(r[3])) for r in _select(
+            conn, "SELECT id, kind, first_day, last_day FROM incidents WHERE first_day IS NOT NULL AND id IN ({})",
             set(incident_of.values()))}
-        plan = extend(joining, [known[e] for e in incident_of], incident_of, spans, rules)
-        bad = irregular(conn, {i for x in plan for i in x.joins}, rules)
+        plan = extend(joining, [known[e] for e in incident_of], incident_of, {i: d[1:] for i, d in days.items()},
+                      rules)
+        bad = irregular(conn, {i: days[i] for x in plan for i in x.joins}, rules)
         out = {r.doc for x in plan if x.doubtful or bad & x.joins.keys() for r in x.new}
         if not out:
             break
@@ -370,21 +376,18 @@ def extended(conn: Connection, new: list[Report], editors: Decisions, rules=RULE
     return len(joining) + len(incident_of), left
 
 
-def irregular(conn: Connection, ids: set[str], rules=RULES) -> set[str]:
-    """Those of these incidents that hold a report naming no place or no day, or reports of a site and of a city (a
-    site absorbed, or an editor's merge), or that have a placeless report of their kind within their days' reach:
-    what joining new reports to them may move elsewhere, so they must be grouped again."""
-    wider = ", ".join(f"'{k}'" for k, scale in SCALES.items() if scale != "local")    # a kind not named is local
-    mixed = ("SELECT incident FROM event_view WHERE incident IN ({}) GROUP BY incident HAVING "
-             "SUM(CASE WHEN place_id IS NULL OR day IS NULL THEN 1 ELSE 0 END) > 0 OR "
-             f"(SUM(CASE WHEN place_kind NOT IN ({wider}) THEN 1 ELSE 0 END) > 0 AND "
-             "SUM(CASE WHEN place_kind = 'city' THEN 1 ELSE 0 END) > 0)")
-    bad = {r[0] for r in _select(conn, mixed, ids)}
+def irregular(conn: Connection, days: dict[str, tuple[str, date, date]], rules=RULES) -> set[str]:
+    """Those of these incidents (id: kind, first and last day) that hold a report naming no place or no day, or
+    reports of a site and of a city (a site absorbed, or an editor's merge), or that have a placeless report of their
+    kind within their days' reach: what joining new reports to them may move elsewhere, so they must be grouped
+    again."""
+    bad = {r[0] for r in _select(conn, _MIXED, days)}
     longest = longest_window(conn) or 0
-    for i, kind, first, last in _select(conn, "SELECT id, kind, first_day, last_day FROM incidents WHERE first_day "
-                                              "IS NOT NULL AND id IN ({})", ids - bad):
+    for i, (kind, first, last) in days.items():
+        if i in bad:
+            continue
         tol = timedelta(days=rules.tolerance(kind))
-        first, last = date.fromisoformat(first) - tol, date.fromisoformat(last) + tol
+        first, last = first - tol, last + tol
         if conn.execute("SELECT 1 FROM incident_events WHERE kind = ? AND tile = '' AND day >= ? AND day <= ? "
                         "AND day_end >= ? LIMIT 1", (kind, (first - timedelta(days=longest)).isoformat(),
                                                      last.isoformat(), first.isoformat())).fetchone():
