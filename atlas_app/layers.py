@@ -36,7 +36,9 @@ VIEW_LIBYA = {"latitude": 30.8, "longitude": 16.0, "zoom": 4.7, "pitch": 0, "bea
 ARC_TILT = 12                      # degrees: arcs lean sideways so they read as curves seen from above
 PIXELS = String("pixels")          # a literal: pydeck turns plain strings into data accessors
 MAX_DECK_BYTES = 1_400_000           # a deck JSON but its labels; with its table (tables.MAX_ROWS) a page stays under 2 MB
-MAX_OBJECTS = 2_000                  # objects per layer before the size check
+# Objects per layer before the size check: at about 1 KB each (a tooltip's sentence is Arabic), no more than some
+# 1,300 objects fit the budget, so a layer of more would be built only to be trimmed.
+MAX_OBJECTS = 1_000
 MAX_LABELS = 500                     # place names per map, the busiest places' (~35 KB, on top of MAX_DECK_BYTES)
 ALWAYS_LABELLED = 10                 # the busiest places, named whatever they overlap …
 ALWAYS_APART_KM = 50                 # … but one this close to a busier one (the White House in Washington) waits
@@ -251,13 +253,14 @@ def objects(found: list[dict], total: int, by: tuple[str, ...], names: dict, tex
 
 
 def incident_tips(rows: list[dict], facts: dict[str, dict], noun_kind: str = "") -> None:
-    """Tooltips of objects that stand for one incident each (grouped by ``incident``; ``facts`` from
-    ``queries.incident_facts``): what happened once, how many reports (those the filters keep, of how many), by
-    which outlets, and how sure that makes it (``geo.incidents.confidence``)."""
+    """Tooltips of objects that stand for one incident each (``facts``: their rows of ``queries.incident_objects``):
+    what happened once, how many reports (those the filters keep, of how many), by which outlets, and how sure that
+    makes it (``geo.incidents.confidence``). Each is selected as its incident: a click lists all its reports."""
     for r in rows:
         f = facts.get(r.get("incident"))
         if f is None:
             continue
+        r["key"] = selection_key([("incident", r["incident"])])
         one, _ = _NOUNS.get(noun_kind or f["kind"], _NOUNS[""])
         status = "planned " if f["status"] == "planned" else ""
         shown = r["count"]
@@ -410,9 +413,9 @@ def _rgba(rgb, alpha: int) -> list[int]:
 def overview_layers(page) -> list[pdk.Layer]:
     """All three kinds: places by kind, and arcs for visits and diplomatic flows; place names over them. A country
     is one outline for all its events (one outline cannot be several dots of a kind each), coloured by its most
-    frequent kind."""
+    frequent kind (on a map of incidents, by its largest incident's: ``_areas_layer``)."""
     pts = page.objects(("type", "place_id"))
-    if any(_outline(r.get("iso")) for r in pts):
+    if not page.incidents and any(_outline(r.get("iso")) for r in pts):        # an incident is one object already
         drawn_whole = page.query.narrowed(places=_outlined_countries())      # the store groups those places only
         whole = page.objects(("place_id",), query=drawn_whole)
         kind_of = page.ask("dominant", drawn_whole, "type")

@@ -75,25 +75,23 @@ class Page:
     def objects(self, by: tuple[str, ...], located: str = "place", query: EventQuery | None = None,
                 noun_kind: str = "", limit: int = layers.MAX_OBJECTS) -> layers.Objects:
         """Map objects: the events of ``query`` grouped by ``by``, the biggest ``limit`` of them, with tooltips.
-        When the map shows incidents, each group is split by incident, and its tooltip tells the incident's reports
-        and outlets; only the ``limit`` incidents with the most reports are grouped (``queries.top_incidents``), so a
-        big store's map reads their reports, not every report."""
+        When the map shows incidents, each object is one incident (``queries.incident_objects``: the ``limit`` with
+        the most reports), at its main place, with its own values of ``by`` (its main origin, first-named actor ...):
+        its tooltip tells its reports and outlets, and a click lists its reports."""
         q = query or self.query
-        more = 0                        # incidents beyond the ``limit`` biggest, which the map leaves out
-        if self.incidents:
-            by = (*by, "incident")
-            top, every = self.ask("top_incidents", q, limit)
-            if every > len(top):        # a big store: group the biggest incidents' reports, not every report
-                q, more = q.narrowed(incidents=top), every - len(top)
-        found, total = self.ask("groups", q, by, located, limit)
-        total += more
         noun_kind = noun_kind or (q.kinds[0] if len(q.kinds) == 1 else "")      # else each group's own type
-        drawn = tuple(tuple(str(g[c]) for c in by) for g in found)
-        rows = layers.objects(found, total, by, self.ask("names", q, by, located, drawn, layers.TIP_NAMES),
-                              self.ask("sentences", [g["last_id"] for g in found]), located == "arc", noun_kind,
-                              self.options.actors)
         if self.incidents:
-            layers.incident_tips(rows, self.ask("incident_facts", [g["incident"] for g in found]), noun_kind)
+            found, total = self.ask("incident_objects", q, located, limit, layers.TIP_NAMES)
+            by = (*by, "incident")
+            names = {tuple(str(g[c]) for c in by): g["named"] for g in found}
+        else:
+            found, total = self.ask("groups", q, by, located, limit)
+            names = self.ask("names", q, by, located, tuple(tuple(str(g[c]) for c in by) for g in found),
+                             layers.TIP_NAMES)
+        rows = layers.objects(found, total, by, names, self.ask("sentences", [g["last_id"] for g in found]),
+                              located == "arc", noun_kind, self.options.actors)
+        if self.incidents:
+            layers.incident_tips(rows, {g["incident"]: g for g in found}, noun_kind)
         return rows
 
     def note(self, notes: list[str]) -> None:

@@ -17,7 +17,8 @@ from geo.model import Place
 from geo.pipeline import extract
 from geo.store import connect, corrections, history, read_events, save
 from geo.store import incidents as store_incidents
-from geo.store.queries import EventQuery, groups, incident, incident_facts, incident_of, rows, top_incidents
+from geo.store.queries import EventQuery, Named, groups, incident, incident_facts, incident_objects, incident_of, rows
+from geo.store.schema import INCIDENT_FACTS
 from tests.extractions import BENGHAZI, DERNA, HAFTAR, LNA, MACRON, MAGHAR, PARIS, TRIPOLI, article
 
 
@@ -285,21 +286,23 @@ def test_a_correction_moves_the_event_to_its_new_incident_in_the_view_too(conn):
     assert rows(conn, EventQuery(outlets=2)) == []
 
 
-def test_a_map_groups_only_the_incidents_with_the_most_reports(conn):
+def test_a_map_draws_only_the_incidents_with_the_most_reports(conn):
     save(conn, article("a", "Sky News Arabia", "2018-06-04", clash("2018-06-04"), visit("2018-06-04")))
     save(conn, article("b", "Al Wasat", "2018-06-04", clash("2018-06-04")))
     save(conn, article("c", "Al Marsad", "2018-06-05", clash("2018-06-05", actors=(HAFTAR,))))
     [(derna, _)] = {(r[0], r[1]) for r in conn.execute("SELECT id, reports FROM incidents WHERE kind = 'front_line'")}
-    assert top_incidents(conn, EventQuery(), 1) == ((derna,), 2)              # the incidents table answers
-    assert top_incidents(conn, EventQuery(status="occurred"), 1) == ((derna,), 2)   # the view does, alike
-    assert top_incidents(conn, EventQuery(kinds=("visit",)), 5)[1] == 1
-    narrowed, _ = groups(conn, EventQuery(incidents=(derna,)), ("type", "place_id", "incident"))
-    assert [(g["incident"], g["n"]) for g in narrowed] == [(derna, 3)]
+    found, total = incident_objects(conn, EventQuery(), "place", 1)
+    assert [(g["incident"], g["n"], g["place_id"]) for g in found] == [(derna, 3, DERNA.id)] and total == 2
+    assert found[0]["named"]["actor"] == Named([(LNA.name_en, 2), (HAFTAR.name_en, 1)])    # most named first
+    assert incident_objects(conn, EventQuery(date_from="2018-06-05"), "place", 5) == (
+        [found[0] | {"n": 1}], 1)                                   # the view counts its reports under the filter
+    assert incident_objects(conn, EventQuery(kinds=("visit",)), "place", 5)[1] == 1
+    assert incident_objects(conn, EventQuery(), "arc", 5) == ([], 0)       # no report names an origin: no arc
 
 
-def stored_incidents(conn) -> set[tuple]:
-    """The ``incidents`` rows, as ``store_incidents.incident_row`` writes them."""
-    return {tuple(r) for r in conn.execute("SELECT * FROM incidents")}
+def stored_incidents(conn, columns: str = "*") -> set[tuple]:
+    """The ``incidents`` rows (their first ``columns`` are what ``store_incidents.incident_row`` writes)."""
+    return {tuple(r) for r in conn.execute(f"SELECT {columns} FROM incidents")}
 
 
 def test_articles_ingested_one_by_one_join_their_neighbours_incidents_without_regrouping_them(conn, regrouped):
@@ -315,10 +318,16 @@ def test_articles_ingested_one_by_one_join_their_neighbours_incidents_without_re
     assert regrouped == []                                  # every article joined its neighbours' incidents
     assert memberships(conn) == everything_grouped_at_once(conn)
     everything = group(store_incidents.reports(conn, "doc_id", [a.article.id for a in arts]))
-    assert stored_incidents(conn) == {store_incidents.incident_row(i) for i in everything}
+    written = ", ".join(c for c in conn.execute("SELECT * FROM incidents LIMIT 1").fetchone().keys()
+                        if c not in INCIDENT_FACTS)
+    assert stored_incidents(conn, written) == {store_incidents.incident_row(i) for i in everything}
     view = {r[0]: (r[1], r[2]) for r in conn.execute("SELECT id, incident, incident_outlets FROM event_view")}
     assert view == {r.id: (i.id, len(i.outlets)) for i in everything for r in i.reports}
     assert max(len(i.reports) for i in everything) > 5       # incidents were joined, not only made
+    joined = stored_incidents(conn)
+    conn.execute("DELETE FROM meta WHERE key = 'incidents'")
+    store_incidents.ensure_built(conn)                       # everything grouped again, in one batch
+    assert stored_incidents(conn) == joined                  # what a map draws of each incident too
 
 
 def test_an_earlier_report_joining_later_renames_the_incident_and_every_report_gives_its_reason(conn):
@@ -383,13 +392,18 @@ def busy_store(conn) -> None:
 
 @pytest.mark.parametrize("q", [EventQuery(), EventQuery(status="planned"), EventQuery(status="occurred"),
                                EventQuery(kinds=("visit",), status="planned"), EventQuery(outlets=2),
-                               EventQuery(kinds=("visit", "front_line"), status="occurred", outlets=3)],
+                               EventQuery(kinds=("visit", "front_line"), status="occurred", outlets=3),
+                               EventQuery(actors=("Khalifa Haftar",)), EventQuery(date_to="2018-06-30")],
                          ids=repr)
-def test_a_map_filtered_by_kind_status_or_outlets_ranks_incidents_by_their_reports_under_the_filter(conn, q):
+def test_a_filtered_map_ranks_incidents_by_their_reports_under_the_filter(conn, q):
     busy_store(conn)
     expected = ranked_from_the_view(conn, q)
+    planned = {i: sum(e["status"] == "planned" for e in rows(conn, q.narrowed(match=(("incident", i),))))
+               for i, _ in expected}
     for limit in (1, 2, 10):
-        assert top_incidents(conn, q, limit) == (tuple(i for i, _ in expected[:limit]), len(expected))
+        found, total = incident_objects(conn, q, "place", limit)
+        assert [(g["incident"], g["n"], g["planned"]) for g in found] == \
+            [(i, n, planned[i]) for i, n in expected[:limit]] and total == len(expected)
 
 
 def test_an_older_store_counts_its_incidents_reports_of_each_status_when_opened_for_writing(store_target):
@@ -398,7 +412,7 @@ def test_an_older_store_counts_its_incidents_reports_of_each_status_when_opened_
         before = {r[0]: tuple(r[1:]) for r in conn.execute("SELECT id, planned, occurred FROM incidents")}
         with conn.transaction():                            # schema 10: no counts of reports by status
             for status in ("planned", "occurred"):
-                conn.execute(f"DROP INDEX ix_incidents_{status}")
+                conn.execute(f"DROP INDEX ix_incidents_rank_{status}")
                 conn.execute(f"ALTER TABLE incidents DROP COLUMN {status}")
             if conn.dialect == "sqlite":
                 conn.execute("PRAGMA user_version = 10")
@@ -407,4 +421,24 @@ def test_an_older_store_counts_its_incidents_reports_of_each_status_when_opened_
     with closing(connect(store_target)) as migrated:
         after = {r[0]: tuple(r[1:]) for r in migrated.execute("SELECT id, planned, occurred FROM incidents")}
         assert after == before and sorted(before.values()) == [(0, 3), (1, 0), (2, 1)]
-        assert top_incidents(migrated, EventQuery(status="planned"), 5)[1] == 2
+        assert incident_objects(migrated, EventQuery(status="planned"), "place", 5)[1] == 2
+
+
+def test_an_older_store_gets_what_a_map_draws_of_each_incident_when_opened_for_writing(store_target):
+    facts = ", ".join(INCIDENT_FACTS)
+    with closing(connect(store_target)) as conn:
+        busy_store(conn)
+        before = sorted(tuple(r) for r in conn.execute(f"SELECT id, {facts} FROM incidents"))
+        with conn.transaction():                            # schema 11: no facts
+            for ranked in ("reports", "planned", "occurred"):
+                conn.execute(f"DROP INDEX ix_incidents_rank_{ranked}")
+            for column in INCIDENT_FACTS:
+                conn.execute(f"ALTER TABLE incidents DROP COLUMN {column}")
+            conn.execute("DELETE FROM meta WHERE key = 'incident_map'")
+            if conn.dialect == "sqlite":
+                conn.execute("PRAGMA user_version = 11")
+            else:
+                conn.execute("UPDATE meta SET value = 11 WHERE key = 'schema'")
+    with closing(connect(store_target)) as migrated:
+        assert sorted(tuple(r) for r in migrated.execute(f"SELECT id, {facts} FROM incidents")) == before
+        assert before and all(r[-2] and r[-1] for r in before)     # every one has its latest report and its names

@@ -94,27 +94,37 @@ def test_the_answers_agree_with_counting_rows(conn):
     assert sum(n for _, _, n in days) == sum(1 for e in every if e["date_start"])
 
 
-def test_an_incidents_map_groups_and_names_its_biggest_incidents_as_counting_their_reports_does(conn):
+def most(values) -> str | None:
+    """The most frequent of the values (None left out; a tie to the first in order)."""
+    counts = Counter(v for v in values if v is not None)
+    return min(counts, key=lambda v: (-counts[v], v)) if counts else None
+
+
+@pytest.mark.parametrize("q", [EventQuery(), EventQuery(status="occurred"), EventQuery(date_from="2019-01-01")],
+                         ids=repr)
+def test_an_incidents_map_draws_its_biggest_incidents_each_as_its_reports_tell_it(conn, q):
     every = queries.rows(conn, EventQuery())
-    top, total = queries.top_incidents(conn, EventQuery(), 6)
-    assert 6 == len(top) < total
-    by = ("type", "place_id", "incident")
-    drawn = [e for e in every if e["incident"] in top and e["lat"] is not None]
-    sizes = Counter((e["type"], e["place_id"], e["incident"]) for e in drawn)
-    found, groups = queries.groups(conn, EventQuery(incidents=top), by, "place")
-    assert groups == len(sizes) and {(g["type"], g["place_id"], g["incident"]): g["n"] for g in found} == sizes
-    sides: dict[tuple, tuple[Counter, Counter]] = {}
-    for e in drawn:
-        if e["actor_key"] or e["counterpart_key"]:
-            actor, counterpart = sides.setdefault((e["type"], e["place_id"], e["incident"]), (Counter(), Counter()))
-            actor.update([e["actor_key"]] if e["actor_key"] else [])
-            counterpart.update([e["counterpart_key"]] if e["counterpart_key"] else [])
-    named = queries.names(conn, EventQuery(incidents=top), by, "place")
-    assert {k: (dict(n["actor"].top), dict(n["counterpart"].top)) for k, n in named.items()} == \
-        {k: (dict(a), dict(c)) for k, (a, c) in sides.items()}
-    first = next(iter(named))
-    assert queries.names(conn, EventQuery(incidents=top), by, "place", (first,), top=1) == {
-        first: {role: queries.Named(n.top[:1], len(n.top) - 1) for role, n in named[first].items()}}
+    shown = {e["id"] for e in queries.rows(conn, q)}
+    reports: dict[str, list[dict]] = {}
+    for e in every:
+        reports.setdefault(e["incident"], []).append(e)
+    places = {r["id"]: r["place_id"] for r in conn.execute("SELECT id, place_id FROM incidents")}
+    counted = sorted(((i, sum(e["id"] in shown for e in rs)) for i, rs in reports.items()
+                      if any(e["id"] in shown for e in rs) and places[i] is not None), key=lambda kv: (-kv[1], kv[0]))
+    found, total = queries.incident_objects(conn, q, "place", 6)
+    assert [(g["incident"], g["n"]) for g in found] == counted[:6] and total == len(counted) > 6
+    for g in found:
+        mine = reports[g["incident"]]
+        named_at = Counter(e["place_id"] for e in mine if e["place_id"])
+        assert g["place_id"] == places[g["incident"]] and named_at[g["place_id"]] == max(named_at.values())
+        assert g["origin_id"] == most(e["origin_id"] for e in mine if e["origin_lat"] is not None)
+        assert (g["actor_key"], g["subtype"]) == (most(e["actor_key"] for e in mine), most(e["subtype"] for e in mine))
+        assert g["last_id"] == max(mine, key=lambda e: (e["day"] or "", e["id"]))["id"]
+        actors = Counter(e["actor_key"] for e in mine if e["actor_key"])
+        top = sorted(actors.items(), key=lambda kv: (-kv[1], kv[0]))
+        assert g.get("named", {}).get("actor", queries.Named([])) == queries.Named(top[:3], len(top[3:]))
+    arcs, _ = queries.incident_objects(conn, q, "arc", 6)
+    assert arcs and all(g["origin_id"] and g["olat"] is not None for g in arcs)
 
 
 def test_a_selection_matches_missing_values_and_pages_come_newest_first(conn):

@@ -14,8 +14,9 @@ members (``regrouped``): the incidents its events were in and those of the store
 could link with. An incident's id is ``geo.incidents.incident_id``: its
 earliest report's event id, which the store derives from the article's bytes and what the event says
 (``repository.event_id``), so a recomputation or a re-ingest gives the same ids; the link shown for a report is
-one that holds, and may depend on the order articles came in. ``ensure_built`` fills the tables once for a store
-made before them, article batch by article batch in publication order (the same recomputation).
+one that holds, and may depend on the order articles came in. Every incident written has what a map draws of it
+counted again (``incident_map.refill``). ``ensure_built`` fills the tables once for a store made before them, article
+batch by article batch in publication order (the same recomputation).
 
 Editors' splits and merges (``corrections``' ``incident_split`` and ``incident_merge``) are inputs of every grouping
 (``decisions``), so a later save that touches the incident keeps them; a merge also regroups the other event's
@@ -30,6 +31,7 @@ from datetime import date, timedelta
 
 from ..incidents import (RULES, SCALES, SPLIT, Extension, Incident, Report, Spot, extend, group, make_incident,
                          neighbour_window, report_from_event)
+from . import incident_map
 from .current import build_once, built, longest_window
 from .engine import Connection
 from .schema import INCIDENT_STATUSES
@@ -175,7 +177,7 @@ def decisions(conn: Connection) -> Decisions:
 
 def incident_row(i: Incident) -> tuple:
     """The ``incidents`` row of one incident, with its reports of each status (what a map filtered by status ranks
-    incidents by: ``queries.top_incidents``)."""
+    incidents by: ``queries.incident_objects``)."""
     p = i.place
     return (i.id, i.kind, i.status, _iso(i.first_reported), _iso(i.start), _iso(i.end), len(i.reports),
             len(i.outlets), "; ".join(i.outlets), i.sources, i.confidence, p.key if p else None,
@@ -342,6 +344,7 @@ def regrouped(conn: Connection, doc_ids: list[str], new: list[Report], editors: 
     conn.executemany(_MEMBER, [m for i in redone for m in membership(i)])
     conn.executemany("UPDATE event_view SET incident = ?, incident_outlets = ? WHERE id = ?",
                      [(i.id, len(i.outlets), r.id) for i in redone for r in i.reports])
+    incident_map.refill(conn, [i.id for i in redone])
     return len(kept) + len(new)
 
 
@@ -424,12 +427,14 @@ def _write(conn: Connection, plan: list[Extension]) -> None:
     conn.executemany("UPDATE incident_events SET linked_to = ?, reason = ? WHERE event_id = ?", relinked)
     conn.executemany(_MEMBER, members)
     conn.executemany("UPDATE event_view SET incident = ?, incident_outlets = ? WHERE id = ?", view)
+    incident_map.refill(conn, [row[0] for row in rows])
 
 
 def ensure_built(conn: Connection) -> None:
     """Group every article once, for a store that has no incidents in this ``FORMAT`` yet (an older store): in
     batches of ``BACKFILL`` articles in publication order, each one recomputation; a no-op after."""
     build_once(conn, "incidents", FORMAT, _build)
+    incident_map.ensure_built(conn)
 
 
 def _build(conn: Connection) -> None:

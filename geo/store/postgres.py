@@ -11,7 +11,7 @@ from urllib.parse import urlsplit, urlunsplit
 
 from .engine import Connection
 from .errors import BUSY_TIMEOUT_S, Conflict, StoreError
-from .schema import COUNT_INCIDENT_STATUSES, INCIDENT_STATUSES, SCHEMA_VERSION, TABLES
+from .schema import COUNT_INCIDENT_STATUSES, INCIDENT_FACTS, INCIDENT_STATUSES, SCHEMA_VERSION, TABLES
 
 SCHEMES = ("postgresql://", "postgres://")
 CONNECT_TIMEOUT_S = 10
@@ -139,6 +139,8 @@ def _create_schema(conn: PostgresConnection) -> None:
         counted = _has_column(conn, "incidents", INCIDENT_STATUSES[0])
         conn.execute("ALTER TABLE IF EXISTS incidents " + ", ".join(                                # schema 11
             f"ADD COLUMN IF NOT EXISTS {s} INTEGER NOT NULL DEFAULT 0" for s in INCIDENT_STATUSES))
+        conn.execute(ddl("ALTER TABLE IF EXISTS incidents " + ", ".join(                            # schema 12
+            f"ADD COLUMN IF NOT EXISTS {c} {t}" for c, t in INCIDENT_FACTS.items())))
         for statement in _statements(ddl(TABLES)):
             conn.execute(statement)
         if not counted:                 # an older store's incidents (none in a new one)

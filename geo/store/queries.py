@@ -5,6 +5,7 @@ no single event's date, sides or article (``EventQuery.source``) is answered fro
 ``event_cells``, ``cell_pairs`` and ``cell_parties``): the same SQL over far fewer rows, the same answer."""
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from typing import NamedTuple
 from datetime import date, timedelta
@@ -57,7 +58,7 @@ class EventQuery:
     dates keep events that overlap [date_from, date_to] (ISO days; undated events then drop out); ``match``
     holds (column, value) pairs of ``COLUMNS`` that must be equal ("" matches a missing value); ``places`` keeps the
     events at these places only (a map's countries); ``outlets`` keeps the events of incidents reported by at least
-    that many outlets, ``incidents`` those of these incidents."""
+    that many outlets."""
     kinds: tuple[str, ...] = ()
     status: str = ""
     actors: tuple[str, ...] = ()
@@ -68,7 +69,6 @@ class EventQuery:
     doc_ids: tuple[str, ...] = ()
     places: tuple[str, ...] = ()
     outlets: int = 0                    # at least this many outlets reported the event's incident
-    incidents: tuple[str, ...] = ()     # only the reports of these incidents (a map's biggest: ``top_incidents``)
 
     def where(self, located: str | None = None) -> tuple[str, list]:
         """The SQL condition on ``event_view v`` and its parameters."""
@@ -104,8 +104,6 @@ class EventQuery:
             among("v.doc_id", self.doc_ids)
         if self.places:
             among("v.place_id", self.places)
-        if self.incidents:
-            among("v.incident", self.incidents)
         if self.outlets > 1:
             conds.append("v.incident_outlets >= ?")
             args.append(int(self.outlets))
@@ -114,7 +112,7 @@ class EventQuery:
     def source(self, by=()) -> Source:
         """The cells when the question (grouped ``by`` columns) needs no event's own date, sides or article."""
         plain = not (self.date_from or self.date_to or self.actors or self.affiliations or self.doc_ids
-                     or self.outlets > 1 or self.incidents)
+                     or self.outlets > 1)
         return CELLS if plain and set(by) | {c for c, _ in self.match} <= CELL_COLUMNS else VIEW
 
     def narrowed(self, **changes) -> "EventQuery":
@@ -213,11 +211,8 @@ def names(conn: Connection, q: EventQuery, by: tuple[str, ...], located: str | N
     cols = "".join(f"COALESCE({COLUMNS[c]}, ''), " for c in by)
     group = "".join(f"{COLUMNS[c]}, " for c in by)
     # A cell already holds one (group, first names) pair, or a few that differ in a column not asked for: its rows
-    # are summed here as they come, without the sort a GROUP BY would spend merging next to nothing. So are, in
-    # SQLite, the reports of a map's biggest incidents (``incidents``): read off ix_view_incident_map in its order,
-    # they cost less summed here than sorted by group and names (PostgreSQL groups them by hashing, which is cheap).
-    summed_here = src is CELLS or bool(q.incidents) and conn.dialect == "sqlite"
-    total, grouped = (src.n, "") if summed_here else (f"SUM({src.n})", f" GROUP BY {group}v.actor_key, v.counterpart_key")
+    # are summed here as they come, without the sort a GROUP BY would spend merging next to nothing.
+    total, grouped = (src.n, "") if src is CELLS else (f"SUM({src.n})", f" GROUP BY {group}v.actor_key, v.counterpart_key")
     sql = (f"SELECT {cols}v.actor_key, v.counterpart_key, {total} FROM {src.table} v WHERE {where} "
            f"AND (v.actor_key IS NOT NULL OR v.counterpart_key IS NOT NULL){grouped}")
     counts: dict[tuple[str, ...], tuple[dict[str, int], dict[str, int]]] = {}
@@ -465,24 +460,48 @@ def incident_facts(conn: Connection, ids: list[str]) -> dict[str, dict]:
     return out
 
 
-def top_incidents(conn: Connection, q: EventQuery, limit: int) -> tuple[tuple[str, ...], int]:
-    """The ``limit`` incidents with the most reports under ``q`` (most first), and how many incidents it has: what
-    an incidents map draws, so its groups and names read those incidents' reports only, not the whole view. With no
-    filter but kinds, status and outlets the ``incidents`` table answers (by its own counts of reports, of each
-    status); else the view does."""
+# What a map object of an incident holds, from its ``incidents`` row: the columns a map groups and colours by (an
+# incident's own: its kind, main place and origin, subtype, status, first-named actor and affiliation), where and when.
+_OBJECT = ("i.id AS incident, i.kind AS type, i.place_id, i.origin_id, i.subtype, i.status, i.actor_key, i.aff_key, "
+           "i.lat, i.lon, i.origin_lat AS olat, i.origin_lon AS olon, i.place_en, i.place_ar, i.origin_en, i.origin_ar, "
+           "i.first_day, i.last_day, i.last_id, i.names, i.kind, i.reports, i.outlets, i.outlet_names, i.sources, "
+           "i.confidence, i.first_reported")
+_PLACED = {"place": " AND i.mapped >= 1", "arc": " AND i.mapped = 2"}      # see ``incident_map.FACTS``
+
+
+def incident_objects(conn: Connection, q: EventQuery, located: str = "place", limit: int = 2000, top: int = 3
+                     ) -> tuple[list[dict], int]:
+    """What an incidents map draws: the ``limit`` incidents with the most reports under ``q`` whose main place
+    (``located``: and origin) is on the map, most first, each one row of ``incidents`` with what a map draws of it
+    (``incident_map``): ``n`` its reports under ``q``, ``planned`` those planned, and its ``Named`` sides (``top``
+    names each); and how many such incidents there are. With no filter but kinds, status and outlets, the
+    ``incidents`` table answers alone (its counts by status); else the view's reports under ``q`` are counted by
+    incident first. Either way it reads one row per incident drawn, not their reports."""
     table = _incidents_where(q)
     if table is None:
         where, args = condition(conn, q)
-        rows = conn.execute(f"SELECT v.incident, COUNT(*) OVER () FROM event_view v WHERE {where} AND v.incident IS "
-                            f"NOT NULL GROUP BY v.incident ORDER BY COUNT(*) DESC, v.incident LIMIT {int(limit)}",
-                            args).fetchall()
-        return tuple(r[0] for r in rows), int(rows[0][1]) if rows else 0
-    where, args, reports = table
-    ids = tuple(r[0] for r in conn.execute(f"SELECT id FROM incidents WHERE {where} ORDER BY {reports} DESC, id "
-                                           f"LIMIT {int(limit)}", args))
-    if len(ids) < limit:            # all of them: no need to count
-        return ids, len(ids)
-    return ids, int(conn.execute(f"SELECT COUNT(*) FROM incidents WHERE {where}", args).fetchone()[0])
+        sql = (f"SELECT {_OBJECT}, c.n, c.planned, COUNT(*) OVER () AS total FROM (SELECT v.incident AS id, "
+               "COUNT(*) AS n, SUM(CASE WHEN v.status = 'planned' THEN 1 ELSE 0 END) AS planned FROM event_view v "
+               f"WHERE {where} AND v.incident IS NOT NULL GROUP BY v.incident) c JOIN incidents i ON i.id = c.id "
+               f"WHERE 1=1{_PLACED[located]} ORDER BY c.n DESC, i.id LIMIT {int(limit)}")
+        found = [dict(r) for r in conn.execute(sql, args)]
+        total = int(found[0]["total"]) if found else 0
+    else:
+        where, args, reports = table
+        planned = "0" if q.status == "occurred" else "i.planned"
+        where += _PLACED[located]
+        found = [dict(r) for r in conn.execute(
+            f"SELECT {_OBJECT}, i.{reports} AS n, {planned} AS planned FROM incidents i WHERE {where} "
+            f"ORDER BY i.{reports} DESC, i.id LIMIT {int(limit)}", args)]
+        total = len(found) if len(found) < limit else \
+            int(conn.execute(f"SELECT COUNT(*) FROM incidents i WHERE {where}", args).fetchone()[0])
+    for r in found:
+        r.pop("total", None)
+        r["n"], r["planned"] = int(r["n"]), int(r["planned"] or 0)
+        names = json.loads(r.pop("names") or "{}")
+        r["named"] = {role: Named([tuple(x) for x in ranked[:top]], others + max(len(ranked) - top, 0))
+                      for role, (ranked, others) in names.items() if ranked}
+    return found, total
 
 
 def _incidents_where(q: EventQuery) -> tuple[str, list, str] | None:

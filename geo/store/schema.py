@@ -4,6 +4,7 @@ triggers) lives in that engine's module."""
 from __future__ import annotations
 
 from .current import CELL, FIGURES, SPAN
+from .incident_map import FACTS as INCIDENT_FACTS
 
 # 2: corrections; 3: event_reports; 4: changes and document_versions; 5: meta (the writes counter), event_actors.pos;
 # 6: event_view (the events as corrected, what pages query); 7: event_view.cell, the rollups of its cells and
@@ -13,12 +14,13 @@ from .current import CELL, FIGURES, SPAN
 # (an incident's reports of each status: a map filtered by status ranks its incidents without reading the view) and
 # ix_view_incident_map in place of ix_view_incident (an incidents map's groups read that index only), the incidents'
 # rankings (ix_incidents_reports, _planned, _occurred), and ix_view_doc_kind in place of ix_view_doc (whether an
-# article has an event of a kind and status is read off that index: the articles a page's metrics count)
-SCHEMA_VERSION = 11
+# article has an event of a kind and status is read off that index: the articles a page's metrics count); 12: what a map
+# draws of each incident in its row (``incident_map.FACTS``, filled once when an older store is opened for writing),
+# and rankings that say whether an incident is on a map (ix_incidents_rank_*, in place of ix_incidents_*)
+SCHEMA_VERSION = 12
 
-# What an incidents map reads of the reports of its incidents (``queries.groups``, ``names``, ``dominant`` with
-# ``EventQuery.incidents``): an index of these columns, incident first, then a map's group keys in the order its
-# biggest groupings take them, answers the map from the index alone (no row looked up), its groups in order.
+# What is read of the reports of an incident: an index of these columns, incident first, answers from the index alone
+# (no row looked up) what a map draws of each incident (``incident_map``, counted again whenever one is written).
 MAP_COLUMNS = ("incident", "type", "place_id", "origin_id", "subtype", "status", "actor_key", "counterpart_key",
                "aff_key", "lat", "lon", "origin_lat", "origin_lon", "place_en", "place_ar", "origin_en", "origin_ar",
                "day", "day_end", "id", "incident_outlets")
@@ -120,7 +122,7 @@ CREATE TABLE IF NOT EXISTS incidents (
     id TEXT PRIMARY KEY, kind TEXT NOT NULL, status TEXT, first_reported TEXT, first_day TEXT, last_day TEXT,
     reports INTEGER NOT NULL, outlets INTEGER NOT NULL, outlet_names TEXT, sources INTEGER NOT NULL, confidence REAL,
     place_id TEXT, place_en TEXT, lat REAL, lon REAL, planned INTEGER NOT NULL DEFAULT 0,
-    occurred INTEGER NOT NULL DEFAULT 0);
+    occurred INTEGER NOT NULL DEFAULT 0, {INCIDENT_FACTS});
 CREATE INDEX IF NOT EXISTS ix_incidents_day ON incidents(first_day, kind);
 {RANKINGS}
 CREATE TABLE IF NOT EXISTS incident_events (
@@ -132,12 +134,15 @@ CREATE INDEX IF NOT EXISTS ix_incident_events_near ON incident_events(kind, tile
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value INTEGER NOT NULL);
 INSERT INTO meta (key, value) VALUES ('writes', 0) ON CONFLICT (key) DO NOTHING;
 """
-# The incidents with the most reports (of a status) first, with what else ranks them (``queries.top_incidents``): a
-# map's biggest incidents are the first entries of an index, not a sort of every incident.
-_RANKINGS = "\n".join(f"CREATE INDEX IF NOT EXISTS ix_incidents_{n} ON incidents({n} DESC, id, kind, outlets);"
-                      for n in ("reports", *INCIDENT_STATUSES))
+# The incidents with the most reports (of a status) first, with what else ranks them and whether they are on a map
+# (``queries.incident_objects``): a map's biggest incidents are the first entries of an index, not a sort of every
+# incident, and how many there are in all is counted off the index, not the table.
+_RANKINGS = "\n".join(f"DROP INDEX IF EXISTS ix_incidents_{n};\nCREATE INDEX IF NOT EXISTS ix_incidents_rank_{n} ON "
+                       f"incidents({n} DESC, id, kind, outlets, mapped);"
+                       for n in ("reports", *INCIDENT_STATUSES))
 # A cell's row: what its events share, its span, and its counts (see ``current``).
 TABLES = _TABLES.replace("{MAP_COLUMNS}", ", ".join(MAP_COLUMNS)).replace("{RANKINGS}", _RANKINGS).replace(
+    "{INCIDENT_FACTS}", ", ".join(f"{c} {t}" for c, t in INCIDENT_FACTS.items())).replace(
     "{CELL_COLUMNS}", ", ".join(
     [f"{c} {'REAL' if c.endswith(('lat', 'lon')) else 'TEXT'}" for c in CELL] + [f"{c} TEXT" for c in SPAN] +
     [f"{c} INTEGER" for c in FIGURES]))

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from .engine import Connection
 from .errors import BUSY_TIMEOUT_S, Conflict, StoreError
-from .schema import COUNT_INCIDENT_STATUSES, INCIDENT_STATUSES, SCHEMA_VERSION, TABLES
+from .schema import COUNT_INCIDENT_STATUSES, INCIDENT_FACTS, INCIDENT_STATUSES, SCHEMA_VERSION, TABLES
 
 # The history cannot be changed or deleted.
 TRIGGERS = """
@@ -156,6 +156,9 @@ def _bring_up_to_date(conn: sqlite3.Connection) -> None:
                 for status in INCIDENT_STATUSES:
                     conn.execute(f"ALTER TABLE incidents ADD COLUMN {status} INTEGER NOT NULL DEFAULT 0")
                 conn.execute(COUNT_INCIDENT_STATUSES)
+            if incidents and "last_id" not in incidents:                     # schema 12: filled by incident_map
+                for column, kind in INCIDENT_FACTS.items():
+                    conn.execute(f"ALTER TABLE incidents ADD COLUMN {column} {kind}")
             for statement in _statements(TABLES + TRIGGERS + BACKFILL):
                 conn.execute(statement)
             conn.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
