@@ -6,7 +6,7 @@ from contextlib import closing
 
 import pytest
 
-from geo.store import connect, corrections, current, queries, read_events
+from geo.store import connect, corrections, current, day_counts, queries, read_events
 from geo.store.queries import EventQuery
 
 
@@ -137,7 +137,8 @@ def test_a_selection_matches_missing_values_and_pages_come_newest_first(conn):
 
 
 def rollups(conn) -> dict[str, list]:
-    return {t: sorted(tuple(str(v) for v in r) for r in conn.execute(f"SELECT * FROM {t}")) for t in current.ROLLUPS}
+    return {t: sorted(tuple(str(v) for v in r) for r in conn.execute(f"SELECT * FROM {t}"))
+            for t in (*current.ROLLUPS, "day_counts")}
 
 
 def test_the_cells_stay_equal_to_a_recount_after_corrections_and_a_new_article(conn, seeds):
@@ -154,7 +155,10 @@ def test_the_cells_stay_equal_to_a_recount_after_corrections_and_a_new_article(c
     kept = rollups(conn)
     with conn.transaction():
         current.recount(conn)
+        conn.execute("DELETE FROM meta WHERE key = 'day_counts'")
+    day_counts.ensure_built(conn)                             # every day counted again
     assert rollups(conn) == kept and len(kept["event_cells"]) > 10 and kept["cell_pairs"] and kept["cell_parties"]
+    assert ("2001-02-03", "visit") in {(r[0], r[1]) for r in kept["day_counts"]}      # the corrected day is counted
     assert sum(n for (n,) in conn.execute("SELECT events FROM event_cells")) == len(queries.rows(conn, EventQuery()))
 
 
@@ -169,7 +173,7 @@ def test_the_cells_answer_as_the_events_do(conn, q, monkeypatch):
     asked = [("summary", (q, kinds, statuses)), ("groups", (q, ("type", "place_id"), "place")),
              ("groups", (q, ("origin_id", "place_id", "status"), "arc", 5)), ("groups", (q, ("actor_key",))),
              ("names", (q, ("place_id",), "place")), ("dominant", (q, "actor_key")), ("pairs", (q,)), ("parties", (q,)), ("span", (q,)),
-             ("extent", (q,))]
+             ("extent", (q,)), ("per_day", (q, "type")), ("per_day", (q, "status"))]
     assert q.source() is queries.CELLS and q.narrowed(date_from="2000-01-01").source() is queries.VIEW
     from_cells = [getattr(queries, what)(conn, *args) for what, args in asked]
     monkeypatch.setattr(EventQuery, "source", lambda self, by=(): queries.VIEW)
@@ -194,6 +198,21 @@ def test_a_store_of_schema_6_gets_its_cells_when_opened_for_writing(store_target
     with closing(connect(store_target)) as writer:
         assert current.is_built(writer) and rollups(writer) == expected
         assert queries.figures(writer)["visit"]["events"] == queries.summary(writer, EventQuery(), ("visit",), ())["visit"]
+
+
+def test_a_store_of_schema_11_gets_its_days_counted_when_opened_for_writing(store_target, conn):
+    expected = rollups(conn)["day_counts"]
+    with conn.transaction():                                  # as a store of schema 11 is: no day_counts
+        conn.execute("DROP TABLE day_counts")
+        conn.execute("DELETE FROM meta WHERE key = 'day_counts'")
+        if conn.dialect == "sqlite":
+            conn.execute("PRAGMA user_version = 11")
+        else:
+            conn.execute("UPDATE meta SET value = 11 WHERE key = 'schema'")
+    with closing(connect(store_target)) as writer:
+        assert rollups(writer)["day_counts"] == expected and expected
+        assert sum(n for _, _, n in queries.per_day(writer, EventQuery(), "type")) == \
+            sum(1 for e in queries.rows(writer, EventQuery()) if e["day"])
 
 
 def test_a_date_filter_keeps_a_long_event_that_began_before_it(conn):

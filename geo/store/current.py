@@ -98,9 +98,9 @@ def search_text(doc) -> str:
 
 def refresh(conn: Connection, doc_ids, count_cells: bool = True) -> None:
     """Rewrite the view of these articles from their events and their active corrections, count again the
-    cells their events leave and enter, and group again the incidents they touch (``incidents.recompute``), in one
+    cells and days their events leave and enter, and group again the incidents they touch (``incidents.recompute``), in one
     transaction (the caller's when it has one). Without ``count_cells`` (a whole build) neither is done."""
-    from . import corrections, incidents
+    from . import corrections, day_counts, incidents
     from .repository import events_of
     doc_ids = list(dict.fromkeys(doc_ids))
     with conn.transaction():
@@ -108,8 +108,8 @@ def refresh(conn: Connection, doc_ids, count_cells: bool = True) -> None:
         for i in range(0, len(doc_ids), BATCH):
             chunk = doc_ids[i:i + BATCH]
             marks = ",".join("?" * len(chunk))
-            cells = {r[0] for r in conn.execute(f"SELECT DISTINCT cell FROM event_view WHERE doc_id IN ({marks})",
-                                                chunk)}
+            was = [tuple(r) for r in conn.execute(f"SELECT DISTINCT cell, day FROM event_view WHERE doc_id IN "
+                                                  f"({marks})", chunk)]
             conn.execute(f"DELETE FROM event_view WHERE doc_id IN ({marks})", chunk)
             fixes = corrections.active(conn, chunk)
             mentions = corrections.mention_rows(conn, [c["target"] for c in fixes if c["kind"] == "mention_place"])
@@ -122,7 +122,8 @@ def refresh(conn: Connection, doc_ids, count_cells: bool = True) -> None:
                                  "SELECT id, title, outlet, published, substr(text, 1, 160) AS lead FROM documents "
                                  f"WHERE id IN ({marks})", chunk)])
             if count_cells:
-                recount(conn, sorted(cells | {r[-1] for r in rows} - {None}))
+                recount(conn, sorted({c for c, _ in was} | {r[-1] for r in rows} - {None}))
+                day_counts.recount(conn, {d for _, d in was} | {r[_DAY] for r in rows})
                 incidents.recompute(conn, chunk)
 
 
@@ -168,8 +169,9 @@ def recount(conn: Connection, cells: list[str] | None = None) -> None:
 def ensure_built(conn: Connection) -> None:
     """Build the whole view, its rollups and its incidents once, for a store that has none yet in this ``FORMAT``
     (an older store, or a new one); a no-op after."""
-    from . import incidents
+    from . import day_counts, incidents
     _ensure_view(conn)
+    day_counts.ensure_built(conn)
     incidents.ensure_built(conn)
 
 
@@ -187,6 +189,7 @@ def _build_view(conn: Connection) -> None:
     conn.execute("DELETE FROM event_view")
     conn.execute("DELETE FROM document_search")
     conn.execute("DELETE FROM meta WHERE key = 'incidents'")     # the view's events are grouped again
+    conn.execute("DELETE FROM meta WHERE key = 'day_counts'")    # counted again from the new view
     refresh(conn, [r[0] for r in conn.execute("SELECT id FROM documents ORDER BY id")], count_cells=False)
     recount(conn)
 

@@ -11,6 +11,7 @@ from typing import NamedTuple
 from datetime import date, timedelta
 
 from .current import FIGURES, longest_window
+from .day_counts import KEY as DAY_KEY
 from .engine import Connection
 from .repository import with_sides
 from .schema import INCIDENT_STATUSES
@@ -276,27 +277,33 @@ def rows(conn: Connection, q: EventQuery, limit: int | None = None, order: str =
     return out
 
 
-# The columns of the index on days (``ix_view_day_kind``), in its order: a count per day grouped by a prefix of them
-# reads that index in order, with no sort.
-DAY_INDEX = ("type", "subtype", "status")
+# The columns of the index on days (``ix_view_day_kind``) and of ``day_counts``, in their order: a count per day grouped
+# by a prefix of them reads either in order, with no sort.
+DAY_INDEX = DAY_KEY
 
 
 def per_day(conn: Connection, q: EventQuery, by: str) -> list[tuple[str, str, int]]:
     """(day, value of ``by``, events) for every dated day of the events, by day then value. Grouped by ``by``
-    (``type``, ``subtype`` or ``status``) the events are counted in the order of the index on days, which holds
-    every column asked for (its finer groups are summed here); in SQLite the kinds are matched as ``type || ''``, so
-    it reads that index instead of fetching each event of a kind from the view through the index on kinds."""
-    where, args = condition(conn, q.narrowed(kinds=()))
-    if q.kinds:
-        kind = "v.type || ''" if conn.dialect == "sqlite" else "v.type"      # PostgreSQL plans it well as it is
-        where += f" AND {kind} IN ({','.join('?' * len(q.kinds))})"
-        args = [*args, *q.kinds]
+    (``type``, ``subtype`` or ``status``) with no filter but on those, the days' rollup (``day_counts``) answers;
+    with other filters the events are counted in the order of the index on days, which holds every column asked for
+    (its finer groups are summed here); in SQLite the kinds are matched as ``type || ''``, so it reads that index
+    instead of fetching each event of a kind from the view through the index on kinds."""
+    daily = by in DAY_INDEX and q.source() is CELLS and not q.places and {c for c, _ in q.match} <= set(DAY_INDEX)
+    if daily:
+        where, args = q.where()
+    else:
+        where, args = condition(conn, q.narrowed(kinds=()))
+        if q.kinds:
+            kind = "v.type || ''" if conn.dialect == "sqlite" else "v.type"      # PostgreSQL plans it well as it is
+            where += f" AND {kind} IN ({','.join('?' * len(q.kinds))})"
+            args = [*args, *q.kinds]
     if by not in DAY_INDEX:
         sql = (f"SELECT v.day, COALESCE({COLUMNS[by]}, ''), COUNT(*) FROM event_view v WHERE {where} "
                f"AND v.day IS NOT NULL GROUP BY v.day, {COLUMNS[by]} ORDER BY v.day")
         return sorted((r[0], r[1], int(r[2])) for r in conn.execute(sql, args))
     prefix = ", ".join(f"v.{c}" for c in DAY_INDEX[:DAY_INDEX.index(by) + 1])
-    sql = (f"SELECT v.day, COALESCE(v.{by}, ''), COUNT(*) FROM event_view v WHERE {where} AND v.day IS NOT NULL "
+    table, n = ("day_counts", "SUM(v.n)") if daily else ("event_view", "COUNT(*)")
+    sql = (f"SELECT v.day, COALESCE(v.{by}, ''), {n} FROM {table} v WHERE {where} AND v.day IS NOT NULL "
            f"GROUP BY v.day, {prefix} ORDER BY v.day, {prefix}")
     counts: dict[tuple[str, str], int] = {}
     for day_, value, n in (tuple(r) for r in conn.execute(sql, args)):

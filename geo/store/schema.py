@@ -16,7 +16,8 @@ from .incident_map import FACTS as INCIDENT_FACTS
 # rankings (ix_incidents_reports, _planned, _occurred), and ix_view_doc_kind in place of ix_view_doc (whether an
 # article has an event of a kind and status is read off that index: the articles a page's metrics count); 12: what a map
 # draws of each incident in its row (``incident_map.FACTS``, filled once when an older store is opened for writing),
-# and rankings that say whether an incident is on a map (ix_incidents_rank_*, in place of ix_incidents_*)
+# and rankings that say whether an incident is on a map (ix_incidents_rank_*, in place of ix_incidents_*), and
+# ``day_counts`` (events per day, kind, subtype and status: a timeline's rollup, counted once for an older store)
 SCHEMA_VERSION = 12
 
 # What is read of the reports of an incident: an index of these columns, incident first, answers from the index alone
@@ -131,6 +132,8 @@ CREATE TABLE IF NOT EXISTS incident_events (
 CREATE INDEX IF NOT EXISTS ix_incident_events_incident ON incident_events(incident_id);
 CREATE INDEX IF NOT EXISTS ix_incident_events_doc ON incident_events(doc_id);
 CREATE INDEX IF NOT EXISTS ix_incident_events_near ON incident_events(kind, tile, day);
+CREATE TABLE IF NOT EXISTS day_counts (day TEXT NOT NULL, type TEXT, subtype TEXT, status TEXT, n INTEGER NOT NULL);
+CREATE INDEX IF NOT EXISTS ix_day_counts ON day_counts(day, type, subtype, status);
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value INTEGER NOT NULL);
 INSERT INTO meta (key, value) VALUES ('writes', 0) ON CONFLICT (key) DO NOTHING;
 """
@@ -149,4 +152,5 @@ TABLES = _TABLES.replace("{MAP_COLUMNS}", ", ".join(MAP_COLUMNS)).replace("{RANK
 
 TABLE_NAMES = ("documents", "sentences", "places", "actors", "place_mentions", "actor_mentions", "time_mentions",
                "events", "event_actors", "event_reports", "event_view", "event_cells", "cell_pairs", "cell_parties",
-               "document_search", "corrections", "changes", "document_versions", "incidents", "incident_events")
+               "document_search", "corrections", "changes", "document_versions", "incidents", "incident_events",
+               "day_counts")
