@@ -9,7 +9,7 @@ from .engine import Connection
 
 FORMAT = 1              # the meta row ``day_counts`` once every day is counted
 BATCH = 500             # days per query
-KEY = ("type", "subtype", "status")     # what a day's counts are split by: ix_view_day_kind's columns after the day
+KEY = ("type", "subtype", "status")     # what a day's counts are split by: ix_view_days' columns after the day
 _COUNT = (f"INSERT INTO day_counts (day, {', '.join(KEY)}, n) SELECT v.day, {', '.join(f'v.{c}' for c in KEY)}, "
           f"COUNT(*) FROM event_view v WHERE v.day IS NOT NULL AND {{}} GROUP BY v.day, "
           f"{', '.join(f'v.{c}' for c in KEY)}")

@@ -277,7 +277,7 @@ def rows(conn: Connection, q: EventQuery, limit: int | None = None, order: str =
     return out
 
 
-# The columns of the index on days (``ix_view_day_kind``) and of ``day_counts``, in their order: a count per day grouped
+# The columns of the index on days (``ix_view_days``) and of ``day_counts``, in their order: a count per day grouped
 # by a prefix of them reads either in order, with no sort.
 DAY_INDEX = DAY_KEY
 
@@ -485,14 +485,20 @@ def incident_objects(conn: Connection, q: EventQuery, located: str = "place", li
     ``incidents`` table answers alone (its counts by status); else the view's reports under ``q`` are counted by
     incident first. Either way it reads one row per incident drawn, not their reports."""
     table = _incidents_where(q)
-    if table is None:
+    if table is None:               # ranked by their reports under ``q`` first, then only the drawn ones read whole
         where, args = condition(conn, q)
-        sql = (f"SELECT {_OBJECT}, c.n, c.planned, COUNT(*) OVER () AS total FROM (SELECT v.incident AS id, "
-               "COUNT(*) AS n, SUM(CASE WHEN v.status = 'planned' THEN 1 ELSE 0 END) AS planned FROM event_view v "
-               f"WHERE {where} AND v.incident IS NOT NULL GROUP BY v.incident) c JOIN incidents i ON i.id = c.id "
-               f"WHERE 1=1{_PLACED[located]} ORDER BY c.n DESC, i.id LIMIT {int(limit)}")
-        found = [dict(r) for r in conn.execute(sql, args)]
-        total = int(found[0]["total"]) if found else 0
+        ranked = conn.execute(
+            "SELECT c.id, c.n, c.planned, COUNT(*) OVER () FROM (SELECT v.incident AS id, COUNT(*) AS n, "
+            "SUM(CASE WHEN v.status = 'planned' THEN 1 ELSE 0 END) AS planned FROM event_view v "
+            f"WHERE {where} AND v.incident IS NOT NULL GROUP BY v.incident) c JOIN incidents i ON i.id = c.id "
+            f"WHERE 1=1{_PLACED[located]} ORDER BY c.n DESC, c.id LIMIT {int(limit)}", args).fetchall()
+        total = int(ranked[0][3]) if ranked else 0
+        whole = {}
+        for k in range(0, len(ranked), 500):
+            chunk = [r[0] for r in ranked[k:k + 500]]
+            whole |= {r["incident"]: dict(r) for r in conn.execute(
+                f"SELECT {_OBJECT} FROM incidents i WHERE i.id IN ({','.join('?' * len(chunk))})", chunk)}
+        found = [whole[i] | {"n": n, "planned": planned} for i, n, planned, _ in ranked]
     else:
         where, args, reports = table
         planned = "0" if q.status == "occurred" else "i.planned"
@@ -503,7 +509,6 @@ def incident_objects(conn: Connection, q: EventQuery, located: str = "place", li
         total = len(found) if len(found) < limit else \
             int(conn.execute(f"SELECT COUNT(*) FROM incidents i WHERE {where}", args).fetchone()[0])
     for r in found:
-        r.pop("total", None)
         r["n"], r["planned"] = int(r["n"]), int(r["planned"] or 0)
         names = json.loads(r.pop("names") or "{}")
         r["named"] = {role: Named([tuple(x) for x in ranked[:top]], others + max(len(ranked) - top, 0))

@@ -17,7 +17,9 @@ from .incident_map import FACTS as INCIDENT_FACTS
 # article has an event of a kind and status is read off that index: the articles a page's metrics count); 12: what a map
 # draws of each incident in its row (``incident_map.FACTS``, filled once when an older store is opened for writing),
 # and rankings that say whether an incident is on a map (ix_incidents_rank_*, in place of ix_incidents_*), and
-# ``day_counts`` (events per day, kind, subtype and status: a timeline's rollup, counted once for an older store)
+# ``day_counts`` (events per day, kind, subtype and status: a timeline's rollup, counted once for an older store), and
+# ix_view_days in place of ix_view_day_kind (with each event's last day and incident: an incidents map filtered by
+# dates counts its incidents' reports off that index)
 SCHEMA_VERSION = 12
 
 # What is read of the reports of an incident: an index of these columns, incident first, answers from the index alone
@@ -99,7 +101,8 @@ CREATE TABLE IF NOT EXISTS event_view (
     cell TEXT, incident TEXT, incident_outlets INTEGER);
 CREATE INDEX IF NOT EXISTS ix_view_type_day ON event_view(type, day);
 CREATE INDEX IF NOT EXISTS ix_view_day_end ON event_view(day_end);
-CREATE INDEX IF NOT EXISTS ix_view_day_kind ON event_view(day, type, subtype, status);
+DROP INDEX IF EXISTS ix_view_day_kind;
+CREATE INDEX IF NOT EXISTS ix_view_days ON event_view(day, type, subtype, status, day_end, incident);
 DROP INDEX IF EXISTS ix_view_doc;
 CREATE INDEX IF NOT EXISTS ix_view_doc_kind ON event_view(doc_id, type, status);
 CREATE INDEX IF NOT EXISTS ix_view_place ON event_view(place_id);
