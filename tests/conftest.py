@@ -279,3 +279,11 @@ def store_of_rows(target: str, rows: list[dict]) -> tuple[str, int]:
         current.refresh(conn, list(dict.fromkeys(r["doc_id"] for r in rows)))
     with closing(connect(target, readonly=True)) as conn:
         return target, conn.version()
+
+
+def mark_schema(conn, version: int) -> None:
+    """Give the store the number of an older schema (a test of that store's migration makes the rest of it so)."""
+    if conn.dialect == "sqlite":
+        conn.execute(f"PRAGMA user_version = {version}")
+    else:
+        conn.execute("UPDATE meta SET value = ? WHERE key = 'schema'", (version,))

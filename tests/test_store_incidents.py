@@ -19,6 +19,7 @@ from geo.store import connect, corrections, history, read_events, save
 from geo.store import incidents as store_incidents
 from geo.store.queries import EventQuery, Named, groups, incident, incident_facts, incident_objects, incident_of, rows
 from geo.store.schema import INCIDENT_FACTS
+from tests.conftest import mark_schema
 from tests.extractions import BENGHAZI, DERNA, HAFTAR, LNA, MACRON, MAGHAR, PARIS, TRIPOLI, article
 
 
@@ -246,10 +247,7 @@ def as_schema_8(conn) -> None:
         conn.execute("DROP TABLE incident_events")
         conn.execute("DROP TABLE incidents")
         conn.execute("DELETE FROM meta WHERE key = 'incidents'")
-        if conn.dialect == "sqlite":
-            conn.execute("PRAGMA user_version = 8")
-        else:
-            conn.execute("UPDATE meta SET value = 8 WHERE key = 'schema'")
+        mark_schema(conn, 8)
 
 
 def test_an_older_store_gets_its_incidents_when_opened_for_writing(store_target):
@@ -414,10 +412,7 @@ def test_an_older_store_counts_its_incidents_reports_of_each_status_when_opened_
             for status in ("planned", "occurred"):
                 conn.execute(f"DROP INDEX ix_incidents_rank_{status}")
                 conn.execute(f"ALTER TABLE incidents DROP COLUMN {status}")
-            if conn.dialect == "sqlite":
-                conn.execute("PRAGMA user_version = 10")
-            else:
-                conn.execute("UPDATE meta SET value = 10 WHERE key = 'schema'")
+            mark_schema(conn, 10)
     with closing(connect(store_target)) as migrated:
         after = {r[0]: tuple(r[1:]) for r in migrated.execute("SELECT id, planned, occurred FROM incidents")}
         assert after == before and sorted(before.values()) == [(0, 3), (1, 0), (2, 1)]
@@ -435,10 +430,7 @@ def test_an_older_store_gets_what_a_map_draws_of_each_incident_when_opened_for_w
             for column in INCIDENT_FACTS:
                 conn.execute(f"ALTER TABLE incidents DROP COLUMN {column}")
             conn.execute("DELETE FROM meta WHERE key = 'incident_map'")
-            if conn.dialect == "sqlite":
-                conn.execute("PRAGMA user_version = 11")
-            else:
-                conn.execute("UPDATE meta SET value = 11 WHERE key = 'schema'")
+            mark_schema(conn, 11)
     with closing(connect(store_target)) as migrated:
         assert sorted(tuple(r) for r in migrated.execute(f"SELECT id, {facts} FROM incidents")) == before
         assert before and all(r[-2] and r[-1] for r in before)     # every one has its latest report and its names

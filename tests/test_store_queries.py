@@ -8,6 +8,7 @@ import pytest
 
 from geo.store import connect, corrections, current, day_counts, queries, read_events
 from geo.store.queries import EventQuery
+from tests.conftest import mark_schema
 
 
 @pytest.fixture
@@ -190,10 +191,7 @@ def test_a_store_of_schema_6_gets_its_cells_when_opened_for_writing(store_target
             conn.execute(f"DROP TABLE {table}")
         conn.execute("DROP INDEX ix_view_cell")
         conn.execute("ALTER TABLE event_view DROP COLUMN cell")
-        if conn.dialect == "sqlite":
-            conn.execute("PRAGMA user_version = 6")
-        else:
-            conn.execute("UPDATE meta SET value = 6 WHERE key = 'schema'")
+        mark_schema(conn, 6)
         conn.execute("UPDATE meta SET value = 1 WHERE key = 'event_view'")
     with closing(connect(store_target)) as writer:
         assert current.is_built(writer) and rollups(writer) == expected
@@ -205,10 +203,7 @@ def test_a_store_of_schema_11_gets_its_days_counted_when_opened_for_writing(stor
     with conn.transaction():                                  # as a store of schema 11 is: no day_counts
         conn.execute("DROP TABLE day_counts")
         conn.execute("DELETE FROM meta WHERE key = 'day_counts'")
-        if conn.dialect == "sqlite":
-            conn.execute("PRAGMA user_version = 11")
-        else:
-            conn.execute("UPDATE meta SET value = 11 WHERE key = 'schema'")
+        mark_schema(conn, 11)
     with closing(connect(store_target)) as writer:
         assert rollups(writer)["day_counts"] == expected and expected
         assert sum(n for _, _, n in queries.per_day(writer, EventQuery(), "type")) == \
