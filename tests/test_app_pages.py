@@ -72,6 +72,23 @@ def test_static_style_is_a_one_layer_background():
     assert "static/basemap/" in config and (ROOT / "static" / "basemap").is_dir()    # where its outlines come from
 
 
+def test_the_favicon_is_a_local_png(store, monkeypatch):
+    """Every page sets the tab's icon to a PNG file of the repo (served by the app's own server), not a URL."""
+    import streamlit as st
+    from PIL import Image
+
+    icons = []
+    config = st.set_page_config
+    monkeypatch.setattr(st, "set_page_config", lambda **kw: (icons.append(kw.get("page_icon")), config(**kw))[1])
+    ok(run(VISITS.path, present="1"))
+    ok(run(SOURCES.path))
+    assert len(icons) == 2 and len(set(icons)) == 1
+    icon = Path(icons[0])
+    assert icon.is_file() and ROOT in icon.parents
+    with Image.open(icon) as img:
+        assert img.format == "PNG" and img.size[0] == img.size[1] >= 32
+
+
 def test_online_basemap_only_when_asked(store, monkeypatch):
     monkeypatch.setenv("ATLAS_BASEMAP", "online")
     spec = deck(ok(run()))
