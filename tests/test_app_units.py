@@ -116,6 +116,15 @@ def test_prepare_splits_names_and_labels(frame):
     assert frame.set_index("id").loc["e0", "place_label"] == "Washington, D.C. · واشنطن"
     assert frame.set_index("id").loc["e0", "source"] == "Sources?doc=d1&sentence=0"
     assert pd.isna(frame.set_index("id").loc["e6", "day"])
+    e4 = frame.set_index("id").loc["e4"]
+    assert pd.isna(e4["origin_lat"]) and e4["lat"] == 32.17 and frame["lat"].dtype == float
+
+
+def test_prepare_keeps_the_stores_values_as_they_are():
+    """A NULL is None, not NaN, even in a column of numbers; an integer stays one."""
+    df = prepare_events([row(), row(id="e1", confidence=None, sentence=3)]).set_index("id")
+    assert df.loc["e1", "confidence"] is None and df.loc["e0", "confidence"] == 0.8
+    assert df.loc["e1", "origin_id"] == "ly-tripoli" and type(df.loc["e1", "sentence"]) is int
 
 
 def test_each_side_keeps_every_name_paired_as_the_store_lists_it():
