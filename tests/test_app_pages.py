@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 import math
 import re
+import subprocess
+import sys
 from html import unescape
 from pathlib import Path
 
@@ -87,6 +89,17 @@ def test_the_favicon_is_a_local_png(store, monkeypatch):
     assert icon.is_file() and ROOT in icon.parents
     with Image.open(icon) as img:
         assert img.format == "PNG" and img.size[0] == img.size[1] >= 32
+
+
+def test_the_pages_modules_leave_out_what_a_page_never_uses():
+    """What the pages import (a server's first page pays for it) holds neither the event rules, nor geopy (only
+    evaluating distances needs it), nor Altair (the charts are Vega-Lite specs)."""
+    code = ("import sys\nimport atlas_app.ui, atlas_app.mapview, atlas_app.tables, atlas_app.charts, "
+            "atlas_app.trends_ui, atlas_app.article, atlas_app.about\n"
+            "print(sorted(m for m in ('geo.events.extract', 'geo.actors', 'geopy', 'altair') if m in sys.modules))")
+    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.split() == ["[]"]
 
 
 def test_online_basemap_only_when_asked(store, monkeypatch):
