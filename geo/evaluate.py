@@ -25,8 +25,6 @@ import sys
 from datetime import date
 from pathlib import Path
 
-from geopy.distance import geodesic
-
 from .events.kinds import EVENT_TYPES
 
 MATCH_KM = 25.0          # a place (or an event's place) is right within this distance
@@ -46,9 +44,11 @@ def prf(tp: int, fp: int, fn: int) -> dict:
 
 
 def distance_km(a: dict | None, b: dict | None) -> float | None:
-    """Geodesic distance between two dicts carrying lat/lon, or None when either lacks them."""
+    """Geodesic distance between two dicts carrying lat/lon, or None when either lacks them. (geopy is imported here,
+    not with the module: the app's reader imports this module through ``geo.incidents``, and geopy costs 0.14 s.)"""
     if not a or not b:
         return None
+    from geopy.distance import geodesic
     try:
         return geodesic((float(a["lat"]), float(a["lon"])), (float(b["lat"]), float(b["lon"]))).km
     except (KeyError, TypeError, ValueError):

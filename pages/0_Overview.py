@@ -20,7 +20,7 @@ if not page.present:
     per, notes = filters.page_choice("per", "Timeline by", {"month": "Month", "week": "Week"}, "month",
                                      what="timeline step (week or month)")
     page.note(notes)
-    st.altair_chart(charts.timeline(page.days("type"), per), width="stretch")
+    st.vega_lite_chart(spec=charts.timeline(page.days("type"), per), width="stretch")
     trends_ui.section(page)
     st.subheader("Events")
     tables.event_table(page.rows(), total=page.count())

@@ -11,10 +11,10 @@ ui.legend([(s, group_color(s, SUBTYPE_COLORS)) for s in subtypes],
 mapview.show_map(page, lambda: layers.flow_layers(page), layers.VIEW_WIDE, key="flows_map", fit=True)
 if not page.present:
     st.markdown("**Who talks to whom** (actor × counterpart, the 20 busiest of each)")
-    st.altair_chart(charts.matrix(charts.matrix_data(charts.pairs_frame(page.ask("pairs", page.query, charts.MATRIX_TOP)))),
-                    width="content")
+    pairs = charts.pairs_frame(page.ask("pairs", page.query, charts.MATRIX_TOP))
+    st.vega_lite_chart(spec=charts.matrix(charts.matrix_data(pairs)), width="content")
     st.markdown("**Flows over time**")
-    st.altair_chart(charts.flows_over_time(page.days("subtype")), width="stretch")
+    st.vega_lite_chart(spec=charts.flows_over_time(page.days("subtype")), width="stretch")
     st.subheader(plural(page.count(), "interaction"))
     tables.event_table(page.rows(), key="flows_table", total=page.count(), kind=page.kind)
     ui.export_buttons(page, "diplomatic-flows")

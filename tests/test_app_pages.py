@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 import math
 import re
+import subprocess
+import sys
 from html import unescape
 from pathlib import Path
 
@@ -70,6 +72,34 @@ def test_static_style_is_a_one_layer_background():
     config = (ROOT / ".streamlit" / "config.toml").read_text()
     assert "enableStaticServing = true" in config
     assert "static/basemap/" in config and (ROOT / "static" / "basemap").is_dir()    # where its outlines come from
+
+
+def test_the_favicon_is_a_local_png(store, monkeypatch):
+    """Every page sets the tab's icon to a PNG file of the repo (served by the app's own server), not a URL."""
+    import streamlit as st
+    from PIL import Image
+
+    icons = []
+    config = st.set_page_config
+    monkeypatch.setattr(st, "set_page_config", lambda **kw: (icons.append(kw.get("page_icon")), config(**kw))[1])
+    ok(run(VISITS.path, present="1"))
+    ok(run(SOURCES.path))
+    assert len(icons) == 2 and len(set(icons)) == 1
+    icon = Path(icons[0])
+    assert icon.is_file() and ROOT in icon.parents
+    with Image.open(icon) as img:
+        assert img.format == "PNG" and img.size[0] == img.size[1] >= 32
+
+
+def test_the_pages_modules_leave_out_what_a_page_never_uses():
+    """What the pages import (a server's first page pays for it) holds neither the event rules, nor geopy (only
+    evaluating distances needs it), nor Altair (the charts are Vega-Lite specs)."""
+    code = ("import sys\nimport atlas_app.ui, atlas_app.mapview, atlas_app.tables, atlas_app.charts, "
+            "atlas_app.trends_ui, atlas_app.article, atlas_app.about\n"
+            "print(sorted(m for m in ('geo.events.extract', 'geo.actors', 'geopy', 'altair') if m in sys.modules))")
+    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.split() == ["[]"]
 
 
 def test_online_basemap_only_when_asked(store, monkeypatch):

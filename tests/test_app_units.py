@@ -116,6 +116,15 @@ def test_prepare_splits_names_and_labels(frame):
     assert frame.set_index("id").loc["e0", "place_label"] == "Washington, D.C. · واشنطن"
     assert frame.set_index("id").loc["e0", "source"] == "Sources?doc=d1&sentence=0"
     assert pd.isna(frame.set_index("id").loc["e6", "day"])
+    e4 = frame.set_index("id").loc["e4"]
+    assert pd.isna(e4["origin_lat"]) and e4["lat"] == 32.17 and frame["lat"].dtype == float
+
+
+def test_prepare_keeps_the_stores_values_as_they_are():
+    """A NULL is None, not NaN, even in a column of numbers; an integer stays one."""
+    df = prepare_events([row(), row(id="e1", confidence=None, sentence=3)]).set_index("id")
+    assert df.loc["e1", "confidence"] is None and df.loc["e0", "confidence"] == 0.8
+    assert df.loc["e1", "origin_id"] == "ly-tripoli" and type(df.loc["e1", "sentence"]) is int
 
 
 def test_each_side_keeps_every_name_paired_as_the_store_lists_it():
@@ -407,9 +416,22 @@ def test_chart_data(tiny):
     assert counts["events"].sum() == 6                                   # the undated call is not on a timeline
     p = charts.pairs_frame(page.ask("pairs", page.query))
     assert p.iloc[0][["actor", "counterpart", "events"]].tolist() == ["Fayez al-Sarraj", "Donald Trump", 1]
-    for chart in (charts.timeline(page.days("type"), "week"), charts.matrix(charts.matrix_data(p)),
-                  charts.flows_over_time(page.days("subtype"))):
-        assert chart.to_dict()
+    timeline = charts.timeline(page.days("type"), "week")
+    assert timeline["data"]["values"]["events"].sum() == 6 and timeline["encoding"]["x"]["timeUnit"] == "yearweek"
+    for spec in (timeline, charts.matrix(charts.matrix_data(p)), charts.flows_over_time(page.days("subtype"))):
+        assert not vega_lite_errors(spec)
+    assert vega_lite_errors(timeline | {"mark": {"type": "bars"}})
+
+
+def vega_lite_errors(spec: dict) -> list[str]:
+    """What the Vega-Lite schema (the one Altair ships) finds wrong with a chart's spec, its frame as records."""
+    from importlib.resources import files
+
+    import jsonschema
+    schema = json.loads(files("altair.vegalite.v6.schema").joinpath("vega-lite-schema.json").read_text())
+    records = json.loads(spec["data"]["values"].to_json(orient="records", date_format="iso"))
+    validator = jsonschema.validators.validator_for(schema)(schema)
+    return [e.message for e in validator.iter_errors(spec | {"data": {"values": records}})]
 
 
 def test_an_actor_keeps_its_colour_whatever_else_is_on_the_map(tiny):

@@ -122,6 +122,12 @@ def test_map_filter_and_source_in_a_real_browser(server, browser):
         events_all, planned = metric(page, "Events"), metric(page, "Planned")
         assert events_all > planned > 0, (events_all, planned)
         assert "status" not in query(page)
+        # The tab's icon is the app's own PNG, from this server (Streamlit's default one is ./favicon.png).
+        icon = page.wait_for_function("""() => { const href = document.querySelector("link[rel='shortcut icon']")
+                                                    ?.href; return href && href.includes('/media/') && href; }"""
+                                      ).json_value()
+        served = context.request.get(icon)
+        assert not outside(icon) and served.ok and served.headers["content-type"] == "image/png", icon
 
         # 2. Status → Planned with the sidebar's radio: the URL and the count follow.
         log(f"overview drawn: {events_all} events, {planned} planned")
