@@ -98,8 +98,8 @@ def search_text(doc) -> str:
 
 def refresh(conn: Connection, doc_ids, count_cells: bool = True) -> None:
     """Rewrite the view of these articles from their events and their active corrections, count again the
-    cells and days their events leave and enter, and group again the incidents they touch (``incidents.recompute``), in one
-    transaction (the caller's when it has one). Without ``count_cells`` (a whole build) neither is done."""
+    cells and days their events leave and enter, and group again the incidents they touch (``incidents.recompute``),
+    in one transaction (the caller's when it has one). Without ``count_cells`` (a whole build) none is done."""
     from . import corrections, day_counts, incidents
     from .repository import events_of
     doc_ids = list(dict.fromkeys(doc_ids))
