@@ -21,9 +21,11 @@ NAMES = 5               # names kept per side (a tooltip shows fewer), with how 
 FACTS = {"mapped": "INTEGER NOT NULL DEFAULT 0", "place_ar": "TEXT", "origin_id": "TEXT", "origin_en": "TEXT",
          "origin_ar": "TEXT", "origin_lat": "REAL", "origin_lon": "REAL", "subtype": "TEXT", "actor_key": "TEXT",
          "aff_key": "TEXT", "last_id": "TEXT", "names": "TEXT"}
-# What the facts are counted from: every column is in ix_view_incident_map, so the index alone answers.
-_READ = ("SELECT v.incident, v.type, v.subtype, v.place_id, v.place_ar, v.origin_id, v.origin_en, v.origin_ar, "
-         "v.origin_lat, v.origin_lon, v.actor_key, v.counterpart_key, v.aff_key, v.day, v.id FROM event_view v ")
+# What the facts are counted from, of each report in the view (``facts`` reads them by position); the index on the
+# view's reports by incident (``schema.INCIDENT_REPORTS``) holds them all, so the index alone answers.
+READ = ("incident", "type", "subtype", "place_id", "place_ar", "origin_id", "origin_en", "origin_ar", "origin_lat",
+        "origin_lon", "actor_key", "counterpart_key", "aff_key", "day", "id")
+_READ = f"SELECT {', '.join(f'v.{c}' for c in READ)} FROM event_view v "
 _UPDATE = f"UPDATE incidents SET {', '.join(f'{c} = ?' for c in FACTS)} WHERE id = ?"
 
 

@@ -11,7 +11,7 @@ from typing import NamedTuple
 from datetime import date, timedelta
 
 from .current import FIGURES, longest_window
-from .day_counts import KEY as DAY_KEY
+from .day_counts import KEY as DAY_INDEX
 from .engine import Connection
 from .repository import with_sides
 from .schema import INCIDENT_STATUSES
@@ -277,9 +277,10 @@ def rows(conn: Connection, q: EventQuery, limit: int | None = None, order: str =
     return out
 
 
-# The columns of the index on days (``ix_view_days``) and of ``day_counts``, in their order: a count per day grouped
-# by a prefix of them reads either in order, with no sort.
-DAY_INDEX = DAY_KEY
+
+
+# ``DAY_INDEX``: the columns of the index on days (``ix_view_days``) and of ``day_counts`` after the day, in their
+# order: a count per day grouped by a prefix of them reads either in order, with no sort.
 
 
 def per_day(conn: Connection, q: EventQuery, by: str) -> list[tuple[str, str, int]]:
@@ -508,8 +509,8 @@ def incident_objects(conn: Connection, q: EventQuery, located: str = "place", li
     for r in found:
         r["n"], r["planned"] = int(r["n"]), int(r["planned"] or 0)
         names = json.loads(r.pop("names") or "{}")
-        r["named"] = {role: Named([tuple(x) for x in ranked[:top]], others + max(len(ranked) - top, 0))
-                      for role, (ranked, others) in names.items() if ranked}
+        r["named"] = {role: Named([tuple(x) for x in first[:top]], others + max(len(first) - top, 0))
+                      for role, (first, others) in names.items() if first}
     return found, total
 
 

@@ -4,7 +4,7 @@ triggers) lives in that engine's module."""
 from __future__ import annotations
 
 from .current import CELL, FIGURES, SPAN
-from .incident_map import FACTS as INCIDENT_FACTS
+from .incident_map import FACTS as INCIDENT_FACTS, READ as INCIDENT_READ
 
 # 2: corrections; 3: event_reports; 4: changes and document_versions; 5: meta (the writes counter), event_actors.pos;
 # 6: event_view (the events as corrected, what pages query); 7: event_view.cell, the rollups of its cells and
@@ -19,14 +19,13 @@ from .incident_map import FACTS as INCIDENT_FACTS
 # and rankings that say whether an incident is on a map (ix_incidents_rank_*, in place of ix_incidents_*), and
 # ``day_counts`` (events per day, kind, subtype and status: a timeline's rollup, counted once for an older store), and
 # ix_view_days in place of ix_view_day_kind (with each event's last day and incident: an incidents map filtered by
-# dates counts its incidents' reports off that index)
+# dates counts its incidents' reports off that index), and ix_view_incident_reports in place of ix_view_incident_map
+# (only what is read of an incident's reports)
 SCHEMA_VERSION = 12
 
-# What is read of the reports of an incident: an index of these columns, incident first, answers from the index alone
-# (no row looked up) what a map draws of each incident (``incident_map``, counted again whenever one is written).
-MAP_COLUMNS = ("incident", "type", "place_id", "origin_id", "subtype", "status", "actor_key", "counterpart_key",
-               "aff_key", "lat", "lon", "origin_lat", "origin_lon", "place_en", "place_ar", "origin_en", "origin_ar",
-               "day", "day_end", "id", "incident_outlets")
+# What is read of an incident's reports, incident first: what a map draws of it (``incident_map.READ``) and the kinds
+# of their places (``incidents.irregular``). An index of these columns answers both from the index alone.
+INCIDENT_REPORTS = (*INCIDENT_READ, "place_kind")
 
 # What ``incidents`` counts of each incident's reports by status (a column each). Schema 11 fills them on a store whose
 # incidents are built by counting the view's events of each incident (``event_view.incident``), not by grouping again.
@@ -107,7 +106,8 @@ DROP INDEX IF EXISTS ix_view_doc;
 CREATE INDEX IF NOT EXISTS ix_view_doc_kind ON event_view(doc_id, type, status);
 CREATE INDEX IF NOT EXISTS ix_view_place ON event_view(place_id);
 DROP INDEX IF EXISTS ix_view_incident;
-CREATE INDEX IF NOT EXISTS ix_view_incident_map ON event_view({MAP_COLUMNS});
+DROP INDEX IF EXISTS ix_view_incident_map;
+CREATE INDEX IF NOT EXISTS ix_view_incident_reports ON event_view({INCIDENT_REPORTS});
 CREATE INDEX IF NOT EXISTS ix_view_cell ON event_view(cell);
 CREATE INDEX IF NOT EXISTS ix_view_order ON event_view(day, doc_id, sentence, start, id);
 CREATE INDEX IF NOT EXISTS ix_view_status_doc ON event_view(status, doc_id);
@@ -147,7 +147,7 @@ _RANKINGS = "\n".join(f"DROP INDEX IF EXISTS ix_incidents_{n};\nCREATE INDEX IF 
                        f"incidents({n} DESC, id, kind, outlets, mapped);"
                        for n in ("reports", *INCIDENT_STATUSES))
 # A cell's row: what its events share, its span, and its counts (see ``current``).
-TABLES = _TABLES.replace("{MAP_COLUMNS}", ", ".join(MAP_COLUMNS)).replace("{RANKINGS}", _RANKINGS).replace(
+TABLES = _TABLES.replace("{INCIDENT_REPORTS}", ", ".join(INCIDENT_REPORTS)).replace("{RANKINGS}", _RANKINGS).replace(
     "{INCIDENT_FACTS}", ", ".join(f"{c} {t}" for c, t in INCIDENT_FACTS.items())).replace(
     "{CELL_COLUMNS}", ", ".join(
     [f"{c} {'REAL' if c.endswith(('lat', 'lon')) else 'TEXT'}" for c in CELL] + [f"{c} TEXT" for c in SPAN] +
