@@ -260,6 +260,13 @@ def test_an_older_store_gets_its_incidents_when_opened_for_writing(store_target)
         assert incidents_of(migrated) == before and before[0]["outlets"] == 2
 
 
+def parties_follow_the_view(conn) -> bool:
+    """Whether each event's rows of ``view_parties`` carry the incident and outlets its row of the view carries."""
+    view = {r[0]: (r[1], r[2]) for r in conn.execute("SELECT id, incident, incident_outlets FROM event_view")}
+    parties = {r[0]: (r[1], r[2]) for r in conn.execute("SELECT id, incident, incident_outlets FROM view_parties")}
+    return bool(parties) and parties == {e: view[e] for e in parties}
+
+
 def test_the_view_carries_each_events_incident_and_its_outlets_for_maps_and_the_outlets_filter(conn):
     save(conn, article("a", "Sky News Arabia", "2018-06-04", clash("2018-06-04")))
     save(conn, article("b", "Al Wasat", "2018-06-04", clash("2018-06-04"), visit("2018-06-04")))
@@ -268,6 +275,8 @@ def test_the_view_carries_each_events_incident_and_its_outlets_for_maps_and_the_
     assert sorted(n for _, n in view.values()) == [1, 2, 2]
     corroborated = rows(conn, EventQuery(outlets=2))
     assert sorted(e["type"] for e in corroborated) == ["front_line", "front_line"]
+    assert parties_follow_the_view(conn) and rows(conn, EventQuery(outlets=2, affiliations=(LNA.affiliation,))) == \
+        corroborated                                                  # the parties' rows filter by outlets too
     [(clash_incident, _)] = {(i, n) for i, n in view.values() if n == 2}
     assert len(groups(conn, EventQuery(), ("incident",))[0]) == 2           # the map: one object per incident
     facts = incident_facts(conn, [clash_incident])[clash_incident]
@@ -281,7 +290,7 @@ def test_a_correction_moves_the_event_to_its_new_incident_in_the_view_too(conn):
     corrections.add(conn, "event_place", moved, {"place_id": TRIPOLI.id})
     view = {r[0]: (r[1], r[2]) for r in conn.execute("SELECT id, incident, incident_outlets FROM event_view")}
     assert view[moved] == (f"incident:{moved}", 1)
-    assert rows(conn, EventQuery(outlets=2)) == []
+    assert rows(conn, EventQuery(outlets=2)) == [] and parties_follow_the_view(conn)
 
 
 def test_a_map_draws_only_the_incidents_with_the_most_reports(conn):
@@ -321,6 +330,7 @@ def test_articles_ingested_one_by_one_join_their_neighbours_incidents_without_re
     assert stored_incidents(conn, written) == {store_incidents.incident_row(i) for i in everything}
     view = {r[0]: (r[1], r[2]) for r in conn.execute("SELECT id, incident, incident_outlets FROM event_view")}
     assert view == {r.id: (i.id, len(i.outlets)) for i in everything for r in i.reports}
+    assert parties_follow_the_view(conn)
     assert max(len(i.reports) for i in everything) > 5       # incidents were joined, not only made
     joined = stored_incidents(conn)
     conn.execute("DELETE FROM meta WHERE key = 'incidents'")

@@ -6,7 +6,7 @@ from contextlib import closing
 
 import pytest
 
-from geo.store import connect, corrections, current, day_counts, queries, read_events
+from geo.store import connect, corrections, current, day_counts, queries, read_events, trends, view_parties
 from geo.store.queries import EventQuery
 from tests.conftest import mark_schema
 
@@ -139,7 +139,7 @@ def test_a_selection_matches_missing_values_and_pages_come_newest_first(conn):
 
 def rollups(conn) -> dict[str, list]:
     return {t: sorted(tuple(str(v) for v in r) for r in conn.execute(f"SELECT * FROM {t}"))
-            for t in (*current.ROLLUPS, "day_counts")}
+            for t in (*current.ROLLUPS, "day_counts", "view_parties")}
 
 
 def test_the_cells_stay_equal_to_a_recount_after_corrections_and_a_new_article(conn, seeds):
@@ -156,9 +156,11 @@ def test_the_cells_stay_equal_to_a_recount_after_corrections_and_a_new_article(c
     kept = rollups(conn)
     with conn.transaction():
         current.recount(conn)
-        conn.execute("DELETE FROM meta WHERE key = 'day_counts'")
+        conn.execute("DELETE FROM meta WHERE key IN ('day_counts', 'view_parties')")
     day_counts.ensure_built(conn)                             # every day counted again
+    view_parties.ensure_built(conn)                           # every event's parties written again
     assert rollups(conn) == kept and len(kept["event_cells"]) > 10 and kept["cell_pairs"] and kept["cell_parties"]
+    assert all(r[-4] not in ("None", "") for r in kept["view_parties"])     # each event's incident, kept up to date
     assert ("2001-02-03", "visit") in {(r[0], r[1]) for r in kept["day_counts"]}      # the corrected day is counted
     assert sum(n for (n,) in conn.execute("SELECT events FROM event_cells")) == len(queries.rows(conn, EventQuery()))
 
@@ -184,9 +186,59 @@ def test_the_cells_answer_as_the_events_do(conn, q, monkeypatch):
     assert from_cells[0]["events"] > 0
 
 
+PARTY_QUESTIONS = [EventQuery(actors=("Khalifa Haftar",)), EventQuery(affiliations=("GNA",)),
+                   EventQuery(actors=("Khalifa Haftar", "Fayez al-Sarraj")),
+                   EventQuery(affiliations=("GNA", "LNA"), kinds=("front_line", "visit")),
+                   EventQuery(actors=("Fayez al-Sarraj", "Donald Trump"), affiliations=("United States", "GNA")),
+                   EventQuery(affiliations=("LNA",), date_from="2019-04-01", status="occurred")]
+
+
+def names_any(e, q) -> bool:
+    """Whether an event names one of ``q``'s actors and one of its affiliations (where it asks for them)."""
+    sides = e["actor_list"] + e["counterpart_list"]
+    return all(not wanted or {a[field] for a in sides} & set(wanted)
+               for field, wanted in (("name_en", q.actors), ("affiliation", q.affiliations)))
+
+
+@pytest.mark.parametrize("q", PARTY_QUESTIONS, ids=["actor", "affiliation", "two-actors", "two-affiliations",
+                                                    "actors-and-affiliations", "affiliation-dated"])
+def test_a_party_filter_reads_its_parties_rows_and_answers_as_the_events_do(conn, q, monkeypatch):
+    """Filtered by actor or affiliation, the store reads the rows of those parties (``party_view``): every question
+    gets the answer the view's events give one by one, and an event that names two of them counts once."""
+    kinds, statuses = ("visit", "front_line", "diplomatic_flow"), ("occurred", "planned")
+    week = trends.latest_week(conn, q)
+    asked = [("summary", (q, kinds, statuses)), ("groups", (q, ("type", "place_id"), "place")),
+             ("groups", (q, ("origin_id", "place_id", "status"), "arc", 5)), ("groups", (q, ("actor_key",))),
+             ("names", (q, ("place_id",), "place")), ("dominant", (q, "actor_key")), ("pairs", (q,)),
+             ("parties", (q,)), ("span", (q,)), ("extent", (q,)), ("per_day", (q, "type")),
+             ("per_day", (q, "month")), ("rows", (q, 3)), ("rows", (q, None, "oldest")), ("per_document", (q,)),
+             ("incident_objects", (q,)), ("find_documents", ("", None, q))]
+    assert q.source() is queries.PARTIES and week is not None
+    from_parties = [getattr(queries, what)(conn, *args) for what, args in asked] + [trends.what_changed(conn, q, week)]
+    monkeypatch.setattr(EventQuery, "events", lambda self: queries.VIEW)
+    from_events = [getattr(queries, what)(conn, *args) for what, args in asked] + [trends.what_changed(conn, q, week)]
+    for what, a, b in zip([w for w, _ in asked] + ["what_changed"], from_parties, from_events):
+        assert (sorted(a) if what in ("pairs", "parties") else a) == (sorted(b) if what in ("pairs", "parties") else b), what
+    every = queries.rows(conn, EventQuery(date_from=q.date_from, status=q.status, kinds=q.kinds))
+    named = [e for e in every if names_any(e, q)]
+    assert from_parties[0]["events"] == len(named) > 0                  # each event once
+    assert sorted(e["id"] for e in from_parties[13]) == sorted(e["id"] for e in named)
+
+
+def test_an_event_that_names_two_of_the_parties_asked_for_counts_once(conn):
+    both = EventQuery(actors=("Khalifa Haftar", "Fayez al-Sarraj"))
+    each = [queries.summary(conn, EventQuery(actors=(a,)), (), ())["events"] for a in both.actors]
+    together = queries.summary(conn, both, (), ())["events"]
+    assert max(each) < together < sum(each)                    # some events name both, and count once
+    assert len(queries.rows(conn, both)) == together
+
+
 def test_a_store_of_schema_6_gets_its_cells_when_opened_for_writing(store_target, conn):
     expected = rollups(conn)
     with conn.transaction():                                  # as a store of schema 6 is: no cells, no cell column
+        conn.execute("DROP VIEW party_view")                   # nor what came later and reads them
+        conn.execute("DROP TABLE view_parties")
+        conn.execute("DELETE FROM meta WHERE key = 'view_parties'")
         for table in current.ROLLUPS:
             conn.execute(f"DROP TABLE {table}")
         conn.execute("DROP INDEX ix_view_cell")
@@ -208,6 +260,18 @@ def test_a_store_of_schema_11_gets_its_days_counted_when_opened_for_writing(stor
         assert rollups(writer)["day_counts"] == expected and expected
         assert sum(n for _, _, n in queries.per_day(writer, EventQuery(), "type")) == \
             sum(1 for e in queries.rows(writer, EventQuery()) if e["day"])
+
+
+def test_a_store_of_schema_12_gets_its_parties_written_when_opened_for_writing(store_target, conn):
+    expected = rollups(conn)["view_parties"]
+    with conn.transaction():                                  # as a store of schema 12 is: no view_parties
+        conn.execute("DROP VIEW party_view")
+        conn.execute("DROP TABLE view_parties")
+        conn.execute("DELETE FROM meta WHERE key = 'view_parties'")
+        mark_schema(conn, 12)
+    with closing(connect(store_target)) as writer:
+        assert rollups(writer)["view_parties"] == expected and expected
+        assert queries.summary(writer, EventQuery(affiliations=("GNA",)), (), ())["events"] > 0
 
 
 def test_a_date_filter_keeps_a_long_event_that_began_before_it(conn):

@@ -100,7 +100,7 @@ def refresh(conn: Connection, doc_ids, count_cells: bool = True) -> None:
     """Rewrite the view of these articles from their events and their active corrections, count again the
     cells and days their events leave and enter, and group again the incidents they touch (``incidents.recompute``),
     in one transaction (the caller's when it has one). Without ``count_cells`` (a whole build) none is done."""
-    from . import corrections, day_counts, incidents
+    from . import corrections, day_counts, incidents, view_parties
     from .repository import events_of
     doc_ids = list(dict.fromkeys(doc_ids))
     with conn.transaction():
@@ -115,6 +115,7 @@ def refresh(conn: Connection, doc_ids, count_cells: bool = True) -> None:
             mentions = corrections.mention_rows(conn, [c["target"] for c in fixes if c["kind"] == "mention_place"])
             rows = [view_row(e) for e in corrections.apply(events_of(conn, chunk), fixes, mentions)]
             conn.executemany(_INSERT, rows)
+            view_parties.refill(conn, chunk)
             widen(conn, [(r[_DAY], r[_DAY_END]) for r in rows])
             conn.execute(f"DELETE FROM document_search WHERE doc_id IN ({marks})", chunk)
             conn.executemany("INSERT INTO document_search (doc_id, published, search) VALUES (?, ?, ?)",
@@ -169,9 +170,10 @@ def recount(conn: Connection, cells: list[str] | None = None) -> None:
 def ensure_built(conn: Connection) -> None:
     """Build the whole view, its rollups and its incidents once, for a store that has none yet in this ``FORMAT``
     (an older store, or a new one); a no-op after."""
-    from . import day_counts, incidents
+    from . import day_counts, incidents, view_parties
     _ensure_view(conn)
     day_counts.ensure_built(conn)
+    view_parties.ensure_built(conn)
     incidents.ensure_built(conn)
 
 

@@ -31,7 +31,7 @@ from datetime import date, timedelta
 
 from ..incidents import (RULES, SCALES, SPLIT, Extension, Incident, Report, Spot, extend, group, make_incident,
                          neighbour_window, report_from_event)
-from . import incident_map
+from . import incident_map, view_parties
 from .current import build_once, built, longest_window
 from .engine import Connection
 from .schema import INCIDENT_STATUSES
@@ -342,8 +342,9 @@ def regrouped(conn: Connection, doc_ids: list[str], new: list[Report], editors: 
         conn.execute(f"DELETE FROM incident_events WHERE doc_id IN ({','.join('?' * len(chunk))})", chunk)
     conn.executemany(_INCIDENT, [incident_row(i) for i in redone])
     conn.executemany(_MEMBER, [m for i in redone for m in membership(i)])
-    conn.executemany("UPDATE event_view SET incident = ?, incident_outlets = ? WHERE id = ?",
-                     [(i.id, len(i.outlets), r.id) for i in redone for r in i.reports])
+    moved = [(i.id, len(i.outlets), r.id) for i in redone for r in i.reports]
+    conn.executemany("UPDATE event_view SET incident = ?, incident_outlets = ? WHERE id = ?", moved)
+    view_parties.set_incidents(conn, moved)
     incident_map.refill(conn, [i.id for i in redone])
     return len(kept) + len(new)
 
@@ -416,6 +417,7 @@ def _write(conn: Connection, plan: list[Extension]) -> None:
             conn.execute(f"UPDATE event_view SET incident = ?, incident_outlets = ? WHERE incident IN ({marks}) AND "
                          "(incident <> ? OR incident_outlets IS NULL OR incident_outlets <> ?)",
                          [union.id, outlets, *chunk, union.id, outlets])
+            view_parties.move_incidents(conn, union.id, outlets, chunk)
         relinked += [(link.a if link.a in fresh else link.b, link.reason, i.removeprefix("incident:"))
                      for i, link in x.joins.items() if i != union.id]
         rows.append(incident_row(union))
@@ -427,6 +429,7 @@ def _write(conn: Connection, plan: list[Extension]) -> None:
     conn.executemany("UPDATE incident_events SET linked_to = ?, reason = ? WHERE event_id = ?", relinked)
     conn.executemany(_MEMBER, members)
     conn.executemany("UPDATE event_view SET incident = ?, incident_outlets = ? WHERE id = ?", view)
+    view_parties.set_incidents(conn, view)
     incident_map.refill(conn, [row[0] for row in rows])
 
 

@@ -2,7 +2,8 @@
 parties, and at most a page of whole rows. Every query reads the corrected events (``current``'s ``event_view``)
 through one filter (``EventQuery``), so a view costs what it shows, not what the store holds. A question that needs
 no single event's date, sides or article (``EventQuery.source``) is answered from the cells (``current``'s
-``event_cells``, ``cell_pairs`` and ``cell_parties``): the same SQL over far fewer rows, the same answer."""
+``event_cells``, ``cell_pairs`` and ``cell_parties``): the same SQL over far fewer rows, the same answer. Filtered by
+actor or affiliation, the events are those parties' rows (``view_parties``' ``party_view``), read together."""
 from __future__ import annotations
 
 import json
@@ -15,6 +16,7 @@ from .day_counts import KEY as DAY_INDEX
 from .engine import Connection
 from .repository import with_sides
 from .schema import INCIDENT_STATUSES
+from .view_parties import FIELDS as PARTY_FIELDS
 
 # What events may be grouped by or matched on (a map object's key), and the SQL of each.
 COLUMNS = {"type": "v.type", "subtype": "v.subtype", "status": "v.status", "place_id": "v.place_id",
@@ -41,8 +43,10 @@ class Source:
 
 VIEW = Source("event_view", "1", "v.day", "v.day", "v.day_end", "COALESCE(v.day, '') || ' ' || v.id")
 CELLS = Source("event_cells", "v.events", "v.first_day", "v.last_day", "v.last_end", "v.last_key")
-_PARTY = ("v.id IN (SELECT ea.event_id FROM event_actors ea JOIN actors a ON a.id = ea.actor_id "
-          "WHERE a.{} IN ({}))")
+# The events of one party: their rows of ``view_parties`` joined to their cells (``view_parties.VIEW``), a column of
+# ``event_view`` wherever ``queries`` reads one; filtered by ``EventQuery.where``'s party, each event is one row.
+PARTIES = Source("party_view", "1", "v.day", "v.day", "v.day_end", VIEW.key)
+_PARTY = "v.id IN (SELECT p.id FROM view_parties p WHERE p.field = ? AND p.value IN ({}))"
 _ROW = """SELECT v.*, s.text AS sentence_text, d.title AS doc_title, d.outlet AS outlet, d.published AS published,
        d.url AS url
 FROM event_view v LEFT JOIN sentences s ON s.doc_id = v.doc_id AND s.idx = v.sentence JOIN documents d ON d.id = v.doc_id
@@ -72,7 +76,9 @@ class EventQuery:
     outlets: int = 0                    # at least this many outlets reported the event's incident
 
     def where(self, located: str | None = None) -> tuple[str, list]:
-        """The SQL condition on ``event_view v`` and its parameters."""
+        """The SQL condition on ``v``, the table of ``source`` (or of ``events``, for a question on single events),
+        and its parameters. With actors or affiliations that table is ``party_view``, filtered on the first of them
+        (actors before affiliations); an event that names two of its values keeps the row of the first in order."""
         conds, args = ["1=1"], []
 
         def among(column: str, values) -> None:
@@ -84,10 +90,19 @@ class EventQuery:
         if self.status:
             conds.append("v.status = ?")
             args.append(self.status)
-        for field, values in (("name_en", self.actors), ("affiliation", self.affiliations)):
-            if values:
-                conds.append(_PARTY.format(field, ",".join("?" * len(values))))
-                args.extend(values)
+        named = [(field, values) for field, values in zip(PARTY_FIELDS, (self.actors, self.affiliations)) if values]
+        for k, (field, values) in enumerate(named):
+            marks = ",".join("?" * len(values))
+            if k or self.events() is not PARTIES:
+                conds.append(_PARTY.format(marks))
+                args += [field, *values]
+                continue
+            conds.append(f"v.field = ? AND v.value IN ({marks})")
+            args += [field, *values]
+            if len(values) > 1:                 # an event's row of the first of them it names
+                conds.append(f"v.value = (SELECT MIN(p.value) FROM view_parties p WHERE p.id = v.id AND "
+                             f"p.field = v.field AND p.value IN ({marks}))")
+                args += values
         if self.date_from:
             conds.append("v.day_end >= ?")
             args.append(self.date_from)
@@ -111,10 +126,15 @@ class EventQuery:
         return " AND ".join(conds) + LOCATED[located], args
 
     def source(self, by=()) -> Source:
-        """The cells when the question (grouped ``by`` columns) needs no event's own date, sides or article."""
+        """The cells when the question (grouped ``by`` columns) needs no event's own date, sides or article; else
+        the events (``events``)."""
         plain = not (self.date_from or self.date_to or self.actors or self.affiliations or self.doc_ids
                      or self.outlets > 1)
-        return CELLS if plain and set(by) | {c for c, _ in self.match} <= CELL_COLUMNS else VIEW
+        return CELLS if plain and set(by) | {c for c, _ in self.match} <= CELL_COLUMNS else self.events()
+
+    def events(self) -> Source:
+        """Where single events are read: the view, or the rows of the parties asked for (``PARTIES``)."""
+        return PARTIES if self.actors or self.affiliations else VIEW
 
     def narrowed(self, **changes) -> "EventQuery":
         """The same query with some fields replaced (``match`` pairs are added to the ones there)."""
@@ -142,11 +162,11 @@ def summary(conn: Connection, q: EventQuery, kinds: tuple[str, ...], statuses: t
     src = q.source()
     per = [f"SUM(CASE WHEN v.type = ? THEN {src.n} ELSE 0 END)" for _ in kinds]
     per += [f"SUM(CASE WHEN v.status = ? THEN {src.n} ELSE 0 END)" for _ in statuses]
-    docs = ", COUNT(DISTINCT v.doc_id)" if src is VIEW else ""
+    docs = ", COUNT(DISTINCT v.doc_id)" if src is not CELLS else ""
     row = conn.execute(f"SELECT SUM({src.n}), COUNT(DISTINCT v.place_id){docs}{''.join(', ' + p for p in per)} "
                        f"FROM {src.table} v WHERE {where}", [*kinds, *statuses, *args]).fetchone()
     values = [int(x or 0) for x in row]
-    if src is VIEW:
+    if src is not CELLS:
         articles = values.pop(2)
     else:
         articles = int(conn.execute(_articles_sql(conn, q, where, values[0]), args).fetchone()[0] or 0)
@@ -270,7 +290,10 @@ def rows(conn: Connection, q: EventQuery, limit: int | None = None, order: str =
     """Whole events (the rows ``read_events`` gives): at most ``limit``, the newest first (or ``oldest``, undated
     first; ``dated``, undated last; or in ``text`` order), each with its sides, sentence and article."""
     where, args = condition(conn, q)
-    sql = _ROW + f"WHERE {where} ORDER BY {ORDERS[order]}" + (f" LIMIT {int(limit)}" if limit else "")
+    first = f" LIMIT {int(limit)}" if limit else ""
+    if q.events() is PARTIES:               # the events found among their parties' rows first, then read whole
+        where = f"v.id IN (SELECT v.id FROM party_view v WHERE {where} ORDER BY {ORDERS[order]}{first})"
+    sql = _ROW + f"WHERE {where} ORDER BY {ORDERS[order]}" + first
     out = with_sides(conn, conn.execute(sql, args).fetchall())
     for r in out:
         r["corrected"] = bool(r["corrected"])
@@ -299,11 +322,11 @@ def per_day(conn: Connection, q: EventQuery, by: str) -> list[tuple[str, str, in
             where += f" AND {kind} IN ({','.join('?' * len(q.kinds))})"
             args = [*args, *q.kinds]
     if by not in DAY_INDEX:
-        sql = (f"SELECT v.day, COALESCE({COLUMNS[by]}, ''), COUNT(*) FROM event_view v WHERE {where} "
+        sql = (f"SELECT v.day, COALESCE({COLUMNS[by]}, ''), COUNT(*) FROM {q.events().table} v WHERE {where} "
                f"AND v.day IS NOT NULL GROUP BY v.day, {COLUMNS[by]} ORDER BY v.day")
         return sorted((r[0], r[1], int(r[2])) for r in conn.execute(sql, args))
     prefix = ", ".join(f"v.{c}" for c in DAY_INDEX[:DAY_INDEX.index(by) + 1])
-    table, n = ("day_counts", "SUM(v.n)") if daily else ("event_view", "COUNT(*)")
+    table, n = ("day_counts", "SUM(v.n)") if daily else (q.events().table, "COUNT(*)")
     sql = (f"SELECT v.day, COALESCE(v.{by}, ''), {n} FROM {table} v WHERE {where} AND v.day IS NOT NULL "
            f"GROUP BY v.day, {prefix} ORDER BY v.day, {prefix}")
     counts: dict[tuple[str, str], int] = {}
@@ -337,7 +360,7 @@ def _pair_source(conn: Connection, q: EventQuery) -> tuple[str, list]:
                 "'') AS c_en, COALESCE(p.counterpart_ar, '') AS c_ar, p.n AS n FROM event_cells v "
                 f"JOIN cell_pairs p ON p.cell = v.cell WHERE {where}"), args
     return ("SELECT COALESCE(a.name_en, '') AS a_en, COALESCE(a.name_ar, '') AS a_ar, COALESCE(c.name_en, '') AS c_en, "
-            "COALESCE(c.name_ar, '') AS c_ar, 1 AS n FROM event_view v "
+            f"COALESCE(c.name_ar, '') AS c_ar, 1 AS n FROM {q.events().table} v "
             "JOIN event_actors x ON x.event_id = v.id AND x.role = 'actor' JOIN actors a ON a.id = x.actor_id "
             "JOIN event_actors y ON y.event_id = v.id AND y.role = 'counterpart' "
             f"JOIN actors c ON c.id = y.actor_id WHERE {where} AND a.name_en <> c.name_en"), args
@@ -350,7 +373,7 @@ def parties(conn: Connection, q: EventQuery) -> list[tuple[str, str, int]]:
         sql = ("SELECT p.name_en, p.name_ar, SUM(p.n) AS n FROM event_cells v JOIN cell_parties p ON p.cell = v.cell "
                f"WHERE {where} GROUP BY p.name_en, p.name_ar ORDER BY n DESC, p.name_en")
     else:
-        sql = ("SELECT a.name_en, a.name_ar, COUNT(DISTINCT v.id) AS n FROM event_view v "
+        sql = (f"SELECT a.name_en, a.name_ar, COUNT(DISTINCT v.id) AS n FROM {q.events().table} v "
                "JOIN event_actors ea ON ea.event_id = v.id JOIN actors a ON a.id = ea.actor_id "
                f"WHERE {where} GROUP BY a.name_en, a.name_ar ORDER BY n DESC, a.name_en")
     return [(r[0] or "", r[1] or "", int(r[2])) for r in conn.execute(sql, args)]
@@ -387,7 +410,7 @@ def per_document(conn: Connection, q: EventQuery, doc_ids: list[str] | None = No
     q = q.narrowed(doc_ids=tuple(doc_ids)) if doc_ids else q
     where, args = condition(conn, q)
     return {r[0]: int(r[1]) for r in conn.execute(
-        f"SELECT v.doc_id, COUNT(*) FROM event_view v WHERE {where} GROUP BY v.doc_id", args)}
+        f"SELECT v.doc_id, COUNT(*) FROM {q.events().table} v WHERE {where} GROUP BY v.doc_id", args)}
 
 
 def figures(conn: Connection) -> dict[str, dict[str, int]]:
@@ -419,7 +442,7 @@ def find_documents(conn: Connection, text: str = "", limit: int | None = None, q
         args.extend(ids)
     if q is not None:
         where, more = condition(conn, q)
-        conds.append(f"EXISTS (SELECT 1 FROM event_view v WHERE v.doc_id = s.doc_id AND {where})")
+        conds.append(f"EXISTS (SELECT 1 FROM {q.events().table} v WHERE v.doc_id = s.doc_id AND {where})")
         args.extend(more)
     found = [dict(r) for r in conn.execute(
         "SELECT d.id, d.title, d.outlet, d.published, d.date_precision, d.url, length(d.text) AS chars, "
@@ -487,7 +510,7 @@ def incident_objects(conn: Connection, q: EventQuery, located: str = "place", li
         where, args = condition(conn, q)
         ranked = conn.execute(
             "SELECT c.id, c.n, c.planned, COUNT(*) OVER () FROM (SELECT v.incident AS id, COUNT(*) AS n, "
-            "SUM(CASE WHEN v.status = 'planned' THEN 1 ELSE 0 END) AS planned FROM event_view v "
+            f"SUM(CASE WHEN v.status = 'planned' THEN 1 ELSE 0 END) AS planned FROM {q.events().table} v "
             f"WHERE {where} AND v.incident IS NOT NULL GROUP BY v.incident) c JOIN incidents i ON i.id = c.id "
             f"WHERE 1=1{_PLACED[located]} ORDER BY c.n DESC, c.id LIMIT {int(limit)}", args).fetchall()
         total = int(ranked[0][3]) if ranked else 0

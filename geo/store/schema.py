@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from .current import CELL, FIGURES, SPAN
 from .incident_map import FACTS as INCIDENT_FACTS, READ as INCIDENT_READ
+from .view_parties import COLUMNS as PARTY_COLUMNS, VIEW as PARTY_VIEW
 
 # 2: corrections; 3: event_reports; 4: changes and document_versions; 5: meta (the writes counter), event_actors.pos;
 # 6: event_view (the events as corrected, what pages query); 7: event_view.cell, the rollups of its cells and
@@ -20,8 +21,10 @@ from .incident_map import FACTS as INCIDENT_FACTS, READ as INCIDENT_READ
 # ``day_counts`` (events per day, kind, subtype and status: a timeline's rollup, counted once for an older store), and
 # ix_view_days in place of ix_view_day_kind (with each event's last day and incident: an incidents map filtered by
 # dates counts its incidents' reports off that index), and ix_view_incident_reports in place of ix_view_incident_map
-# (only what is read of an incident's reports)
-SCHEMA_VERSION = 12
+# (only what is read of an incident's reports); 13: ``view_parties`` (each event's parties, with what a count reads of
+# it: a filter by actor or affiliation reads its parties' rows, not their events in the view, through ``party_view``),
+# written once for an older store
+SCHEMA_VERSION = 13
 
 # What is read of an incident's reports, incident first: what a map draws of it (``incident_map.READ``) and the kinds
 # of their places (``incidents.irregular``). An index of these columns answers both from the index alone.
@@ -137,6 +140,13 @@ CREATE INDEX IF NOT EXISTS ix_incident_events_doc ON incident_events(doc_id);
 CREATE INDEX IF NOT EXISTS ix_incident_events_near ON incident_events(kind, tile, day);
 CREATE TABLE IF NOT EXISTS day_counts (day TEXT NOT NULL, type TEXT, subtype TEXT, status TEXT, n INTEGER NOT NULL);
 CREATE INDEX IF NOT EXISTS ix_day_counts ON day_counts(day, type, subtype, status);
+CREATE TABLE IF NOT EXISTS view_parties (field TEXT NOT NULL, value TEXT NOT NULL, {PARTY_COLUMNS},
+    PRIMARY KEY (field, value, id)) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS ix_view_parties_event ON view_parties(id, field, value);
+CREATE INDEX IF NOT EXISTS ix_view_parties_doc ON view_parties(doc_id);
+CREATE INDEX IF NOT EXISTS ix_view_parties_incident ON view_parties(incident);
+DROP VIEW IF EXISTS party_view;
+{PARTY_VIEW};
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value INTEGER NOT NULL);
 INSERT INTO meta (key, value) VALUES ('writes', 0) ON CONFLICT (key) DO NOTHING;
 """
@@ -147,7 +157,9 @@ _RANKINGS = "\n".join(f"DROP INDEX IF EXISTS ix_incidents_{n};\nCREATE INDEX IF 
                        f"incidents({n} DESC, id, kind, outlets, mapped);"
                        for n in ("reports", *INCIDENT_STATUSES))
 # A cell's row: what its events share, its span, and its counts (see ``current``).
-TABLES = _TABLES.replace("{INCIDENT_REPORTS}", ", ".join(INCIDENT_REPORTS)).replace("{RANKINGS}", _RANKINGS).replace(
+TABLES = _TABLES.replace("{PARTY_VIEW}", PARTY_VIEW).replace("{PARTY_COLUMNS}", ", ".join(
+    f"{c} {'INTEGER' if c in ('sentence', 'start', 'incident_outlets') else 'TEXT'}" + (" NOT NULL" if c == "id" else "")
+    for c in PARTY_COLUMNS)).replace("{INCIDENT_REPORTS}", ", ".join(INCIDENT_REPORTS)).replace("{RANKINGS}", _RANKINGS).replace(
     "{INCIDENT_FACTS}", ", ".join(f"{c} {t}" for c, t in INCIDENT_FACTS.items())).replace(
     "{CELL_COLUMNS}", ", ".join(
     [f"{c} {'REAL' if c.endswith(('lat', 'lon')) else 'TEXT'}" for c in CELL] + [f"{c} TEXT" for c in SPAN] +
@@ -156,4 +168,4 @@ TABLES = _TABLES.replace("{INCIDENT_REPORTS}", ", ".join(INCIDENT_REPORTS)).repl
 TABLE_NAMES = ("documents", "sentences", "places", "actors", "place_mentions", "actor_mentions", "time_mentions",
                "events", "event_actors", "event_reports", "event_view", "event_cells", "cell_pairs", "cell_parties",
                "document_search", "corrections", "changes", "document_versions", "incidents", "incident_events",
-               "day_counts")
+               "day_counts", "view_parties")

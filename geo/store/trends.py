@@ -86,7 +86,7 @@ def monday(day: date) -> date:
 def latest_week(conn: Connection, q: EventQuery) -> date | None:
     """The Monday of the latest week with events under the filters (dates included), None without any."""
     where, args = condition(conn, q)
-    row = conn.execute(f"SELECT v.day FROM event_view v WHERE {where} AND {DATED} ORDER BY v.day DESC LIMIT 1",
+    row = conn.execute(f"SELECT v.day FROM {q.events().table} v WHERE {where} AND {DATED} ORDER BY v.day DESC LIMIT 1",
                        args).fetchone()     # not MAX(): an index read backwards stops at the first event that fits
     return monday(date.fromisoformat(row[0])) if row and row[0] else None
 
@@ -121,7 +121,7 @@ def places(conn: Connection, q: EventQuery, week: date, before: int = BEFORE, to
     counted = ("SELECT v.place_id AS k, MIN(v.place_en) AS name_en, MIN(v.place_ar) AS name_ar, "
                "SUM(CASE WHEN v.day >= ? THEN 1 ELSE 0 END) AS n_week, "
                "SUM(CASE WHEN v.day < ? THEN 1 ELSE 0 END) AS n_before "
-               f"FROM event_view v WHERE {where} AND {DATED} AND v.place_id IS NOT NULL AND v.day >= ? AND v.day < ? "
+               f"FROM {q.events().table} v WHERE {where} AND {DATED} AND v.place_id IS NOT NULL AND v.day >= ? AND v.day < ? "
                "GROUP BY v.place_id")
     return _changes(conn, counted, [monday_, monday_, *args, start, end], before, top)
 
@@ -133,7 +133,7 @@ def actors(conn: Connection, q: EventQuery, week: date, before: int = BEFORE, to
     counted = ("SELECT a.name_en AS k, a.name_en AS name_en, MIN(a.name_ar) AS name_ar, "
                "COUNT(DISTINCT CASE WHEN v.day >= ? THEN v.id END) AS n_week, "
                "COUNT(DISTINCT CASE WHEN v.day < ? THEN v.id END) AS n_before "
-               "FROM event_view v JOIN event_actors ea ON ea.event_id = v.id JOIN actors a ON a.id = ea.actor_id "
+               f"FROM {q.events().table} v JOIN event_actors ea ON ea.event_id = v.id JOIN actors a ON a.id = ea.actor_id "
                f"WHERE {where} AND {DATED} AND a.name_en IS NOT NULL AND v.day >= ? AND v.day < ? GROUP BY a.name_en")
     return _changes(conn, counted, [monday_, monday_, *args, start, end], before, top)
 
@@ -145,7 +145,7 @@ def incidents(conn: Connection, q: EventQuery, week: date, top: int = TOP) -> tu
     where, args = condition(conn, _undated(q))
     sql = ("SELECT i.id, i.kind, i.status, i.first_reported, i.first_day, i.last_day, i.reports, i.outlets, "
            "i.place_en, p.name_ar, w.n FROM (SELECT m.incident_id, COUNT(*) AS n FROM document_search s "
-           "JOIN incident_events m ON m.doc_id = s.doc_id JOIN event_view v ON v.id = m.event_id "
+           f"JOIN incident_events m ON m.doc_id = s.doc_id JOIN {q.events().table} v ON v.id = m.event_id "
            f"WHERE s.published >= ? AND s.published < ? AND {where} GROUP BY m.incident_id) w "
            "JOIN incidents i ON i.id = w.incident_id LEFT JOIN places p ON p.id = i.place_id "
            f"ORDER BY w.n DESC, i.reports DESC, i.id LIMIT {int(top)}")
