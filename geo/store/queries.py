@@ -292,7 +292,7 @@ def rows(conn: Connection, q: EventQuery, limit: int | None = None, order: str =
     where, args = condition(conn, q)
     first = f" LIMIT {int(limit)}" if limit else ""
     if q.events() is PARTIES:               # the events found among their parties' rows first, then read whole
-        where = f"v.id IN (SELECT v.id FROM party_view v WHERE {where} ORDER BY {ORDERS[order]}{first})"
+        where = f"v.id IN (SELECT v.id FROM {PARTIES.table} v WHERE {where} ORDER BY {ORDERS[order]}{first})"
     sql = _ROW + f"WHERE {where} ORDER BY {ORDERS[order]}" + first
     out = with_sides(conn, conn.execute(sql, args).fetchall())
     for r in out:
