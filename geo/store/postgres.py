@@ -123,8 +123,7 @@ def open_url(url: str, readonly: bool = False) -> PostgresConnection:
         # Plan every statement with the tables as they are now: a plan a long ingest made on an empty store
         # (psycopg prepares what repeats) would otherwise scan tables that have grown since.
         conn.execute("SET plan_cache_mode = force_custom_plan")
-        made = conn.execute("SELECT to_regclass('meta') IS NOT NULL").fetchone()[0]
-        if not made or conn.schema_version() != SCHEMA_VERSION:
+        if not _is_current(conn):
             if readonly:
                 raise StoreError(f"there is no Atlas store at {location} (or an older one): open it once for writing")
             _create_schema(conn)
@@ -137,9 +136,12 @@ def open_url(url: str, readonly: bool = False) -> PostgresConnection:
 
 
 def _create_schema(conn: PostgresConnection) -> None:
-    """The tables, triggers and schema number, made by one process at a time."""
+    """The tables, triggers and schema number, made by one process at a time; a no-op once the lock is ours if
+    another process made them meanwhile (its DDL again would lock tables that process may be filling)."""
     with conn.transaction():
         conn.execute(f"SELECT pg_advisory_xact_lock({SCHEMA_LOCK})")
+        if _is_current(conn):
+            return
         conn.execute("ALTER TABLE IF EXISTS event_view ADD COLUMN IF NOT EXISTS cell TEXT")   # schema 6
         conn.execute("ALTER TABLE IF EXISTS event_view ADD COLUMN IF NOT EXISTS incident TEXT, "    # schema 10
                      "ADD COLUMN IF NOT EXISTS incident_outlets INTEGER")
@@ -156,6 +158,12 @@ def _create_schema(conn: PostgresConnection) -> None:
         conn.raw.execute(TRIGGERS)
         conn.execute("INSERT INTO meta (key, value) VALUES ('schema', ?) ON CONFLICT (key) DO UPDATE SET value = "
                      "excluded.value", (SCHEMA_VERSION,))
+
+
+def _is_current(conn: PostgresConnection) -> bool:
+    """Whether the database holds a store of this schema."""
+    made = conn.execute("SELECT to_regclass('meta') IS NOT NULL").fetchone()[0]
+    return bool(made) and conn.schema_version() == SCHEMA_VERSION
 
 
 def _has_column(conn: PostgresConnection, table: str, column: str) -> bool:
