@@ -261,9 +261,11 @@ def test_an_older_store_gets_its_incidents_when_opened_for_writing(store_target)
 
 
 def parties_follow_the_view(conn) -> bool:
-    """Whether each event's rows of ``view_parties`` carry the incident and outlets its row of the view carries."""
-    view = {r[0]: (r[1], r[2]) for r in conn.execute("SELECT id, incident, incident_outlets FROM event_view")}
-    parties = {r[0]: (r[1], r[2]) for r in conn.execute("SELECT id, incident, incident_outlets FROM view_parties")}
+    """Whether each event's rows of ``view_parties`` carry the incident and outlets its row of the view carries, and
+    whether that incident is on a map as its row of ``incidents`` says."""
+    view = {r[0]: tuple(r[1:]) for r in conn.execute("SELECT v.id, v.incident, v.incident_outlets, i.mapped FROM "
+                                                     "event_view v LEFT JOIN incidents i ON i.id = v.incident")}
+    parties = {r[0]: tuple(r[1:]) for r in conn.execute("SELECT id, incident, incident_outlets, mapped FROM view_parties")}
     return bool(parties) and parties == {e: view[e] for e in parties}
 
 

@@ -212,7 +212,7 @@ def test_a_party_filter_reads_its_parties_rows_and_answers_as_the_events_do(conn
              ("names", (q, ("place_id",), "place")), ("dominant", (q, "actor_key")), ("pairs", (q,)),
              ("parties", (q,)), ("span", (q,)), ("extent", (q,)), ("per_day", (q, "type")),
              ("per_day", (q, "month")), ("rows", (q, 3)), ("rows", (q, None, "oldest")), ("per_document", (q,)),
-             ("incident_objects", (q,)), ("find_documents", ("", None, q))]
+             ("incident_objects", (q,)), ("incident_objects", (q, "arc", 4)), ("find_documents", ("", None, q))]
     assert q.source() is queries.PARTIES and week is not None
     from_parties = [getattr(queries, what)(conn, *args) for what, args in asked] + [trends.what_changed(conn, q, week)]
     monkeypatch.setattr(EventQuery, "events", lambda self: queries.VIEW)

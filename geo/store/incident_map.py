@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 from collections import Counter
 
+from . import view_parties
 from .current import build_once
 from .engine import Connection
 
@@ -88,6 +89,7 @@ def _write(conn: Connection, rows, places: dict) -> None:
     if mine:
         out.append((*facts(mine, places.get(current, _NOWHERE)), current))
     conn.executemany(_UPDATE, out)
+    view_parties.set_mapped(conn, [(r[0], r[-1]) for r in out])
 
 
 def ensure_built(conn: Connection) -> None:

@@ -494,7 +494,7 @@ _OBJECT = ("i.id AS incident, i.kind AS type, i.place_id, i.origin_id, i.subtype
            "i.lat, i.lon, i.origin_lat AS olat, i.origin_lon AS olon, i.place_en, i.place_ar, i.origin_en, i.origin_ar, "
            "i.first_day, i.last_day, i.last_id, i.names, i.kind, i.reports, i.outlets, i.outlet_names, i.sources, "
            "i.confidence, i.first_reported")
-_PLACED = {"place": " AND i.mapped >= 1", "arc": " AND i.mapped = 2"}      # see ``incident_map.FACTS``
+_PLACED = {"place": " AND {}.mapped >= 1", "arc": " AND {}.mapped = 2"}     # see ``incident_map.FACTS``
 
 
 def incident_objects(conn: Connection, q: EventQuery, located: str = "place", limit: int = 2000, top: int = 3
@@ -503,16 +503,21 @@ def incident_objects(conn: Connection, q: EventQuery, located: str = "place", li
     (``located``: and origin) is on the map, most first, each one row of ``incidents`` with what a map draws of it
     (``incident_map``): ``n`` its reports under ``q``, ``planned`` those planned, and its ``Named`` sides (``top``
     names each); and how many such incidents there are. With no filter but kinds, status and outlets, the
-    ``incidents`` table answers alone (its counts by status); else the view's reports under ``q`` are counted by
-    incident first. Either way it reads one row per incident drawn, not their reports."""
+    ``incidents`` table answers alone (its counts by status); else the view's reports under ``q`` (or the rows of the
+    parties it names, which say whether their incident is mapped) are counted by incident first. Either way it reads one row per incident drawn, not their reports."""
     table = _incidents_where(q)
     if table is None:               # ranked by their reports under ``q`` first, then only the drawn ones read whole
         where, args = condition(conn, q)
-        ranked = conn.execute(
-            "SELECT c.id, c.n, c.planned, COUNT(*) OVER () FROM (SELECT v.incident AS id, COUNT(*) AS n, "
-            f"SUM(CASE WHEN v.status = 'planned' THEN 1 ELSE 0 END) AS planned FROM {q.events().table} v "
-            f"WHERE {where} AND v.incident IS NOT NULL GROUP BY v.incident) c JOIN incidents i ON i.id = c.id "
-            f"WHERE 1=1{_PLACED[located]} ORDER BY c.n DESC, c.id LIMIT {int(limit)}", args).fetchall()
+        src = q.events()
+        counts = ("SELECT v.incident AS id, COUNT(*) AS n, SUM(CASE WHEN v.status = 'planned' THEN 1 ELSE 0 END) "
+                  f"AS planned FROM {src.table} v WHERE {where} AND v.incident IS NOT NULL")
+        if src is PARTIES:          # the parties' rows say whether their incident is on a map
+            counts += _PLACED[located].format("v") + " GROUP BY v.incident"
+        else:
+            counts = (f"SELECT c.* FROM ({counts} GROUP BY v.incident) c JOIN incidents i ON i.id = c.id "
+                      f"WHERE 1=1{_PLACED[located].format('i')}")
+        ranked = conn.execute(f"SELECT c.id, c.n, c.planned, COUNT(*) OVER () FROM ({counts}) c "
+                              f"ORDER BY c.n DESC, c.id LIMIT {int(limit)}", args).fetchall()
         total = int(ranked[0][3]) if ranked else 0
         whole = {}
         for k in range(0, len(ranked), 500):
@@ -523,7 +528,7 @@ def incident_objects(conn: Connection, q: EventQuery, located: str = "place", li
     else:
         where, args, reports = table
         planned = "0" if q.status == "occurred" else "i.planned"
-        where += _PLACED[located]
+        where += _PLACED[located].format("i")
         found = [dict(r) for r in conn.execute(
             f"SELECT {_OBJECT}, i.{reports} AS n, {planned} AS planned FROM incidents i WHERE {where} "
             f"ORDER BY i.{reports} DESC, i.id LIMIT {int(limit)}", args)]

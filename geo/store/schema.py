@@ -158,7 +158,7 @@ _RANKINGS = "\n".join(f"DROP INDEX IF EXISTS ix_incidents_{n};\nCREATE INDEX IF 
                        for n in ("reports", *INCIDENT_STATUSES))
 # A cell's row: what its events share, its span, and its counts (see ``current``).
 TABLES = _TABLES.replace("{PARTY_VIEW}", PARTY_VIEW).replace("{PARTY_COLUMNS}", ", ".join(
-    f"{c} {'INTEGER' if c in ('sentence', 'start', 'incident_outlets') else 'TEXT'}" + (" NOT NULL" if c == "id" else "")
+    f"{c} {'INTEGER' if c in ('sentence', 'start', 'incident_outlets', 'mapped') else 'TEXT'}" + (" NOT NULL" if c == "id" else "")
     for c in PARTY_COLUMNS)).replace("{INCIDENT_REPORTS}", ", ".join(INCIDENT_REPORTS)).replace("{RANKINGS}", _RANKINGS).replace(
     "{INCIDENT_FACTS}", ", ".join(f"{c} {t}" for c, t in INCIDENT_FACTS.items())).replace(
     "{CELL_COLUMNS}", ", ".join(

@@ -5,8 +5,8 @@ parties, kept together in the store, joined to their cells for what events of a 
 of fetching each of their events from the view: at 100k articles an affiliation names one event in eight.
 
 The rows of an article are written again whenever its view is (``refill``, from ``current.refresh``), their incident
-whenever the view's is (``set_incidents``, from ``incidents``), and every row once for a store made before them
-(``ensure_built``)."""
+whenever the view's is (``set_incidents``, from ``incidents``) and whether it is mapped whenever its facts are
+(``set_mapped``, from ``incident_map``), and every row once for a store made before them (``ensure_built``)."""
 from __future__ import annotations
 
 from .current import CELL, build_once
@@ -14,13 +14,15 @@ from .engine import Connection
 
 FORMAT = 1              # the meta row ``view_parties`` once every event's parties are written
 FIELDS = ("name_en", "affiliation")     # what a party is matched on (``actors`` columns; ``EventQuery``'s filters)
-# The event's own columns kept with each of its parties: what the counts and orders of ``queries`` read of one event.
+# The event's own columns kept with each of its parties: what the counts and orders of ``queries`` read of one event,
+# and whether its incident is on a map (``incident_map.FACTS``' ``mapped``: an incidents map ranks without a join).
 COLUMNS = ("id", "doc_id", "sentence", "start", "date_start", "day", "day_end", "date_precision", "incident",
-           "incident_outlets", "cell")
+           "incident_outlets", "mapped", "cell")
+_FROM = {c: f"v.{c}" for c in COLUMNS} | {"mapped": "i.mapped"}
 _INSERT = " UNION ALL ".join(
-    f"SELECT DISTINCT '{f}', a.{f}, {', '.join(f'v.{c}' for c in COLUMNS)} FROM event_view v "
-    f"JOIN event_actors ea ON ea.event_id = v.id JOIN actors a ON a.id = ea.actor_id WHERE a.{f} IS NOT NULL AND {{where}}"
-    for f in FIELDS)
+    f"SELECT DISTINCT '{f}', a.{f}, {', '.join(_FROM.values())} FROM event_view v "
+    "JOIN event_actors ea ON ea.event_id = v.id JOIN actors a ON a.id = ea.actor_id "
+    f"LEFT JOIN incidents i ON i.id = v.incident WHERE a.{f} IS NOT NULL AND {{where}}" for f in FIELDS)
 _FILL = f"INSERT INTO view_parties (field, value, {', '.join(COLUMNS)}) {_INSERT}"
 BATCH = 500             # articles (or events) per statement
 
@@ -50,6 +52,11 @@ def move_incidents(conn: Connection, union: str, outlets: int, joined: list[str]
     conn.execute(f"UPDATE view_parties SET incident = ?, incident_outlets = ? WHERE incident IN ({marks}) AND "
                  "(incident <> ? OR incident_outlets IS NULL OR incident_outlets <> ?)",
                  [union, outlets, *joined, union, outlets])
+
+
+def set_mapped(conn: Connection, rows) -> None:
+    """Each (mapped, incident): the rows of its events say whether it is on a map, as its facts do."""
+    conn.executemany("UPDATE view_parties SET mapped = ? WHERE incident = ?", rows)
 
 
 def ensure_built(conn: Connection) -> None:
