@@ -504,7 +504,8 @@ def incident_objects(conn: Connection, q: EventQuery, located: str = "place", li
     (``incident_map``): ``n`` its reports under ``q``, ``planned`` those planned, and its ``Named`` sides (``top``
     names each); and how many such incidents there are. With no filter but kinds, status and outlets, the
     ``incidents`` table answers alone (its counts by status); else the view's reports under ``q`` (or the rows of the
-    parties it names, which say whether their incident is mapped) are counted by incident first. Either way it reads one row per incident drawn, not their reports."""
+    parties it names, which say whether their incident is mapped) are counted by incident first. Either way it reads
+    one row per incident drawn, not their reports."""
     table = _incidents_where(q)
     if table is None:               # ranked by their reports under ``q`` first, then only the drawn ones read whole
         where, args = condition(conn, q)

@@ -156,14 +156,21 @@ INSERT INTO meta (key, value) VALUES ('writes', 0) ON CONFLICT (key) DO NOTHING;
 _RANKINGS = "\n".join(f"DROP INDEX IF EXISTS ix_incidents_{n};\nCREATE INDEX IF NOT EXISTS ix_incidents_rank_{n} ON "
                        f"incidents({n} DESC, id, kind, outlets, mapped);"
                        for n in ("reports", *INCIDENT_STATUSES))
-# A cell's row: what its events share, its span, and its counts (see ``current``).
-TABLES = _TABLES.replace("{PARTY_VIEW}", PARTY_VIEW).replace("{PARTY_COLUMNS}", ", ".join(
-    f"{c} {'INTEGER' if c in ('sentence', 'start', 'incident_outlets', 'mapped') else 'TEXT'}" + (" NOT NULL" if c == "id" else "")
-    for c in PARTY_COLUMNS)).replace("{INCIDENT_REPORTS}", ", ".join(INCIDENT_REPORTS)).replace("{RANKINGS}", _RANKINGS).replace(
-    "{INCIDENT_FACTS}", ", ".join(f"{c} {t}" for c, t in INCIDENT_FACTS.items())).replace(
-    "{CELL_COLUMNS}", ", ".join(
-    [f"{c} {'REAL' if c.endswith(('lat', 'lon')) else 'TEXT'}" for c in CELL] + [f"{c} TEXT" for c in SPAN] +
-    [f"{c} INTEGER" for c in FIGURES]))
+
+
+def _typed(columns: dict[str, str]) -> str:
+    """A table's columns from their names and types."""
+    return ", ".join(f"{c} {t}" for c, t in columns.items())
+
+
+_FILLED = {"{PARTY_VIEW}": PARTY_VIEW, "{PARTY_COLUMNS}": _typed(PARTY_COLUMNS), "{RANKINGS}": _RANKINGS,
+           "{INCIDENT_REPORTS}": ", ".join(INCIDENT_REPORTS), "{INCIDENT_FACTS}": _typed(INCIDENT_FACTS),
+           # a cell's row: what its events share, its span, and its counts (see ``current``)
+           "{CELL_COLUMNS}": _typed({**{c: "REAL" if c.endswith(("lat", "lon")) else "TEXT" for c in CELL},
+                                     **{c: "TEXT" for c in SPAN}, **{c: "INTEGER" for c in FIGURES}})}
+TABLES = _TABLES
+for _key, _text in _FILLED.items():
+    TABLES = TABLES.replace(_key, _text)
 
 TABLE_NAMES = ("documents", "sentences", "places", "actors", "place_mentions", "actor_mentions", "time_mentions",
                "events", "event_actors", "event_reports", "event_view", "event_cells", "cell_pairs", "cell_parties",

@@ -16,8 +16,9 @@ FORMAT = 1              # the meta row ``view_parties`` once every event's parti
 FIELDS = ("name_en", "affiliation")     # what a party is matched on (``actors`` columns; ``EventQuery``'s filters)
 # The event's own columns kept with each of its parties: what the counts and orders of ``queries`` read of one event,
 # and whether its incident is on a map (``incident_map.FACTS``' ``mapped``: an incidents map ranks without a join).
-COLUMNS = ("id", "doc_id", "sentence", "start", "date_start", "day", "day_end", "date_precision", "incident",
-           "incident_outlets", "mapped", "cell")
+COLUMNS = {"id": "TEXT NOT NULL", "doc_id": "TEXT", "sentence": "INTEGER", "start": "INTEGER", "date_start": "TEXT",
+           "day": "TEXT", "day_end": "TEXT", "date_precision": "TEXT", "incident": "TEXT", "incident_outlets": "INTEGER",
+           "mapped": "INTEGER", "cell": "TEXT"}
 _FROM = {c: f"v.{c}" for c in COLUMNS} | {"mapped": "i.mapped"}
 _INSERT = " UNION ALL ".join(
     f"SELECT DISTINCT '{f}', a.{f}, {', '.join(_FROM.values())} FROM event_view v "
