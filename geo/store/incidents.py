@@ -1,7 +1,7 @@
 """Incidents in the store: the corrected events (``event_view``) grouped by ``geo.incidents``, kept in ``incidents``
 (one row per incident) and ``incident_events`` (each event's incident, and the link that brought it in); each event's
-row of the view carries its incident and the incident's outlets (``event_view.incident``, ``incident_outlets``), so
-maps group by incident and filter by outlets without a join.
+row of the view carries its incident and the incident's outlets (``event_view.incident``, ``incident_outlets``), as
+do its rows of ``view_parties`` (``CARRIERS``), so maps group by incident and filter by outlets without a join.
 
 They are kept up to date where a write touches them, never over the whole store (``recompute``, called by
 ``current.refresh``: a save, a correction, an undo). A new article's events are linked with the stored events
@@ -31,7 +31,7 @@ from datetime import date, timedelta
 
 from ..incidents import (RULES, SCALES, SPLIT, Extension, Incident, Report, Spot, extend, group, make_incident,
                          neighbour_window, report_from_event)
-from . import incident_map, view_parties
+from . import incident_map
 from .current import build_once, built, longest_window
 from .engine import Connection
 from .schema import INCIDENT_STATUSES
@@ -43,6 +43,7 @@ BATCH = 500             # ids per query
 BACKFILL = 200          # articles grouped per step of ``ensure_built``
 LOUD = 5000             # articles from which a first grouping says so on the log (``_build``)
 TILE = 0.1              # degrees of the grid that finds nearby places (``tile``)
+CARRIERS = ("event_view", "view_parties")       # the rows that carry each event's incident and its outlets
 
 _VIEW = """SELECT v.id, v.doc_id, v.type, v.subtype, v.status, v.date_start, v.date_end, v.place_id, v.place_en,
        v.place_kind, v.lat, v.lon, v.incident, s.text AS sentence_text, d.outlet AS outlet, d.published AS published
@@ -342,9 +343,7 @@ def regrouped(conn: Connection, doc_ids: list[str], new: list[Report], editors: 
         conn.execute(f"DELETE FROM incident_events WHERE doc_id IN ({','.join('?' * len(chunk))})", chunk)
     conn.executemany(_INCIDENT, [incident_row(i) for i in redone])
     conn.executemany(_MEMBER, [m for i in redone for m in membership(i)])
-    moved = [(i.id, len(i.outlets), r.id) for i in redone for r in i.reports]
-    conn.executemany("UPDATE event_view SET incident = ?, incident_outlets = ? WHERE id = ?", moved)
-    view_parties.set_incidents(conn, moved)
+    _take(conn, [(i.id, len(i.outlets), r.id) for i in redone for r in i.reports])
     incident_map.refill(conn, [i.id for i in redone])
     return len(kept) + len(new)
 
@@ -414,10 +413,10 @@ def _write(conn: Connection, plan: list[Extension]) -> None:
             conn.execute(f"DELETE FROM incidents WHERE id IN ({marks})", chunk)
             conn.execute(f"UPDATE incident_events SET incident_id = ? WHERE incident_id IN ({marks})",
                          [union.id, *chunk])
-            conn.execute(f"UPDATE event_view SET incident = ?, incident_outlets = ? WHERE incident IN ({marks}) AND "
-                         "(incident <> ? OR incident_outlets IS NULL OR incident_outlets <> ?)",
-                         [union.id, outlets, *chunk, union.id, outlets])
-            view_parties.move_incidents(conn, union.id, outlets, chunk)
+            for table in CARRIERS:
+                conn.execute(f"UPDATE {table} SET incident = ?, incident_outlets = ? WHERE incident IN ({marks}) AND "
+                             "(incident <> ? OR incident_outlets IS NULL OR incident_outlets <> ?)",
+                             [union.id, outlets, *chunk, union.id, outlets])
         relinked += [(link.a if link.a in fresh else link.b, link.reason, i.removeprefix("incident:"))
                      for i, link in x.joins.items() if i != union.id]
         rows.append(incident_row(union))
@@ -428,9 +427,14 @@ def _write(conn: Connection, plan: list[Extension]) -> None:
     conn.executemany(_INCIDENT, rows)
     conn.executemany("UPDATE incident_events SET linked_to = ?, reason = ? WHERE event_id = ?", relinked)
     conn.executemany(_MEMBER, members)
-    conn.executemany("UPDATE event_view SET incident = ?, incident_outlets = ? WHERE id = ?", view)
-    view_parties.set_incidents(conn, view)
+    _take(conn, view)
     incident_map.refill(conn, [row[0] for row in rows])
+
+
+def _take(conn: Connection, rows) -> None:
+    """Each (incident, its outlets, event id): the event's rows that carry its incident take them."""
+    for table in CARRIERS:
+        conn.executemany(f"UPDATE {table} SET incident = ?, incident_outlets = ? WHERE id = ?", rows)
 
 
 def ensure_built(conn: Connection) -> None:

@@ -5,8 +5,8 @@ parties, kept together in the store, joined to their cells for what events of a 
 of fetching each of their events from the view: at 100k articles an affiliation names one event in eight.
 
 The rows of an article are written again whenever its view is (``refill``, from ``current.refresh``), their incident
-whenever the view's is (``set_incidents``, from ``incidents``) and whether it is mapped whenever its facts are
-(``set_mapped``, from ``incident_map``), and every row once for a store made before them (``ensure_built``)."""
+whenever the view's is (``incidents.CARRIERS``), whether it is mapped whenever its facts are (``set_mapped``, from
+``incident_map``), and every row once for a store made before them (``ensure_built``)."""
 from __future__ import annotations
 
 from .current import CELL, build_once
@@ -40,19 +40,6 @@ def refill(conn: Connection, doc_ids: list[str]) -> None:
         marks = ",".join("?" * len(chunk))
         conn.execute(f"DELETE FROM view_parties WHERE doc_id IN ({marks})", chunk)
         conn.execute(_FILL.format(where=f"v.doc_id IN ({marks})"), chunk * len(FIELDS))
-
-
-def set_incidents(conn: Connection, rows) -> None:
-    """Each (incident, its outlets, event id): the event's rows take the incident the view's row took."""
-    conn.executemany("UPDATE view_parties SET incident = ?, incident_outlets = ? WHERE id = ?", rows)
-
-
-def move_incidents(conn: Connection, union: str, outlets: int, joined: list[str]) -> None:
-    """The rows of the events of the ``joined`` incidents move to their ``union`` (as the view's rows do)."""
-    marks = ",".join("?" * len(joined))
-    conn.execute(f"UPDATE view_parties SET incident = ?, incident_outlets = ? WHERE incident IN ({marks}) AND "
-                 "(incident <> ? OR incident_outlets IS NULL OR incident_outlets <> ?)",
-                 [union, outlets, *joined, union, outlets])
 
 
 def set_mapped(conn: Connection, rows) -> None:
