@@ -57,6 +57,15 @@ def everything_grouped_at_once(conn) -> dict[str, str]:
                                       joined=editors.joined) for r in i.reports}
 
 
+def parties_follow_the_view(conn) -> bool:
+    """Whether each event's rows of ``view_parties`` carry the incident and outlets its row of the view carries, and
+    whether that incident is on a map as its row of ``incidents`` says."""
+    view = {r[0]: tuple(r[1:]) for r in conn.execute("SELECT v.id, v.incident, v.incident_outlets, i.mapped FROM "
+                                                     "event_view v LEFT JOIN incidents i ON i.id = v.incident")}
+    parties = {r[0]: tuple(r[1:]) for r in conn.execute("SELECT id, incident, incident_outlets, mapped FROM view_parties")}
+    return bool(parties) and parties == {e: view.get(e) for e in parties}      # none of an event not in the view
+
+
 @pytest.fixture
 def conn(store_target):
     with closing(connect(store_target)) as c:
@@ -202,6 +211,7 @@ def test_replacing_an_article_moves_its_reports_to_the_incidents_of_its_new_text
     derna, tripoli = sorted(incidents_of(conn), key=lambda i: i["place_en"])
     assert [r["doc_id"] for r in derna["report_list"]] == ["a"] and [r["doc_id"] for r in tripoli["report_list"]] == ["b"]
     assert memberships(conn) == everything_grouped_at_once(conn)
+    assert parties_follow_the_view(conn)                    # the replaced text's events left no parties' rows
 
 
 def test_the_export_carries_each_events_incident(conn):
@@ -258,15 +268,6 @@ def test_an_older_store_gets_its_incidents_when_opened_for_writing(store_target)
         as_schema_8(conn)
     with closing(connect(store_target)) as migrated:
         assert incidents_of(migrated) == before and before[0]["outlets"] == 2
-
-
-def parties_follow_the_view(conn) -> bool:
-    """Whether each event's rows of ``view_parties`` carry the incident and outlets its row of the view carries, and
-    whether that incident is on a map as its row of ``incidents`` says."""
-    view = {r[0]: tuple(r[1:]) for r in conn.execute("SELECT v.id, v.incident, v.incident_outlets, i.mapped FROM "
-                                                     "event_view v LEFT JOIN incidents i ON i.id = v.incident")}
-    parties = {r[0]: tuple(r[1:]) for r in conn.execute("SELECT id, incident, incident_outlets, mapped FROM view_parties")}
-    return bool(parties) and parties == {e: view[e] for e in parties}
 
 
 def test_the_view_carries_each_events_incident_and_its_outlets_for_maps_and_the_outlets_filter(conn):
