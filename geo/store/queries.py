@@ -510,15 +510,13 @@ def incident_objects(conn: Connection, q: EventQuery, located: str = "place", li
     if table is None:               # ranked by their reports under ``q`` first, then only the drawn ones read whole
         where, args = condition(conn, q)
         src = q.events()
-        counts = ("SELECT v.incident AS id, COUNT(*) AS n, SUM(CASE WHEN v.status = 'planned' THEN 1 ELSE 0 END) "
-                  f"AS planned FROM {src.table} v WHERE {where} AND v.incident IS NOT NULL")
+        counted = ("SELECT v.incident AS id, COUNT(*) AS n, SUM(CASE WHEN v.status = 'planned' THEN 1 ELSE 0 END) "
+                   f"AS planned FROM {src.table} v WHERE {where} AND v.incident IS NOT NULL")
+        placed = f" JOIN incidents i ON i.id = c.id WHERE 1=1{_PLACED[located].format('i')}"
         if src is PARTIES:          # the parties' rows say whether their incident is on a map
-            counts += _PLACED[located].format("v") + " GROUP BY v.incident"
-        else:
-            counts = (f"SELECT c.* FROM ({counts} GROUP BY v.incident) c JOIN incidents i ON i.id = c.id "
-                      f"WHERE 1=1{_PLACED[located].format('i')}")
-        ranked = conn.execute(f"SELECT c.id, c.n, c.planned, COUNT(*) OVER () FROM ({counts}) c "
-                              f"ORDER BY c.n DESC, c.id LIMIT {int(limit)}", args).fetchall()
+            counted, placed = counted + _PLACED[located].format("v"), ""
+        ranked = conn.execute(f"SELECT c.id, c.n, c.planned, COUNT(*) OVER () FROM ({counted} GROUP BY v.incident) c"
+                              f"{placed} ORDER BY c.n DESC, c.id LIMIT {int(limit)}", args).fetchall()
         total = int(ranked[0][3]) if ranked else 0
         whole = {}
         for k in range(0, len(ranked), 500):
