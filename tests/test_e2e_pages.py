@@ -118,8 +118,10 @@ def event_points(spec: dict) -> list[tuple[float, float]]:
 # ---- what the browser shows: the map's pixels, the legend, the tables ---------------------------------------
 
 def map_pixels(page) -> np.ndarray:
-    """The map as drawn (basemap and deck together), RGB, one pixel per CSS pixel."""
-    return np.asarray(Image.open(io.BytesIO(page.locator(MAP).screenshot())).convert("RGB")).astype(int)
+    """The map as drawn (basemap and deck together), RGB, one pixel per CSS pixel; the shot waits as long as a page
+    load may (the other tabs may still be drawing, and the map is not "stable" for Playwright until they are)."""
+    shot = page.locator(MAP).screenshot(timeout=LOAD_TIMEOUT_MS)
+    return np.asarray(Image.open(io.BytesIO(shot)).convert("RGB")).astype(int)
 
 
 def ink(pixels: np.ndarray, box: tuple[float, float, float, float]) -> int:
