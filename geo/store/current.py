@@ -97,9 +97,10 @@ def search_text(doc) -> str:
 
 
 def refresh(conn: Connection, doc_ids, count_cells: bool = True) -> None:
-    """Rewrite the view of these articles from their events and their active corrections, count again the
-    cells and days their events leave and enter, and group again the incidents they touch (``incidents.recompute``),
-    in one transaction (the caller's when it has one). Without ``count_cells`` (a whole build) none is done."""
+    """Rewrite the view of these articles, and its parties' rows (``view_parties``), from their events and their
+    active corrections, count again the cells and days their events leave and enter, and group again the incidents
+    they touch (``incidents.recompute``), in one transaction (the caller's when it has one). Without ``count_cells``
+    (a whole build) no cell, day or incident is done."""
     from . import corrections, day_counts, incidents, view_parties
     from .repository import events_of
     doc_ids = list(dict.fromkeys(doc_ids))

@@ -12,7 +12,7 @@ from typing import NamedTuple
 from datetime import date, timedelta
 
 from .current import FIGURES, longest_window
-from .day_counts import KEY as DAY_INDEX
+from .day_counts import KEY as DAY_INDEX      # ix_view_days' and day_counts' columns after the day, in their order
 from .engine import Connection
 from .repository import with_sides
 from .schema import INCIDENT_STATUSES
@@ -93,16 +93,15 @@ class EventQuery:
         named = [(field, values) for field, values in zip(PARTY_FIELDS, (self.actors, self.affiliations)) if values]
         for k, (field, values) in enumerate(named):
             marks = ",".join("?" * len(values))
+            args += [field, *values]
             if k or self.events() is not PARTIES:
                 conds.append(_PARTY.format(marks))
-                args += [field, *values]
-                continue
-            conds.append(f"v.field = ? AND v.value IN ({marks})")
-            args += [field, *values]
-            if len(values) > 1:                 # an event's row of the first of them it names
-                conds.append(f"v.value = (SELECT MIN(p.value) FROM view_parties p WHERE p.id = v.id AND "
-                             f"p.field = v.field AND p.value IN ({marks}))")
-                args += values
+            else:
+                conds.append(f"v.field = ? AND v.value IN ({marks})")
+                if len(values) > 1:             # an event's row of the first of them it names
+                    conds.append(f"v.value = (SELECT MIN(p.value) FROM view_parties p WHERE p.id = v.id AND "
+                                 f"p.field = v.field AND p.value IN ({marks}))")
+                    args += values
         if self.date_from:
             conds.append("v.day_end >= ?")
             args.append(self.date_from)
@@ -300,12 +299,6 @@ def rows(conn: Connection, q: EventQuery, limit: int | None = None, order: str =
     return out
 
 
-
-
-# ``DAY_INDEX``: the columns of the index on days (``ix_view_days``) and of ``day_counts`` after the day, in their
-# order: a count per day grouped by a prefix of them reads either in order, with no sort.
-
-
 def per_day(conn: Connection, q: EventQuery, by: str) -> list[tuple[str, str, int]]:
     """(day, value of ``by``, events) for every dated day of the events, by day then value. Grouped by ``by``
     (``type``, ``subtype`` or ``status``) with no filter but on those, the days' rollup (``day_counts``) answers;
@@ -478,13 +471,17 @@ def incident(conn: Connection, incident_id: str) -> dict | None:
 def incident_facts(conn: Connection, ids: list[str]) -> dict[str, dict]:
     """What a map's tooltip says of each of these incidents: kind, status, reports, outlets (and their names),
     independent sources, confidence, first reported, first and last day."""
+    return _incident_rows(conn, "i.id, i.kind, i.status, i.reports, i.outlets, i.outlet_names, i.sources, "
+                          "i.confidence, i.first_reported, i.first_day, i.last_day", sorted(set(i for i in ids if i)))
+
+
+def _incident_rows(conn: Connection, columns: str, ids: list[str]) -> dict[str, dict]:
+    """``columns`` of these incidents' rows (``incidents i``, the first column their id), by id, 500 ids a query."""
     out: dict[str, dict] = {}
-    ids = sorted(set(i for i in ids if i))
     for k in range(0, len(ids), 500):
         chunk = ids[k:k + 500]
-        out |= {r["id"]: dict(r) for r in conn.execute(
-            "SELECT id, kind, status, reports, outlets, outlet_names, sources, confidence, first_reported, first_day, "
-            f"last_day FROM incidents WHERE id IN ({','.join('?' * len(chunk))})", chunk)}
+        out |= {r[0]: dict(r) for r in conn.execute(
+            f"SELECT {columns} FROM incidents i WHERE i.id IN ({','.join('?' * len(chunk))})", chunk)}
     return out
 
 
@@ -518,11 +515,7 @@ def incident_objects(conn: Connection, q: EventQuery, located: str = "place", li
         ranked = conn.execute(f"SELECT c.id, c.n, c.planned, COUNT(*) OVER () FROM ({counted} GROUP BY v.incident) c"
                               f"{placed} ORDER BY c.n DESC, c.id LIMIT {int(limit)}", args).fetchall()
         total = int(ranked[0][3]) if ranked else 0
-        whole = {}
-        for k in range(0, len(ranked), 500):
-            chunk = [r[0] for r in ranked[k:k + 500]]
-            whole |= {r["incident"]: dict(r) for r in conn.execute(
-                f"SELECT {_OBJECT} FROM incidents i WHERE i.id IN ({','.join('?' * len(chunk))})", chunk)}
+        whole = _incident_rows(conn, _OBJECT, [r[0] for r in ranked])
         found = [whole[i] | {"n": n, "planned": planned} for i, n, planned, _ in ranked]
     else:
         where, args, reports = table
